@@ -1,0 +1,84 @@
+"""Landfall: the Mediterranean's submarine cables, landing stations and interconnection on one map.
+
+Run ``python app.py`` (see ``--help``). For a WSGI server, ``app:server`` builds the app on
+first access, so importing this module reads no data.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from dash import Dash
+from flask import Response
+
+from components.callbacks import register_callbacks
+from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
+from components.layout import build_layout
+from config import data_dir_from_env, parse_args
+from datalayer.errors import DatasetError
+from datalayer.loader import Datasets, load_datasets
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+
+
+def _register_routes(app: Dash, ctx: AppContext) -> None:
+    """Serve the basemap from memory (no file I/O per request) and a health check."""
+    server = app.server
+
+    def geojson(payload: bytes) -> Response:
+        response = Response(payload, mimetype="application/geo+json")
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
+
+    server.add_url_rule(LAND_URL, "basemap_land", lambda: geojson(ctx.data.basemap_land))
+    server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
+    server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+
+
+def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Dash:
+    """Build the Dash app for ``data`` (or the datasets read from ``data_dir``)."""
+    datasets = data if data is not None else load_datasets(data_dir or data_dir_from_env())
+    ctx = build_context(datasets)
+    app = Dash(
+        __name__,
+        title="Landfall — Mediterranean submarine cables",
+        assets_folder=str(ASSETS),
+        compress=True,
+        serve_locally=True,
+        update_title="",
+    )
+    app.layout = build_layout(ctx)
+    register_callbacks(app, ctx)
+    _register_routes(app, ctx)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """``app:server`` for gunicorn: build the app lazily on first access."""
+    if name == "server":
+        server = create_app().server
+        globals()["server"] = server
+        return server
+    raise AttributeError(name)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point: load the data, then serve until interrupted."""
+    settings = parse_args(argv)
+    try:
+        dash_app = create_app(data_dir=settings.data_dir)
+    except DatasetError as exc:
+        print(f"Landfall cannot start: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"Landfall on http://{settings.host}:{settings.port}/ (data: {settings.data_dir})",
+        flush=True,
+    )
+    dash_app.run(host=settings.host, port=settings.port, debug=settings.debug)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dash layout, component ids and callbacks of the Landfall page."""

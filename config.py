@@ -1,0 +1,53 @@
+"""Run-time settings from the environment and the command line, with safe defaults."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = REPO_ROOT / "data"
+DATA_ENV = "LANDFALL_DATA"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the data is and how the development server listens."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8050
+    debug: bool = False
+
+
+def data_dir_from_env() -> Path:
+    """The data directory: ``$LANDFALL_DATA`` if set, else the shipped ``data/``."""
+    value = os.environ.get(DATA_ENV, "").strip()
+    return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def parse_args(argv: list[str] | None = None) -> Settings:
+    """Settings from command-line flags (``--data`` wins over ``$LANDFALL_DATA``)."""
+    parser = argparse.ArgumentParser(
+        prog="app.py", description="Landfall: the Mediterranean's submarine cables on one map."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
+    parser.add_argument("--port", type=int, default=8050, help="port to listen on")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help=f"dataset directory (default: ${DATA_ENV} or ./data)",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="Dash debug mode (never in production)"
+    )
+    args = parser.parse_args(argv)
+    return Settings(
+        data_dir=args.data if args.data is not None else data_dir_from_env(),
+        host=args.host,
+        port=args.port,
+        debug=bool(args.debug),
+    )

@@ -1,0 +1,216 @@
+"""The URL query-string codec of a :class:`Selection`, shared by the page and the API.
+
+Lists are repeated parameters (``owner=Orange&owner=Telecom%20Egypt``) because owner and country
+names may contain commas. Unknown parameters and values are dropped and reported as notices, so
+a stale or hand-edited link still opens, with a visible explanation.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qs, urlencode
+
+from datalayer.loader import Datasets
+from datalayer.selection import (
+    DEFAULT_REGION,
+    REGION_WORLD,
+    STATUS_ALL,
+    STATUSES,
+    MapView,
+    Selection,
+)
+
+#: Query parameter → Selection field, for the list-valued filters.
+LIST_PARAMS: dict[str, str] = {
+    "cable": "cables",
+    "owner": "owners",
+    "supplier": "suppliers",
+    "country": "countries",
+    "fac_country": "facility_countries",
+    "ix": "exchanges",
+    "operator": "operators",
+}
+SCALAR_PARAMS = ("year_min", "year_max", "status", "region", "tech", "layers", "sel", "view")
+ALL_PARAMS = tuple(LIST_PARAMS) + SCALAR_PARAMS
+SELECTED_KINDS = ("cable", "lp", "fac")
+MAX_VALUES = 500
+MAX_VALUE_CHARS = 300
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Every value a parameter may take, derived from the data."""
+
+    cables: frozenset[str]
+    owners: frozenset[str]
+    suppliers: frozenset[str]
+    countries: frozenset[str]
+    facility_countries: frozenset[str]
+    exchanges: frozenset[str]
+    operators: frozenset[str]
+    technologies: frozenset[str]
+    regions: frozenset[str]
+    layers: frozenset[str]
+    landing_points: frozenset[str]
+    facilities: frozenset[str]
+    year_range: tuple[int, int]
+
+
+def build_vocabulary(data: Datasets, layers: Sequence[str]) -> Vocabulary:
+    """Collect the allowed values of every parameter from the datasets."""
+    cables = data.cables
+    years = cables["rfs_year"].dropna().astype(int)
+    return Vocabulary(
+        cables=frozenset(cables.index),
+        owners=frozenset(o for row in cables["owners"] for o in row),
+        suppliers=frozenset(s for row in cables["suppliers"] for s in row),
+        countries=frozenset(data.landing_points["country"]),
+        facility_countries=frozenset(data.facilities["country"]),
+        exchanges=frozenset(x for row in data.facilities["exchanges"] for x in row),
+        operators=frozenset(data.coverage["operator"]),
+        technologies=frozenset(data.coverage["technology"]),
+        regions=frozenset(data.regions.index) | {REGION_WORLD},
+        layers=frozenset(layers),
+        landing_points=frozenset(data.landing_points.index),
+        facilities=frozenset(data.facilities.index),
+        year_range=(int(years.min()), int(years.max())),
+    )
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= 40 else value[:39] + "…"
+
+
+def _parse_int(text: str) -> int | None:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def _parse_view(text: str) -> MapView | None:
+    parts = text.split(",")
+    if len(parts) != 3:
+        return None
+    try:
+        lon, lat, zoom = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
+        return None
+    if not (-180 <= lon <= 180 and -85 <= lat <= 85 and 0 <= zoom <= 22):
+        return None
+    return MapView(round(lon, 4), round(lat, 4), round(zoom, 2))
+
+
+def parse_params(
+    params: Mapping[str, Sequence[str]], vocab: Vocabulary
+) -> tuple[Selection, list[str]]:
+    """A :class:`Selection` from parsed query parameters, plus a notice per value dropped."""
+    notices: list[str] = []
+    fields: dict[str, object] = {}
+    for name in params:
+        if name not in ALL_PARAMS:
+            notices.append(f"Unknown parameter '{_short(name)}' was ignored.")
+    for param, attr in LIST_PARAMS.items():
+        values = [v for v in params.get(param, []) if v != ""][:MAX_VALUES]
+        allowed: frozenset[str] = getattr(vocab, attr)
+        kept = [v for v in dict.fromkeys(values) if len(v) <= MAX_VALUE_CHARS and v in allowed]
+        for bad in [v for v in dict.fromkeys(values) if v not in kept]:
+            notices.append(f"Unknown {param.replace('_', ' ')} '{_short(bad)}' was ignored.")
+        if kept:
+            fields[attr] = tuple(kept)
+
+    def scalar(name: str) -> str | None:
+        values = params.get(name, [])
+        return values[-1] if values else None
+
+    low, high = vocab.year_range
+    for name in ("year_min", "year_max"):
+        text = scalar(name)
+        if text is None or text == "":
+            continue
+        year = _parse_int(text)
+        if year is None or not (low <= year <= high):
+            notices.append(f"Year '{_short(text)}' is outside {low}–{high} and was ignored.")
+        else:
+            fields[name] = year
+    if (
+        "year_min" in fields
+        and "year_max" in fields
+        and int(str(fields["year_min"])) > int(str(fields["year_max"]))
+    ):
+        notices.append("The year range was reversed and has been swapped.")
+        fields["year_min"], fields["year_max"] = fields["year_max"], fields["year_min"]
+    choices: dict[str, tuple[str, Sequence[str] | frozenset[str]]] = {
+        "status": ("status", STATUSES),
+        "region": ("region", vocab.regions),
+        "tech": ("technology", vocab.technologies),
+    }
+    for name, (attr, allowed_values) in choices.items():
+        text = scalar(name)
+        if text is None:
+            continue
+        if text in allowed_values:
+            fields[attr] = text
+        else:
+            notices.append(f"Unknown {name} '{_short(text)}' was ignored.")
+    text = scalar("layers")
+    if text is not None:
+        chosen = [v for v in text.split(",") if v]
+        known = tuple(v for v in dict.fromkeys(chosen) if v in vocab.layers)
+        for bad in [v for v in chosen if v not in vocab.layers]:
+            notices.append(f"Unknown layer '{_short(bad)}' was ignored.")
+        fields["layers"] = known
+    text = scalar("sel")
+    if text is not None:
+        kind, _, key = text.partition(":")
+        pools = {"cable": vocab.cables, "lp": vocab.landing_points, "fac": vocab.facilities}
+        if kind in pools and key in pools[kind]:
+            fields["selected"] = text
+        else:
+            notices.append(f"Unknown selection '{_short(text)}' was ignored.")
+    text = scalar("view")
+    if text is not None:
+        view = _parse_view(text)
+        if view is None:
+            notices.append(f"Map view '{_short(text)}' is not 'lon,lat,zoom' and was ignored.")
+        else:
+            fields["view"] = view
+    return replace(Selection(), **fields), notices  # type: ignore[arg-type]
+
+
+def parse_query(query: str, vocab: Vocabulary) -> tuple[Selection, list[str]]:
+    """Parse a raw query string (with or without the leading ``?``)."""
+    text = query[1:] if query.startswith("?") else query
+    if len(text) > 20_000:
+        return Selection(), ["The link was too long and has been reset."]
+    return parse_params(parse_qs(text, keep_blank_values=True), vocab)
+
+
+def to_query(sel: Selection, default_layers: Sequence[str] | None = None) -> str:
+    """The query string for ``sel`` (defaults omitted), with a leading ``?`` or empty."""
+    pairs: list[tuple[str, str]] = []
+    for param, attr in LIST_PARAMS.items():
+        pairs.extend((param, v) for v in getattr(sel, attr))
+    if sel.year_min is not None:
+        pairs.append(("year_min", str(sel.year_min)))
+    if sel.year_max is not None:
+        pairs.append(("year_max", str(sel.year_max)))
+    if sel.status != STATUS_ALL:
+        pairs.append(("status", sel.status))
+    if sel.region != DEFAULT_REGION:
+        pairs.append(("region", sel.region))
+    if sel.technology != Selection().technology:
+        pairs.append(("tech", sel.technology))
+    if sel.layers is not None and (
+        default_layers is None or tuple(sel.layers) != tuple(default_layers)
+    ):
+        pairs.append(("layers", ",".join(sel.layers)))
+    if sel.selected:
+        pairs.append(("sel", sel.selected))
+    if sel.view is not None:
+        pairs.append(("view", f"{sel.view.lon:g},{sel.view.lat:g},{sel.view.zoom:g}"))
+    return "?" + urlencode(pairs) if pairs else ""

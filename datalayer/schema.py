@@ -1,0 +1,157 @@
+"""The typed schema of every dataset Landfall loads.
+
+One place says which files exist, which geometry each holds and which properties each feature
+must carry with which type. The loader validates against it; the rest of the code reads column
+names from here rather than repeating string literals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Kind(Enum):
+    """The value types a property may have."""
+
+    STR = "a string"
+    OPT_STR = "a string or null"
+    INT = "an integer"
+    OPT_INT = "an integer or null"
+    NUMBER = "a number"
+    OPT_NUMBER = "a number or null"
+    BOOL = "a boolean"
+    STR_LIST = "a list of strings"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One required property of every feature of a dataset."""
+
+    name: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """What one GeoJSON file must contain."""
+
+    key: str
+    file: str
+    geometry_types: tuple[str, ...]
+    fields: tuple[Field, ...]
+    id_field: str | None = "id"
+
+
+CABLES = DatasetSpec(
+    key="cables",
+    file="cables.geojson",
+    geometry_types=("MultiLineString", "LineString"),
+    fields=(
+        Field("id", Kind.STR),
+        Field("name", Kind.STR),
+        Field("color", Kind.STR),
+        Field("owners", Kind.STR_LIST),
+        Field("suppliers", Kind.STR_LIST),
+        Field("rfs", Kind.OPT_STR),
+        Field("rfs_year", Kind.OPT_INT),
+        Field("is_planned", Kind.BOOL),
+        Field("length_km", Kind.OPT_NUMBER),
+        Field("landing_point_ids", Kind.STR_LIST),
+        Field("url", Kind.OPT_STR),
+        Field("regions", Kind.STR_LIST),
+    ),
+)
+
+LANDING_POINTS = DatasetSpec(
+    key="landing_points",
+    file="landing_points.geojson",
+    geometry_types=("Point",),
+    fields=(
+        Field("id", Kind.STR),
+        Field("name", Kind.STR),
+        Field("country", Kind.STR),
+        Field("cable_ids", Kind.STR_LIST),
+    ),
+)
+
+FACILITIES = DatasetSpec(
+    key="facilities",
+    file="facilities.geojson",
+    geometry_types=("Point",),
+    fields=(
+        Field("id", Kind.STR),
+        Field("name", Kind.STR),
+        Field("address", Kind.STR),
+        Field("city", Kind.STR),
+        Field("country", Kind.STR),
+        Field("exchanges", Kind.STR_LIST),
+        Field("exchange_count", Kind.INT),
+    ),
+)
+
+COVERAGE = DatasetSpec(
+    key="coverage",
+    file="coverage.geojson",
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(
+        Field("operator", Kind.STR),
+        Field("technology", Kind.STR),
+        Field("method", Kind.STR),
+        Field("radius_m", Kind.NUMBER),
+        Field("site_count", Kind.INT),
+        Field("area_km2", Kind.NUMBER),
+    ),
+    id_field=None,
+)
+
+FIBRE = DatasetSpec(
+    key="fibre",
+    file="fibre.geojson",
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(
+        Field("code", Kind.STR),
+        Field("name", Kind.STR),
+        Field("ftth_premises_2018q1", Kind.INT),
+        Field("ftth_class", Kind.INT),
+        Field("ftth_class_label", Kind.STR),
+    ),
+    id_field="code",
+)
+
+BASEMAP_LAND = DatasetSpec(
+    key="basemap_land",
+    file="basemap_land.geojson",
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(),
+    id_field=None,
+)
+
+BASEMAP_BORDERS = DatasetSpec(
+    key="basemap_borders",
+    file="basemap_borders.geojson",
+    geometry_types=("LineString", "MultiLineString"),
+    fields=(),
+    id_field=None,
+)
+
+REGIONS = DatasetSpec(
+    key="regions",
+    file="regions.geojson",
+    geometry_types=("Polygon", "MultiPolygon"),
+    fields=(Field("id", Kind.STR), Field("name", Kind.STR)),
+)
+
+#: Every dataset, in load order (cross-file checks run after all are read).
+ALL_SPECS: tuple[DatasetSpec, ...] = (
+    CABLES,
+    LANDING_POINTS,
+    FACILITIES,
+    COVERAGE,
+    FIBRE,
+    REGIONS,
+    BASEMAP_LAND,
+    BASEMAP_BORDERS,
+)
+
+METADATA_FILE = "metadata.json"

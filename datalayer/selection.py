@@ -1,0 +1,46 @@
+"""The user's selection (every filter, the selected item, the map view) as one immutable value.
+
+The page URL, the data API and the exports all describe a view by a :class:`Selection`; the
+query-string codec in :mod:`datalayer.query` turns it into text and back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REGION_WORLD = "world"
+DEFAULT_REGION = "mediterranean"
+STATUS_ALL = "all"
+STATUS_IN_SERVICE = "in-service"
+STATUS_PLANNED = "planned"
+STATUSES = (STATUS_ALL, STATUS_IN_SERVICE, STATUS_PLANNED)
+
+
+@dataclass(frozen=True)
+class MapView:
+    """A map centre and zoom the user moved to (``None`` fields: fit the selection)."""
+
+    lon: float
+    lat: float
+    zoom: float
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Every filter of the page. Empty tuples mean "no restriction"."""
+
+    cables: tuple[str, ...] = ()
+    owners: tuple[str, ...] = ()
+    suppliers: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    status: str = STATUS_ALL
+    region: str = DEFAULT_REGION
+    countries: tuple[str, ...] = ()
+    facility_countries: tuple[str, ...] = ()
+    exchanges: tuple[str, ...] = ()
+    operators: tuple[str, ...] = ()
+    technology: str = "4G"
+    layers: tuple[str, ...] | None = None
+    selected: str | None = None
+    view: MapView | None = field(default=None)

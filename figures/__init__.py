@@ -1,0 +1,1 @@
+"""Pure figure builders: data in, ``go.Figure`` out. No Dash, no I/O."""

@@ -1,0 +1,73 @@
+"""Hover and label text built from data, always escaped so data can never inject markup."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+MAX_LABEL_CHARS = 120
+
+
+def inert(value: Any, limit: int = MAX_LABEL_CHARS) -> str:
+    """Text from data made safe for Plotly's pseudo-HTML labels: escaped and length-capped.
+
+    Control characters and bidirectional overrides are dropped so a label cannot reorder or hide
+    the text around it.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    text = "".join(
+        ch
+        for ch in str(value)
+        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    )
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return html.escape(text, quote=True)
+
+
+def join_limited(items: Sequence[str], limit: int = 4) -> str:
+    """Escaped ``a, b, c, d +N more`` for a list from data."""
+    shown = ", ".join(inert(i, 60) for i in items[:limit])
+    extra = len(items) - limit
+    return f"{shown} +{extra} more" if extra > 0 else (shown or "—")
+
+
+def format_km(value: float | None) -> str:
+    """``12,345 km`` or ``length not published``."""
+    if value is None or pd.isna(value):
+        return "length not published"
+    return f"{value:,.0f} km"
+
+
+def cable_hover(row: pd.Series) -> str:
+    """The hover label of one cable: name, owners, RFS and length."""
+    status = "planned (as of data date)" if row["is_planned"] else "in service"
+    return (
+        f"<b>{inert(row['name'])}</b><br>"
+        f"Owners: {join_limited(list(row['owners']))}<br>"
+        f"RFS: {inert(row['rfs'])} · {status}<br>"
+        f"Length: {format_km(row['length_km'])}"
+    )
+
+
+def landing_point_hover(row: pd.Series, cable_names: dict[str, str]) -> str:
+    """The hover label of one landing point: name, country and the cables landing there."""
+    names = [cable_names.get(c, c) for c in row["cable_ids"]]
+    return (
+        f"<b>{inert(row['name'])}</b><br>{inert(row['country'])}<br>"
+        f"{len(names)} cable{'s' if len(names) != 1 else ''}: {join_limited(sorted(names))}"
+    )
+
+
+def facility_hover(row: pd.Series) -> str:
+    """The hover label of one interconnection facility."""
+    return (
+        f"<b>{inert(row['name'])}</b><br>{inert(row['address'])}<br>"
+        f"{inert(row['city'])}, {inert(row['country'])}<br>"
+        f"{int(row['exchange_count'])} internet exchange"
+        f"{'s' if row['exchange_count'] != 1 else ''}: {join_limited(list(row['exchanges']), 3)}"
+    )

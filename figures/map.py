@@ -1,0 +1,349 @@
+"""The main map: cables, landing points, facilities and coverage on an offline basemap."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from figures import labels
+from figures.geometry import LineArrays, concat_lines, precompute_lines
+from figures.theme import (
+    FALLBACK_OPERATOR_COLOUR,
+    OPERATOR_COLOURS,
+    Theme,
+    cable_colour,
+)
+
+#: Layer keys, in drawing order from bottom to top.
+LAYER_FIBRE = "fibre"
+LAYER_COVERAGE = "coverage"
+LAYER_CABLES = "cables"
+LAYER_LANDING_POINTS = "landing_points"
+LAYER_FACILITIES = "facilities"
+ALL_LAYERS: tuple[str, ...] = (
+    LAYER_FIBRE,
+    LAYER_COVERAGE,
+    LAYER_CABLES,
+    LAYER_LANDING_POINTS,
+    LAYER_FACILITIES,
+)
+DEFAULT_LAYERS: tuple[str, ...] = (
+    LAYER_COVERAGE,
+    LAYER_CABLES,
+    LAYER_LANDING_POINTS,
+    LAYER_FACILITIES,
+)
+
+#: The opening view: the whole Mediterranean at a 1280 px wide window.
+MED_CENTER = {"lon": 17.0, "lat": 37.5}
+MED_ZOOM = 3.4
+
+#: The ARCEP FTTH class (share of premises connectable, inferred meaning) → colour.
+FTTH_CLASS_SCALE = [
+    [0.0, "#f7fbff"],
+    [0.25, "#c6dbef"],
+    [0.5, "#6baed6"],
+    [0.75, "#2171b5"],
+    [1.0, "#08306b"],
+]
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What every map figure reuses: precomputed cable arrays and labels, basemap URLs."""
+
+    lines: Mapping[str, LineArrays]
+    cable_position: Mapping[str, int]
+    cable_hover: Mapping[str, str]
+    cable_names: Mapping[str, str]
+    land_url: str
+    borders_url: str
+
+
+def build_map_context(cables: gpd.GeoDataFrame, land_url: str, borders_url: str) -> MapContext:
+    """Precompute everything about the full cable set that filters never change."""
+    return MapContext(
+        lines=precompute_lines(dict(zip(cables.index, cables.geometry, strict=True))),
+        cable_position={cid: i for i, cid in enumerate(cables.index)},
+        cable_hover={cid: labels.cable_hover(row) for cid, row in cables.iterrows()},
+        cable_names=dict(zip(cables.index, cables["name"], strict=True)),
+        land_url=land_url,
+        borders_url=borders_url,
+    )
+
+
+def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
+    ocean = {
+        "type": "Feature",
+        "properties": {},
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]],
+        },
+    }
+    return [
+        {
+            "sourcetype": "geojson",
+            "source": ocean,
+            "type": "fill",
+            "below": "traces",
+            "color": theme.ocean,
+            "opacity": 1,
+        },
+        {
+            "sourcetype": "geojson",
+            "source": ctx.land_url,
+            "type": "fill",
+            "below": "traces",
+            "color": theme.land,
+            "opacity": 1,
+            "sourceattribution": "Basemap: Natural Earth (public domain)",
+        },
+        {
+            "sourcetype": "geojson",
+            "source": ctx.borders_url,
+            "type": "line",
+            "below": "traces",
+            "color": theme.border,
+            "line": {"width": 0.6},
+        },
+    ]
+
+
+def _cable_traces(
+    ctx: MapContext, cables: gpd.GeoDataFrame, selected: str | None
+) -> list[go.Scattermap]:
+    """Cables merged into one trace per palette colour and status (a few traces, not hundreds)."""
+    traces: list[go.Scattermap] = []
+    if cables.empty:
+        return traces
+    groups = pd.DataFrame(
+        {
+            "colour": [cable_colour(c) for c in cables.index],
+            "planned": cables["is_planned"].to_numpy(dtype=bool),
+        },
+        index=cables.index,
+    )
+    dim = selected is not None and selected in cables.index
+    for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
+        ids = list(members.index)
+        lon, lat, text, vertex_ids = concat_lines(ctx.lines, ids, ctx.cable_hover)
+        position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
+        traces.append(
+            go.Scattermap(
+                lon=lon,
+                lat=lat,
+                mode="lines",
+                text=text,
+                customdata=position,
+                hovertemplate="%{text}<extra></extra>",
+                line={"color": colour, "width": 1.4 if planned else 2.0},
+                opacity=(0.25 if dim else (0.55 if planned else 0.9)),
+                name="Planned cables" if planned else "Cables in service",
+                meta={"layer": LAYER_CABLES, "planned": bool(planned)},
+                showlegend=False,
+                connectgaps=False,
+            )
+        )
+    if dim and selected is not None:
+        lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
+        traces.append(
+            go.Scattermap(
+                lon=lon,
+                lat=lat,
+                mode="lines",
+                text=text,
+                customdata=np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
+                hovertemplate="%{text}<extra></extra>",
+                line={"color": cable_colour(selected), "width": 5},
+                opacity=1,
+                name="Selected cable",
+                meta={"layer": LAYER_CABLES, "selected": True},
+                showlegend=False,
+            )
+        )
+    return traces
+
+
+def _point_trace(
+    frame: gpd.GeoDataFrame, hover: list[str], *, layer: str, name: str, colour: str, size: float
+) -> go.Scattermap:
+    return go.Scattermap(
+        lon=frame.geometry.x.to_numpy(dtype=np.float32),
+        lat=frame.geometry.y.to_numpy(dtype=np.float32),
+        mode="markers",
+        text=hover,
+        customdata=list(frame.index),
+        hovertemplate="%{text}<extra></extra>",
+        marker={"size": size, "color": colour, "opacity": 0.9},
+        name=name,
+        meta={"layer": layer},
+        showlegend=False,
+    )
+
+
+def _polygon_trace(
+    frame: gpd.GeoDataFrame,
+    hover: list[str],
+    colour: str | list[list[object]],
+    z: list[float],
+    *,
+    layer: str,
+    name: str,
+    opacity: float,
+    show_scale: bool = False,
+) -> go.Choroplethmap:
+    keys = [str(i) for i in range(len(frame))]
+    geojson = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": k, "properties": {}, "geometry": geom.__geo_interface__}
+            for k, geom in zip(keys, frame.geometry, strict=True)
+        ],
+    }
+    scale = colour if isinstance(colour, list) else [[0, colour], [1, colour]]
+    return go.Choroplethmap(
+        geojson=geojson,
+        locations=keys,
+        z=z,
+        colorscale=scale,
+        showscale=show_scale,
+        marker={"opacity": opacity, "line": {"width": 0.5, "color": "rgba(60,60,60,0.6)"}},
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        name=name,
+        meta={"layer": layer},
+        zmin=0 if show_scale else None,
+        zmax=80 if show_scale else None,
+        colorbar={
+            "title": {"text": "FTTH class"},
+            "thickness": 10,
+            "len": 0.4,
+            "x": 0.99,
+            "tickvals": [0, 25, 50, 80],
+        }
+        if show_scale
+        else None,
+    )
+
+
+def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[go.Choroplethmap]:
+    """One translucent polygon trace per operator for the chosen technology."""
+    chosen = coverage[coverage["technology"] == technology]
+    traces = []
+    for operator, rows in chosen.groupby("operator", sort=True):
+        hover = [
+            f"<b>{labels.inert(r['operator'])} {labels.inert(r['technology'])}</b> "
+            f"(modelled, not measured)<br>{int(r['site_count']):,} sites · "
+            f"{float(r['area_km2']):,.0f} km² · {int(r['radius_m']):,} m radius per site"
+            for _, r in rows.iterrows()
+        ]
+        traces.append(
+            _polygon_trace(
+                rows,
+                hover,
+                OPERATOR_COLOURS.get(str(operator), FALLBACK_OPERATOR_COLOUR),
+                [1.0] * len(rows),
+                layer=LAYER_COVERAGE,
+                name=f"{operator} {technology}",
+                opacity=0.22,
+            )
+        )
+    return traces
+
+
+def _fibre_trace(fibre: gpd.GeoDataFrame) -> go.Choroplethmap:
+    hover = [
+        f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
+        f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
+        for _, r in fibre.iterrows()
+    ]
+    return _polygon_trace(
+        fibre,
+        hover,
+        FTTH_CLASS_SCALE,
+        [float(v) for v in fibre["ftth_class"]],
+        layer=LAYER_FIBRE,
+        name="Fibre (FTTH) by arrondissement",
+        opacity=0.6,
+        show_scale=True,
+    )
+
+
+def map_figure(
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    coverage: gpd.GeoDataFrame,
+    fibre: gpd.GeoDataFrame,
+    *,
+    layers: frozenset[str] | set[str],
+    coverage_technology: str,
+    theme: Theme,
+    selected_cable: str | None = None,
+    center: Mapping[str, float] | None = None,
+    zoom: float | None = None,
+    uirevision: str = "map",
+) -> go.Figure:
+    """Build the map for already-filtered frames; only the layers in ``layers`` are drawn."""
+    traces: list[go.Scattermap | go.Choroplethmap] = []
+    if LAYER_FIBRE in layers and not fibre.empty:
+        traces.append(_fibre_trace(fibre))
+    if LAYER_COVERAGE in layers and not coverage.empty:
+        traces.extend(_coverage_traces(coverage, coverage_technology))
+    if LAYER_CABLES in layers:
+        traces.extend(_cable_traces(ctx, cables, selected_cable))
+    if LAYER_LANDING_POINTS in layers and not landing_points.empty:
+        hover = [
+            labels.landing_point_hover(r, dict(ctx.cable_names))
+            for _, r in landing_points.iterrows()
+        ]
+        traces.append(
+            _point_trace(
+                landing_points,
+                hover,
+                layer=LAYER_LANDING_POINTS,
+                name="Landing points",
+                colour=theme.landing_point,
+                size=6,
+            )
+        )
+    if LAYER_FACILITIES in layers and not facilities.empty:
+        hover = [labels.facility_hover(r) for _, r in facilities.iterrows()]
+        traces.append(
+            _point_trace(
+                facilities,
+                hover,
+                layer=LAYER_FACILITIES,
+                name="IX facilities",
+                colour=theme.facility,
+                size=7,
+            )
+        )
+    fig = go.Figure(data=traces)
+    fig.update_layout(
+        map={
+            "style": "white-bg",
+            "layers": _basemap_layers(ctx, theme),
+            "center": dict(center or MED_CENTER),
+            "zoom": MED_ZOOM if zoom is None else zoom,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor=theme.paper,
+        font={"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif"},
+        hoverlabel={
+            "bgcolor": theme.paper,
+            "font": {"color": theme.text, "size": 12},
+            "bordercolor": theme.border,
+            "align": "left",
+        },
+        showlegend=False,
+        uirevision=uirevision,
+    )
+    return fig

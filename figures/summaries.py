@@ -1,0 +1,75 @@
+"""The tables behind every chart (also shown as the charts' accessible table views)."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+OTHER = "Other"
+
+
+def _top_n(frame: pd.DataFrame, key: str, top_n: int, sum_cols: list[str]) -> pd.DataFrame:
+    """Keep the ``top_n`` rows and fold the rest into one ``Other`` row."""
+    if len(frame) <= top_n:
+        return frame.reset_index(drop=True)
+    head = frame.iloc[:top_n]
+    rest = frame.iloc[top_n:]
+    other = {key: f"{OTHER} ({len(rest)})", **{c: rest[c].sum() for c in sum_cols}}
+    return pd.concat([head, pd.DataFrame([other])], ignore_index=True)
+
+
+def owner_summary(cables: gpd.GeoDataFrame, top_n: int = 12) -> pd.DataFrame:
+    """Cables and published km per owner, most cables first (a cable counts for each owner)."""
+    rows = cables[["owners", "length_km"]].explode("owners").dropna(subset=["owners"])
+    if rows.empty:
+        return pd.DataFrame({"owner": [], "cables": [], "km": []})
+    table = (
+        rows.groupby("owners")
+        .agg(cables=("length_km", "size"), km=("length_km", "sum"))
+        .reset_index()
+        .rename(columns={"owners": "owner"})
+    )
+    table = table.sort_values(["cables", "km", "owner"], ascending=[False, False, True])
+    return _top_n(table, "owner", top_n, ["cables", "km"])
+
+
+def year_summary(cables: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Cables and km per RFS year, with the cumulative km (cables without a year left out)."""
+    dated = cables.dropna(subset=["rfs_year"])
+    if dated.empty:
+        return pd.DataFrame({"year": [], "cables": [], "km": [], "cumulative_km": []})
+    table = (
+        dated.groupby(dated["rfs_year"].astype(int))
+        .agg(cables=("name", "size"), km=("length_km", "sum"))
+        .reset_index()
+        .rename(columns={"rfs_year": "year"})
+    )
+    table["cumulative_km"] = table["km"].cumsum()
+    return table
+
+
+def country_summary(points: gpd.GeoDataFrame, top_n: int = 15) -> pd.DataFrame:
+    """Landing points per country, most first."""
+    if points.empty:
+        return pd.DataFrame({"country": [], "landing_points": []})
+    table = (
+        points.groupby("country")
+        .size()
+        .rename("landing_points")
+        .reset_index()
+        .sort_values(["landing_points", "country"], ascending=[False, True])
+    )
+    return _top_n(table, "country", top_n, ["landing_points"])
+
+
+def facility_country_summary(facilities: gpd.GeoDataFrame, top_n: int = 15) -> pd.DataFrame:
+    """IX facilities and exchanges hosted per country, most facilities first."""
+    if facilities.empty:
+        return pd.DataFrame({"country": [], "facilities": [], "exchanges": []})
+    table = (
+        facilities.groupby("country")
+        .agg(facilities=("name", "size"), exchanges=("exchange_count", "sum"))
+        .reset_index()
+        .sort_values(["facilities", "country"], ascending=[False, True])
+    )
+    return _top_n(table, "country", top_n, ["facilities", "exchanges"])

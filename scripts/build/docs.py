@@ -1,0 +1,535 @@
+"""Provenance, licences and the generated documentation (metadata.json, SOURCES.md, LICENSES.md)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .mobile import COVERAGE_RADII_M, SIMPLIFY_TOLERANCE_M, count_by_operator
+from .regions import (
+    CABLE_REGION_BUFFER_DEG,
+    LANDING_POINT_REGION_DISTANCE_M,
+    MIN_GAP_AREA_DEG2,
+    Region,
+)
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """One upstream repository snapshot. Commits are those of the raw copies in ``--raw``;
+    update them together with the raw data."""
+
+    repository: str
+    commit: str
+    licence: str
+    licence_url: str
+    attribution: str
+
+
+CC_BY_NC_SA = "CC BY-NC-SA 3.0 Unported"
+CC_BY_NC_SA_URL = "https://creativecommons.org/licenses/by-nc-sa/3.0/legalcode"
+LICENCE_OUVERTE = "Licence Ouverte / Open Licence (Etalab)"
+LICENCE_OUVERTE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+PUBLIC_DOMAIN = "Public domain (Natural Earth)"
+PUBLIC_DOMAIN_URL = "https://www.naturalearthdata.com/about/terms-of-use/"
+
+TG_CABLES = Upstream(
+    "github.com/telegeography/www.submarinecablemap.com (via the fork "
+    "github.com/Kadantte/www.submarinecablemap.com), web/public/api/v3",
+    "0d684b2aedeae0f7473280270f3f71fa0983f0b3",
+    CC_BY_NC_SA,
+    CC_BY_NC_SA_URL,
+    "Submarine cable data © TeleGeography, www.submarinecablemap.com ({month} snapshot), "
+    "CC BY-NC-SA 3.0",
+)
+TG_IX = Upstream(
+    "github.com/telegeography/www.internetexchangemap.com, public/api/v2",
+    "fbf46249eb1366c8e0bb29641bafa7af42830ca4",
+    CC_BY_NC_SA,
+    CC_BY_NC_SA_URL,
+    "Internet exchange data © TeleGeography, www.internetexchangemap.com (2020), CC BY-NC-SA 3.0",
+)
+ARCEP_SITES = Upstream(
+    'ARCEP "Mon réseau mobile" open data (data.gouv.fr), copy in '
+    "github.com/KartikeyaReddy24/network-profiler",
+    "bfbe546b642d8b7ec751c853ff9ff4ab90739925",
+    LICENCE_OUVERTE,
+    LICENCE_OUVERTE_URL,
+    "Source : Arcep — Mon réseau mobile, sites mobiles 2G/3G/4G (janvier 2018), Licence Ouverte",
+)
+ARCEP_FTTH = Upstream(
+    'ARCEP "Le marché du haut et très haut débit fixe (déploiements)" T1 2018 (data.gouv.fr), '
+    "copy in github.com/NJacq/laravel",
+    "4dbb85293913348d32bb78339c83547f1d6f0f17",
+    LICENCE_OUVERTE,
+    LICENCE_OUVERTE_URL,
+    "Source : Arcep — Observatoire HD/THD, déploiements FttH, T1 2018 — Licence Ouverte",
+)
+IGN_2018 = Upstream(
+    "github.com/gregoiredavid/france-geojson (master; IGN ADMIN EXPRESS COG 2018)",
+    "5d34ee6d0140c29f785fdb047d9329f1aab58833",
+    LICENCE_OUVERTE,
+    LICENCE_OUVERTE_URL,
+    "Contours administratifs © IGN (GEOFLA 2017 / ADMIN EXPRESS COG 2018) via "
+    "github.com/gregoiredavid/france-geojson — Licence Ouverte",
+)
+IGN_2017 = Upstream(
+    "github.com/gregoiredavid/france-geojson (tag v2.0.2; IGN GEOFLA 2017)",
+    "07449d8bcbeaae0ae9558a83a9e6708ac87846ed",
+    LICENCE_OUVERTE,
+    LICENCE_OUVERTE_URL,
+    IGN_2018.attribution,
+)
+NATURAL_EARTH = Upstream(
+    "Natural Earth v4.0.0 1:50m via github.com/martynafford/natural-earth-geojson",
+    "0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e",
+    PUBLIC_DOMAIN,
+    PUBLIC_DOMAIN_URL,
+    "Made with Natural Earth",
+)
+
+IX_DATA_DATE = "2020-08-31"
+SITES_DATA_DATE = "2018-01"
+FTTH_DATA_DATE = "2018-03-31"
+NE_DATA_DATE = "2017-11-09"
+
+
+def _attribution(*sources: Upstream, month: str = "") -> str:
+    texts = dict.fromkeys(s.attribution.format(month=month) for s in sources)
+    return "; ".join(texts)
+
+
+def _entry(
+    title: str,
+    sources: tuple[Upstream, ...],
+    data_date: str,
+    count: int,
+    notes: str,
+    month: str = "",
+) -> dict[str, Any]:
+    """One ``datasets`` entry of metadata.json."""
+    licences = list(dict.fromkeys(s.licence for s in sources))
+    urls = list(dict.fromkeys(s.licence_url for s in sources))
+    return {
+        "title": title,
+        "source": "; ".join(s.repository for s in sources),
+        "source_commit": "; ".join(s.commit for s in sources),
+        "data_date": data_date,
+        "licence": " + ".join(licences),
+        "licence_url": " ".join(urls),
+        "attribution": _attribution(*sources, month=month),
+        "feature_count": count,
+        "notes": notes,
+    }
+
+
+def region_counts(cables: list[dict[str, Any]]) -> dict[str, int]:
+    """Number of cables tagged with each region id."""
+    return dict(sorted(Counter(r for c in cables for r in c["properties"]["regions"]).items()))
+
+
+def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """metadata.json: per-file provenance and licence, build info, Marseille FTTH, radii."""
+    cables_date = str(facts["cables_data_date"])
+    month = cables_date[:7]
+    radii = ", ".join(f"{t} {r:,} m" for t, r in COVERAGE_RADII_M.items())
+    datasets = {
+        "cables.geojson": _entry(
+            "Submarine cables",
+            (TG_CABLES,),
+            cables_date,
+            counts["cables.geojson"],
+            f"TeleGeography export of {cables_date}; stale (newer cables are missing, planned "
+            "RFS dates may have slipped). Routes are schematic, not engineering positions. "
+            "Owners/suppliers split from one comma-separated string; regions = Natural Earth sea "
+            f"polygons (buffered {CABLE_REGION_BUFFER_DEG}°) the route intersects.",
+            month=month,
+        ),
+        "landing_points.geojson": _entry(
+            "Submarine cable landing points",
+            (TG_CABLES,),
+            cables_date,
+            counts["landing_points.geojson"],
+            "cable_ids derived from the cable records; regions = sea regions within "
+            f"{LANDING_POINT_REGION_DISTANCE_M / 1000:.0f} km. Positions are TeleGeography's "
+            "map points (town level), not cable landing station sites.",
+            month=month,
+        ),
+        "facilities.geojson": _entry(
+            "Internet exchange buildings",
+            (TG_IX,),
+            IX_DATA_DATE,
+            counts["facilities.geojson"],
+            "Buildings hosting internet exchanges as of August 2020; stale (e.g. Marseille MRS4 "
+            "and MRS5 are missing). No operator, capacity or building names; personal contact "
+            "fields were removed upstream of this build.",
+        ),
+        "coverage.geojson": _entry(
+            "Modelled mobile coverage zones, Bouches-du-Rhône",
+            (ARCEP_SITES, IGN_2018),
+            SITES_DATA_DATE,
+            counts["coverage.geojson"],
+            f"MODELLED, not measured: union of circular buffers ({radii}) around ARCEP site "
+            "locations of January 2018, clipped to the land of département 13. No 5G; "
+            "the network has densified since.",
+        ),
+        "mobile_sites.geojson": _entry(
+            "Mobile radio sites, Bouches-du-Rhône",
+            (ARCEP_SITES, IGN_2018),
+            SITES_DATA_DATE,
+            counts["mobile_sites.geojson"],
+            "ARCEP site list of January 2018 (Lambert-93 converted to WGS 84), repeated "
+            "operator/position rows merged; sites inside département 13 only.",
+        ),
+        "fibre.geojson": _entry(
+            "FTTH deployment by Marseille arrondissement",
+            (ARCEP_FTTH, IGN_2017),
+            FTTH_DATA_DATE,
+            counts["fibre.geojson"],
+            "Premises connectable to FTTH at the end of T3 2017, T4 2017 and T1 2018, and ARCEP's "
+            "coverage class at T1 2018 (class meanings inferred). Stale: Marseille is now almost "
+            "fully fibred. Arrondissement outlines are IGN GEOFLA 2017.",
+        ),
+        "basemap_land.geojson": _entry(
+            "Land (basemap)",
+            (NATURAL_EARTH,),
+            NE_DATA_DATE,
+            counts["basemap_land.geojson"],
+            "Natural Earth 1:50m land, simplified and rounded to 0.001°; split at ±180°.",
+        ),
+        "basemap_borders.geojson": _entry(
+            "Land borders (basemap)",
+            (NATURAL_EARTH,),
+            NE_DATA_DATE,
+            counts["basemap_borders.geojson"],
+            "Natural Earth 1:50m admin-0 land boundary lines (de-facto control), simplified and "
+            "rounded to 0.001°; split at ±180°.",
+        ),
+        "regions.geojson": _entry(
+            "Sea regions used for tagging",
+            (NATURAL_EARTH,),
+            NE_DATA_DATE,
+            counts["regions.geojson"],
+            "Unions of Natural Earth 1:50m marine polygons; the Mediterranean also fills the "
+            "sea gaps Natural Earth leaves between its named seas (see SOURCES.md).",
+        ),
+    }
+    dates = [entry["data_date"] for entry in datasets.values()]
+    return {
+        "datasets": datasets,
+        "build": {
+            "script": "scripts/build_data.py",
+            "built_at": max(dates),
+            "built_at_note": "Deterministic: the newest data_date, not the wall-clock time.",
+        },
+        "marseille_commune_ftth": dict(facts["marseille_commune_ftth"]),
+        "coverage_radii_m": dict(COVERAGE_RADII_M),
+    }
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:,.0f} KiB"
+
+
+def summary_text(
+    counts: Mapping[str, int],
+    sizes: Mapping[str, int],
+    timings: Mapping[str, float],
+    facts: Mapping[str, Any],
+    total_seconds: float,
+) -> str:
+    """The short report printed at the end of a run."""
+    lines = ["Landfall data build", "files:"]
+    for name, size in sorted(sizes.items()):
+        count = f"{counts[name]:>5} features" if name in counts else " " * 14
+        lines.append(f"  {name:<26} {count}  {_kb(size):>10}")
+    lines.append(f"  total {_kb(sum(sizes.values()))}")
+    lines.append(
+        "regions (cables): "
+        + ", ".join(f"{k} {v}" for k, v in region_counts(facts["cables"]).items())
+    )
+    marseille: list[str] = next(
+        (
+            f["properties"]["cable_ids"]
+            for f in facts["landings"]
+            if f["properties"]["id"] == "marseille-france"
+        ),
+        [],
+    )
+    lines.append(f"cables at marseille-france: {len(marseille)}")
+    if facts["mobile"].skipped_zones:
+        lines.append(
+            "coverage zones without sites (omitted): " + ", ".join(facts["mobile"].skipped_zones)
+        )
+    lines.append(
+        "timings: "
+        + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
+        + f"; total {total_seconds:.1f}s"
+    )
+    return "\n".join(lines)
+
+
+def _region_lines(
+    regions: list[Region], cables: list[dict[str, Any]], landings: list[dict[str, Any]]
+) -> list[str]:
+    cable_counts = region_counts(cables)
+    lp_counts = Counter(r for f in landings for r in f["properties"]["regions"])
+    lines = []
+    for region in sorted(regions, key=lambda r: r.id):
+        gap = f"; plus {region.gap_fill_km2:,.0f} km² of gap fill" if region.gap_fill_km2 else ""
+        lines.append(
+            f"- `{region.id}`: {', '.join(region.source_names)}{gap}. "
+            f"{cable_counts.get(region.id, 0)} cables, "
+            f"{lp_counts.get(region.id, 0)} landing points."
+        )
+    return lines
+
+
+def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str:
+    """data/SOURCES.md: origin, date, licence, attribution, changes and caveats per file."""
+    cables: list[dict[str, Any]] = facts["cables"]
+    landings: list[dict[str, Any]] = facts["landings"]
+    regions: list[Region] = facts["regions"]
+    table = facts["site_table"]
+    mobile = facts["mobile"]
+    check = facts["class_check"]
+    commune = facts["marseille_commune_ftth"]
+    month = str(facts["cables_data_date"])[:7]
+    marseille: list[str] = next(
+        f["properties"]["cable_ids"]
+        for f in landings
+        if f["properties"]["id"] == "marseille-france"
+    )
+    fallback = ", ".join(f"`{k}` → {v}" for k, v in facts["landing_country_fallback"].items())
+    by_op = count_by_operator(mobile.sites)
+    multi = ", ".join(f"`{c}`" for c in facts["cables_multi_feature"])
+    over_one = [c for c, r in check.arrondissement_ratios.items() if r > 1]
+    lowest = min(check.arrondissement_ratios.items(), key=lambda kv: kv[1], default=("-", 0.0))
+    ratios = ", ".join(f"{c}: {r:.2f}" for c, r in check.arrondissement_ratios.items())
+    radii = ", ".join(f"{t} {r:,} m" for t, r in COVERAGE_RADII_M.items())
+    comma = "; ".join(f"“{n}”" for n in facts["comma_names"])
+    bad_urls = ", ".join(f"`{u}`" for u in facts["bad_urls"]) or "none"
+    sections = [
+        "# Sources of the shipped data",
+        "",
+        "Generated by `scripts/build_data.py` from the raw snapshots described in each raw "
+        "folder's `SOURCE.md`. Do not edit by hand; rerun the build. Licences per file: "
+        "`LICENSES.md`. Nothing from the PeeringDB snapshot is used (it is not openly licensed).",
+        "",
+        "All files are GeoJSON FeatureCollections in WGS 84 longitude/latitude (EPSG:4326), "
+        "UTF-8, compact, features sorted by id, coordinates rounded to 5 decimals (basemaps: 3).",
+        "",
+        "## cables.geojson and landing_points.geojson",
+        "",
+        f"- Origin: {TG_CABLES.repository}, commit `{TG_CABLES.commit}`. TeleGeography export "
+        f"`creation_time` {facts['cables_creation_time']} (config.json).",
+        f"- Licence: {CC_BY_NC_SA} ({CC_BY_NC_SA_URL}). Attribution: "
+        f"“{TG_CABLES.attribution.format(month=month)}”.",
+        f"- Changes: the {facts['cable_geo_features']} route features were merged into "
+        f"{counts['cables.geojson']} MultiLineStrings, one per cable id (ids with two upstream "
+        f"features: {multi}). Properties joined from the per-cable records. `owners` and "
+        "`suppliers` are split from one comma-separated string: split on commas outside "
+        "parentheses, then a token that is only a legal-entity suffix (Ltd., LLC., Inc (OSI), "
+        "Co., Lda., S.A., …; list `LEGAL_SUFFIXES` in `scripts/build/cables.py`) is re-attached "
+        "to the name before it. One name has a comma but no suffix and is listed explicitly "
+        "(`KNOWN_COMMA_NAMES`). Names with a comma in this build: " + comma + ". "
+        "`length_km` parsed from text such as “45,000 km”; `rfs_year` is TeleGeography's own, "
+        "else the first year in `rfs`. `url` keeps http(s) links only (dropped: "
+        f"{bad_urls}).",
+        "- Landing points: `cable_ids` are derived from the cable records' landing-point lists "
+        "(authoritative; the per-landing-point files disagree for a few new cables). `country` "
+        "comes from the per-landing-point records; where none exists it is the text after the "
+        f"last “, ” of the name: {fallback or 'none'}.",
+        f"- Regions: a cable's `regions` are the sea regions (regions.geojson) its route "
+        f"intersects after buffering each region by {CABLE_REGION_BUFFER_DEG}° (Natural Earth's "
+        "sea polygons stop short of the coast and routes are schematic). A landing point's "
+        "`regions` are those whose polygon lies within "
+        f"{LANDING_POINT_REGION_DISTANCE_M / 1000:.0f} km (geodesic distance to the nearest "
+        "polygon point).",
+        f"- {len(marseille)} cables land at `marseille-france`: {', '.join(marseille)}.",
+        "- Caveats: stale (2022-11): later cables are missing and planned RFS dates have "
+        "slipped. Routes are schematic drawings, not surveyed positions; a drawn length is not "
+        "a cable length. No capacity data. Landing points are town-level map points.",
+        "",
+        "## regions.geojson",
+        "",
+        f"- Origin: {NATURAL_EARTH.repository}, commit `{NATURAL_EARTH.commit}` "
+        "(`ne_50m_geography_marine_polys.json`, `ne_50m_land.json`). Public domain.",
+        *_region_lines(regions, cables, landings),
+        "- Natural Earth 4.0.0 (1:50m) has no Ligurian, Alboran, Cretan, Marmara, Azov, Gulf of "
+        "Suez or Gulf of Aqaba polygons. Its named Mediterranean polygons leave the Alboran Sea, "
+        "the Ligurian Sea, the Sea of Crete and the gulfs of Gabès and Sidra uncovered, so the "
+        "Mediterranean region also takes every sea area inside the convex hull of its named "
+        f"polygons that no named polygon covers and that is at least {MIN_GAP_AREA_DEG2} square "
+        "degrees (smaller pieces are coastline slivers and the Dardanelles). The Sea of Marmara, "
+        "Bosporus and Dardanelles belong to no region.",
+        "- The Red Sea polygon stops at about 28° N, so landing points on the gulfs of Suez and "
+        "Aqaba (Suez, Zafarana, Ras Ghareb, Aqaba) are not tagged `red-sea`.",
+        "",
+        "## facilities.geojson",
+        "",
+        f"- Origin: {TG_IX.repository}, commit `{TG_IX.commit}` (data last changed 2020-08-31). "
+        "The copy used had the per-exchange personal contact fields removed.",
+        f"- Licence: {CC_BY_NC_SA} ({CC_BY_NC_SA_URL}). Attribution: “{TG_IX.attribution}”.",
+        "- Changes: `id` = `building-<building_id>`; `name` = first address line; `address` = "
+        "address lines joined with “, ”; `exchanges` = each exchange label without its trailing "
+        "“(City, Country)”; `exchange_urls` = the exchanges' http(s) URLs, de-duplicated "
+        "(not index-aligned with `exchanges`). `city` and `country` come from TeleGeography's "
+        "slugs: the spelling is taken from the exchange labels whose slug matches (this restores "
+        "accents the slugs dropped, e.g. `bogot` → Bogotá), and for countries the cable data's "
+        f"spelling wins where the slugs match ({len(facts['facility_countries_from_cables'])} "
+        "countries, e.g. `cte-divoire` → Côte d'Ivoire, `congo-dem-rep-` → Congo, Dem. Rep.); "
+        "otherwise the slug is title-cased.",
+        "- Caveats: stale (August 2020); buildings, not operators (no facility owner, name or "
+        "capacity). Marseille has 3 buildings; MRS4 (2021) and MRS5 are missing.",
+        "",
+        "## coverage.geojson and mobile_sites.geojson",
+        "",
+        f"- Origin: {ARCEP_SITES.repository}, commit `{ARCEP_SITES.commit}`, file "
+        "`2018_01_Sites_mobiles_2G_3G_4G_France_metropolitaine_L93.csv` (ARCEP, January 2018). "
+        f"Département 13 and commune 13055 outlines: {IGN_2018.repository}, commit "
+        f"`{IGN_2018.commit}`.",
+        f"- Licence: {LICENCE_OUVERTE} ({LICENCE_OUVERTE_URL}). Attribution: "
+        f"“{ARCEP_SITES.attribution}” and “{IGN_2018.attribution}”. (The ARCEP licence is inferred "
+        "from ARCEP's open-data policy; the copied repository states none.)",
+        f"- Cleaning: {table.rows_read:,} rows read; {table.rows_without_coordinates} row without "
+        f"coordinates (`#N/A`) dropped; {table.duplicated_triples} (operator, X, Y) triples occur "
+        f"more than once, so {table.duplicate_rows} repeated rows were merged (technology flags "
+        f"OR-ed) into {len(table.sites):,} sites. Lambert-93 (EPSG:2154) converted to WGS 84 with "
+        "pyproj (always_xy).",
+        f"- mobile_sites: the {mobile.sites_in_department:,} deduplicated sites inside "
+        "département 13 (" + ", ".join(f"{k} {v}" for k, v in by_op.items()) + "); "
+        f"{mobile.sites_in_marseille} of them lie in the commune of Marseille (13055, 2018 "
+        "outline, islands included). `id` is `site-<n>` in (operator, X, Y) order.",
+        "- coverage: MODELLING ASSUMPTION. For each operator and technology, the union of "
+        f"circular buffers around the sites carrying it ({radii}; plausible urban/suburban "
+        "macro-cell radii, larger for the lower-frequency 2G layer), built in EPSG:2154, "
+        "clipped to the land of département 13, simplified with a "
+        f"{SIMPLIFY_TOLERANCE_M:.0f} m tolerance and reprojected. Sites up to one radius "
+        "outside the département also contribute (their coverage crosses the boundary); "
+        "`site_count` counts only sites inside it and `sites_in_marseille` those inside "
+        "commune 13055. `area_km2` is computed in EPSG:2154. "
+        + (
+            f"Omitted (no sites): {', '.join(mobile.skipped_zones)} (Free Mobile had no 2G "
+            "network of its own in 2018; its subscribers roamed on Orange)."
+            if mobile.skipped_zones
+            else ""
+        ),
+        "- Caveats: these are NOT coverage maps. Real cell ranges vary from a few hundred metres "
+        "to over 10 km with terrain, band, power and load. Data of January 2018: no 5G, and "
+        "Marseille's network has densified since.",
+        "",
+        "## fibre.geojson",
+        "",
+        f"- Origin: {ARCEP_FTTH.repository}, commit `{ARCEP_FTTH.commit}` "
+        "(`ftthArrondissements.csv`, `arrondissements.csv`, `ftthCommunes.csv`, `communes.csv`). "
+        f"Arrondissement outlines: {IGN_2017.repository}, commit `{IGN_2017.commit}` "
+        "(codes 13201–13216, names whitespace-normalised).",
+        f"- Licence: {LICENCE_OUVERTE} ({LICENCE_OUVERTE_URL}). Attribution: "
+        f"“{ARCEP_FTTH.attribution}” and “{IGN_2017.attribution}”.",
+        "- Fields: premises connectable to FTTH (“locaux raccordables”) at the end of T3 2017, "
+        "T4 2017 and T1 2018, and ARCEP's class (“Catégorie”) at T1 2018.",
+        "- Class meanings are INFERRED (the sheets carry no legend): 0 → none, 5 → under 10 %, "
+        "10 → 10–25 %, 25 → 25–50 %, 50 → 50–80 %, 80 → 80 % or more of premises connectable. "
+        f"Check: for {check.communes_matching:,} of {check.communes_checked:,} communes with a "
+        "non-zero class, premises ÷ (logements + établissements) falls in the inferred band.",
+        "- Per-arrondissement percentages are deliberately NOT computed. The arrondissement "
+        "`Logements` column looks scrambled: premises ÷ (logements + établissements) per "
+        f"arrondissement is {ratios}; only {check.arrondissements_matching} of "
+        f"{len(check.arrondissement_ratios)} agree with ARCEP's own class (ratios above 1 for "
+        f"{', '.join(over_one) or 'none'}; {lowest[1]:.2f} for {lowest[0]}), whereas "
+        f"{check.other_arrondissements_matching} of {check.other_arrondissements_checked} "
+        "Paris and Lyon arrondissements agree. The values "
+        f"sum to {commune['sum_of_arrondissement_logements']:,} against "
+        f"{commune['logements']:,} for the commune. Commune-level figures for Marseille (13055) "
+        "are in metadata.json (`marseille_commune_ftth`): "
+        f"{commune['ftth_premises_2018q1']:,} premises connectable at T1 2018, "
+        f"{commune['logements']:,} logements, {commune['etablissements']:,} établissements, "
+        f"ratio {commune['ratio_premises_to_logements_plus_etablissements']:.2f} (class "
+        f"{commune['ftth_class_2018q1']}).",
+        "- Caveats: stale (Q1 2018); Marseille is now almost fully fibred. The 2017 outlines "
+        "(single polygons) omit offshore islands and differ slightly from the 2018 commune "
+        "outline.",
+        "",
+        "## basemap_land.geojson and basemap_borders.geojson",
+        "",
+        f"- Origin: {NATURAL_EARTH.repository}, commit `{NATURAL_EARTH.commit}` (data files of "
+        "2017-11-09, Natural Earth v4.0.0): `ne_50m_land.json`, "
+        "`ne_50m_admin_0_boundary_lines_land.json`. Public domain; credit “Made with Natural "
+        "Earth”.",
+        f"- Changes: {facts['land_source_features']:,} land polygons and "
+        f"{facts['border_source_features']} border lines, each merged into one feature "
+        "(property `kind`: `land` / `border`); any segment crossing ±180° split there; "
+        "simplified (land 0.02°, borders 0.01°, topology-preserving); segments longer than 90° "
+        "densified (so no step jumps more than 180° in longitude); rounded to 0.001° (land "
+        "snapped with shapely `set_precision`, which keeps polygons valid).",
+        "- Caveats: Natural Earth draws de-facto borders; small islands below the grid vanish.",
+        "",
+    ]
+    return "\n".join(sections)
+
+
+def licenses_markdown(cables_month: str) -> str:
+    """data/LICENSES.md: which licence governs which shipped file."""
+    return "\n".join(
+        [
+            "# Licences of the shipped data",
+            "",
+            "The project's code licence does not apply to these data files. Each file keeps the "
+            "licence of the data it is derived from. Attribution strings are also in "
+            "`metadata.json`, and the app shows them on the page and in every export.",
+            "",
+            "| file | licence | attribution |",
+            "|---|---|---|",
+            f"| cables.geojson, landing_points.geojson | {CC_BY_NC_SA} | "
+            + TG_CABLES.attribution.format(month=cables_month)
+            + " |",
+            f"| facilities.geojson | {CC_BY_NC_SA} | {TG_IX.attribution} |",
+            f"| coverage.geojson, mobile_sites.geojson | {LICENCE_OUVERTE} | "
+            f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
+            f"| fibre.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
+            f"{IGN_2017.attribution} |",
+            "| basemap_land.geojson, basemap_borders.geojson, regions.geojson | Public domain "
+            "(Natural Earth) | Made with Natural Earth (customary, not required) |",
+            "| metadata.json, SOURCES.md, LICENSES.md | documentation; quotes the above | — |",
+            "",
+            "## TeleGeography data: CC BY-NC-SA 3.0 Unported",
+            "",
+            "cables.geojson, landing_points.geojson and facilities.geojson are derived from "
+            f"TeleGeography's Submarine Cable Map ({cables_month} snapshot) and Internet Exchange "
+            "Map (2020), published under the Creative Commons "
+            "Attribution-NonCommercial-ShareAlike 3.0 Unported licence. "
+            f"Legal code: {CC_BY_NC_SA_URL} (summary: "
+            "https://creativecommons.org/licenses/by-nc-sa/3.0/).",
+            "",
+            "- **Attribution**: credit TeleGeography with the strings above and link to the licence.",
+            "- **NonCommercial**: these files, and anything derived from them (filtered or merged "
+            "data, exported tables and charts), may not be used for commercial purposes.",
+            "- **ShareAlike**: if you redistribute them or data derived from them, you must do so "
+            "under CC BY-NC-SA 3.0 (or a compatible licence), and say what you changed "
+            "(SOURCES.md lists the changes made here).",
+            "- Do not replace these files with TeleGeography's current live API: its data after "
+            "late 2022 is published commercially, and its open licence for reuse is not established.",
+            "",
+            "## ARCEP and IGN data: Licence Ouverte / Open Licence (Etalab)",
+            "",
+            "coverage.geojson, mobile_sites.geojson and fibre.geojson are derived from ARCEP open data "
+            "(mobile sites, January 2018; FTTH deployment, T1 2018) and IGN administrative boundaries "
+            "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), published under "
+            f"the French Licence Ouverte / Open Licence (Etalab): {LICENCE_OUVERTE_URL}. The copied "
+            "sources do not say whether version 1.0 (2011) or 2.0 (2017) applies; both allow reuse, "
+            "including commercial reuse and modification, provided the source and the date of its "
+            "last update are credited. For the ARCEP mobile sites the licence is inferred from "
+            "ARCEP's open-data policy (the copy used states none).",
+            "",
+            "## Natural Earth: public domain",
+            "",
+            "basemap_land.geojson, basemap_borders.geojson and regions.geojson are derived from "
+            "Natural Earth v4.0.0, which is in the public domain "
+            f"({PUBLIC_DOMAIN_URL}). No attribution is required; “Made with Natural Earth” is "
+            "customary.",
+            "",
+        ]
+    )

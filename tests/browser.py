@@ -1,0 +1,34 @@
+"""Helpers for the end-to-end tests: reading the rendered Plotly figure out of the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+MAP_SELECTOR = "#map .js-plotly-plot"
+
+
+def wait_for_map(page: Page, timeout_ms: int = 90_000) -> None:
+    """Wait until Plotly has drawn the map figure with at least one trace."""
+    page.wait_for_function(
+        f"() => {{ const g = document.querySelector({MAP_SELECTOR!r});"
+        " return g && g.data && g.data.length > 0 && g._fullLayout && g._fullLayout.map; }",
+        timeout=timeout_ms,
+    )
+
+
+def map_layers(page: Page) -> list[dict[str, Any]]:
+    """Type, layer key and point count of every trace the browser has drawn on the map."""
+    result: list[dict[str, Any]] = page.evaluate(
+        f"""() => document.querySelector({MAP_SELECTOR!r})._fullData.map(t => ({{
+            type: t.type, layer: t.meta && t.meta.layer,
+            points: (t.lon && t.lon.length) || (t.locations && t.locations.length) || 0
+        }}))"""
+    )
+    return result
+
+
+def layer_keys(page: Page) -> set[str]:
+    """The set of layer keys drawn on the map right now."""
+    return {t["layer"] for t in map_layers(page)}

@@ -1,0 +1,106 @@
+"""The map figure, built without a browser: trace types, merging, layers, offline basemap."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+import shapely
+
+from components.context import AppContext, build_context
+from datalayer.loader import Datasets
+from figures import labels
+from figures.geometry import concat_lines, line_arrays
+from figures.map import ALL_LAYERS, map_figure
+from figures.theme import DARK, LIGHT, cable_colour
+
+
+@pytest.fixture(scope="module")
+def ctx(real_data: Datasets) -> AppContext:
+    return build_context(real_data)
+
+
+def build(ctx: AppContext, layers: set[str], **kwargs: object) -> go.Figure:
+    d = ctx.data
+    return map_figure(
+        ctx.map,
+        d.cables,
+        d.landing_points,
+        d.facilities,
+        d.coverage,
+        d.fibre,
+        layers=layers,
+        coverage_technology=str(kwargs.pop("tech", "4G")),
+        theme=kwargs.pop("theme", LIGHT),
+        **kwargs,
+    )  # type: ignore[arg-type]
+
+
+def layers_of(fig: go.Figure) -> list[str]:
+    return [t.meta["layer"] for t in fig.data]
+
+
+def test_all_layers_present_with_merged_cable_traces(ctx: AppContext) -> None:
+    fig = build(ctx, set(ALL_LAYERS))
+    present = layers_of(fig)
+    assert set(present) == set(ALL_LAYERS)
+    cable_traces = [t for t in fig.data if t.meta["layer"] == "cables"]
+    assert 1 <= len(cable_traces) <= 12  # merged by colour and status, never one per cable
+    assert all(isinstance(t, go.Scattermap) and t.mode == "lines" for t in cable_traces)
+    drawn_ids = {int(v) for t in cable_traces for v in np.asarray(t.customdata)}
+    assert len(drawn_ids) == 526
+    points = next(t for t in fig.data if t.meta["layer"] == "landing_points")
+    assert len(points.lon) == 1436
+    coverage = [t for t in fig.data if t.meta["layer"] == "coverage"]
+    assert len(coverage) == 4 and all(isinstance(t, go.Choroplethmap) for t in coverage)
+
+
+def test_layer_toggle_removes_traces(ctx: AppContext) -> None:
+    fig = build(ctx, {"cables"})
+    assert set(layers_of(fig)) == {"cables"}
+    assert build(ctx, set()).data == ()
+
+
+def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
+    fig = build(ctx, {"cables"})
+    assert fig.layout.map.style == "white-bg"
+    sources = [layer.source for layer in fig.layout.map.layers]
+    urls = [s for s in sources if isinstance(s, str)]
+    assert urls == ["/basemap/land.geojson", "/basemap/borders.geojson"]
+
+
+def test_cable_arrays_are_float32_with_nan_gaps(ctx: AppContext) -> None:
+    trace = next(t for t in build(ctx, {"cables"}).data)
+    lon = np.asarray(trace.lon)
+    assert lon.dtype == np.float32
+    assert np.isnan(lon).sum() >= 1
+
+
+def test_theme_changes_basemap_colours(ctx: AppContext) -> None:
+    light = build(ctx, {"cables"}, theme=LIGHT).layout.map.layers[0].color
+    dark = build(ctx, {"cables"}, theme=DARK).layout.map.layers[0].color
+    assert light != dark
+
+
+def test_coverage_follows_technology(ctx: AppContext) -> None:
+    fig = build(ctx, {"coverage"}, tech="2G")
+    assert all(t.name.endswith("2G") for t in fig.data)
+
+
+def test_line_arrays_unwrap_and_split() -> None:
+    geom = shapely.MultiLineString([[(170, 0), (179.9, 1)], [(-179.9, 1), (-170, 2)]])
+    arrays = line_arrays(geom, tolerance=0)
+    assert int(np.isnan(arrays.lon).sum()) == 2
+    assert np.nanmax(np.abs(np.diff(arrays.lon[:2]))) < 180
+    lon, _lat, text, vertex_ids = concat_lines({"a": arrays}, ["a", "missing"], {"a": "A"})
+    assert len(lon) == len(text or []) == len(vertex_ids) == 6
+
+
+def test_hover_text_is_escaped() -> None:
+    assert labels.inert("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert labels.inert("a\u202eb\x00c") == "abc"
+    assert labels.inert("x" * 500).endswith("…")
+
+
+def test_cable_colours_are_stable() -> None:
+    assert cable_colour("seamewe-4") == cable_colour("seamewe-4")
