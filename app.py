@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from dash import Dash
-from flask import Response
+from flask import Flask, Response
 
+from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from components.layout import build_layout
@@ -35,14 +36,26 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(LAND_URL, "basemap_land", lambda: geojson(ctx.data.basemap_land))
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    register_api(server, ctx)
 
 
 def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Dash:
     """Build the Dash app for ``data`` (or the datasets read from ``data_dir``)."""
     datasets = data if data is not None else load_datasets(data_dir or data_dir_from_env())
     ctx = build_context(datasets)
+    server = Flask(__name__)
+    # flask-compress reads this when Dash initialises it: GeoJSON must be compressed too.
+    server.config["COMPRESS_MIMETYPES"] = [
+        "text/html",
+        "text/css",
+        "text/plain",
+        "application/javascript",
+        "application/json",
+        "application/geo+json",
+    ]
     app = Dash(
         __name__,
+        server=server,  # type: ignore[arg-type]  # Dash accepts a Flask app here
         title="Landfall — Mediterranean submarine cables",
         assets_folder=str(ASSETS),
         compress=True,

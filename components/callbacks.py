@@ -1,36 +1,222 @@
-"""Callbacks: thin adapters from component values to the pure figure functions."""
+"""Callbacks: thin adapters from component values to the pure state, filter and figure functions.
+
+Data flow: every control, click and the URL feed one *sync* callback, which settles the
+:class:`Selection`, writes it to the URL (shareable, back/forward-able) and to a store. The store
+drives one *render* callback that filters once and feeds the map, KPIs, charts, tables and
+details from that single result.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
 
-import plotly.graph_objects as go
-from dash import ClientsideFunction, Dash, Input, Output, State
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, no_update
+from dash import ctx as callback_ctx
 
 from components import ids
 from components.context import AppContext
-from figures.map import ALL_LAYERS, map_figure
+from components.details import details_panel
+from components.state import (
+    CONTROL_IDS,
+    apply_chart_click,
+    controls_from_selection,
+    layers_of,
+    selected_from_map_click,
+    selection_from_controls,
+)
+from components.tables import frame_table, grid_rows
+from datalayer.query import parse_query, to_query
+from datalayer.selection import MapView, Selection
+from figures import charts
+from figures.map import map_figure
+from figures.summaries import (
+    country_summary,
+    facility_country_summary,
+    kpis,
+    owner_summary,
+    year_summary,
+)
 from figures.theme import get_theme
+from figures.view import fit_selection
+
+CHART_IDS = (ids.CHART_OWNERS, ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES)
 
 
-def render_map(
-    ctx: AppContext, layers: Sequence[str] | None, technology: str | None, theme_name: str | None
-) -> go.Figure:
-    """The map for the chosen layers, coverage technology and theme (unknown values ignored)."""
-    chosen = frozenset(layer for layer in (layers or []) if layer in ALL_LAYERS)
-    techs = set(ctx.data.coverage["technology"])
-    tech = technology if technology is not None and technology in techs else "4G"
-    data = ctx.data
-    return map_figure(
+@dataclass(frozen=True)
+class SyncResult:
+    """What the sync callback writes: ``None`` fields are left as they are."""
+
+    search: str | None
+    controls: dict[str, Any] | None
+    store: str
+    notice: str
+
+
+def store_key(sel: Selection) -> str:
+    """The store value for a selection: its query string without the map view."""
+    return to_query(replace(sel, view=None)) or "?"
+
+
+def _view_from_relayout(relayout: Mapping[str, Any] | None) -> MapView | None:
+    if not relayout or "map.center" not in relayout or "map.zoom" not in relayout:
+        return None
+    centre = relayout["map.center"]
+    try:
+        return MapView(
+            round(float(centre["lon"]), 4),
+            round(float(centre["lat"]), 4),
+            round(float(relayout["map.zoom"]), 2),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def sync_state(
+    ctx: AppContext,
+    trigger: Any,
+    search: str | None,
+    control_values: Mapping[str, Any],
+    event: Any = None,
+) -> SyncResult:
+    """Settle the selection after ``trigger`` fired (``None``: first load).
+
+    The URL is the record of the current state, so events start from it; a control change
+    starts from the controls.
+    """
+    current, notices = parse_query(search or "", ctx.vocab)
+    if trigger is None or trigger == ids.URL:
+        normalised = to_query(current)
+        rewrite = normalised if notices and normalised != (search or "") else None
+        if notices and rewrite is None:
+            rewrite = normalised or ""
+        return SyncResult(
+            search=rewrite,
+            controls=controls_from_selection(current, ctx.vocab),
+            store=store_key(current),
+            notice=" ".join(notices),
+        )
+    controls_changed = False
+    if trigger in CONTROL_IDS:
+        sel = selection_from_controls(control_values, ctx.vocab, current)
+    elif trigger in CHART_IDS:
+        point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
+        value = point.get("customdata") if isinstance(point, Mapping) else None
+        sel = apply_chart_click(current, str(trigger), value, ctx.vocab)
+        controls_changed = sel != current
+    elif trigger == ids.MAP:
+        point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
+        key = selected_from_map_click(point, ctx.map.cable_order, ctx.vocab)
+        sel = replace(current, selected=key) if key else current
+    elif isinstance(trigger, Mapping) and trigger.get("type") == ids.DETAIL_LINK:
+        key = str(trigger.get("key", ""))
+        probe, problems = parse_query(to_query(replace(Selection(), selected=key)), ctx.vocab)
+        sel = replace(current, selected=probe.selected) if not problems else current
+    elif trigger == ids.DETAILS_CLOSE:
+        sel = replace(current, selected=None)
+    elif trigger == ids.RESET:
+        sel = Selection()
+        controls_changed = True
+    elif trigger == "relayout":
+        view = _view_from_relayout(event)
+        sel = replace(current, view=view) if view else current
+    else:
+        sel = current
+    query = to_query(sel)
+    return SyncResult(
+        search=query if query != (search or "") else None,
+        controls=controls_from_selection(sel, ctx.vocab) if controls_changed else None,
+        store=store_key(sel),
+        notice="",
+    )
+
+
+def _format_int(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def render_outputs(
+    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
+) -> tuple[Any, ...]:
+    """Filter once and build every output that shows the selection."""
+    sel, _ = parse_query(store or "", ctx.vocab)
+    view, _ = parse_query(search or "", ctx.vocab)
+    theme = get_theme(theme_name)
+    filtered = ctx.select(sel)
+    if view.view is not None:
+        centre = {"lon": view.view.lon, "lat": view.view.lat}
+        zoom = view.view.zoom
+        revision = "user-view"
+    else:
+        centre, zoom = fit_selection(filtered.landing_points, sel.region)
+        revision = store or "?"
+    figure = map_figure(
         ctx.map,
-        data.cables,
-        data.landing_points,
-        data.facilities,
-        data.coverage,
-        data.fibre,
-        layers=chosen,
-        coverage_technology=tech,
-        theme=get_theme(theme_name),
+        filtered.cables,
+        filtered.landing_points,
+        filtered.facilities,
+        filtered.coverage,
+        filtered.fibre,
+        layers=frozenset(layers_of(sel)),
+        coverage_technology=sel.technology,
+        theme=theme,
+        selected=sel.selected,
+        center=centre,
+        zoom=zoom,
+        uirevision=revision,
+    )
+    numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
+    owners = owner_summary(filtered.cables)
+    years = year_summary(filtered.cables)
+    countries = country_summary(filtered.landing_points)
+    fac_countries = facility_country_summary(filtered.facilities)
+    return (
+        figure,
+        _format_int(numbers["cables"]),
+        _format_int(numbers["km"]),
+        _format_int(numbers["landing_points"]),
+        _format_int(numbers["countries"]),
+        _format_int(numbers["facilities"]),
+        charts.owners_chart(owners, theme),
+        charts.years_chart(years, theme),
+        charts.count_chart(
+            countries, "country", "landing_points", theme, "Landing points by country"
+        ),
+        charts.count_chart(
+            fac_countries,
+            "country",
+            "facilities",
+            theme,
+            "IX facilities by country",
+            colour=charts.BAR_2,
+        ),
+        frame_table(
+            owners,
+            [("owner", "Owner"), ("cables", "Cables"), ("km", "km")],
+            "Cables and km by owner",
+        ),
+        frame_table(
+            years,
+            [
+                ("year", "RFS year"),
+                ("cables", "Cables"),
+                ("km", "km"),
+                ("cumulative_km", "Cumulative km"),
+            ],
+            "Cables by RFS year",
+        ),
+        frame_table(
+            countries,
+            [("country", "Country"), ("landing_points", "Landing points")],
+            "Landing points by country",
+        ),
+        frame_table(
+            fac_countries,
+            [("country", "Country"), ("facilities", "Facilities"), ("exchanges", "Exchanges")],
+            "IX facilities by country",
+        ),
+        details_panel(ctx, sel.selected, with_close=False),
     )
 
 
@@ -38,15 +224,90 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
     """Wire every callback of the page to ``ctx``."""
 
     @app.callback(
-        Output(ids.MAP, "figure"),
-        Input(ids.LAYERS, "value"),
-        Input(ids.COVERAGE_TECH, "value"),
-        Input(ids.THEME_STORE, "data"),
+        Output(ids.URL, "search"),
+        *[Output(c, "value") for c in CONTROL_IDS],
+        Output(ids.SELECTION_STORE, "data"),
+        Output(ids.NOTICE, "children"),
+        Input(ids.URL, "search"),
+        *[Input(c, "value") for c in CONTROL_IDS],
+        *[Input(c, "clickData") for c in CHART_IDS],
+        Input(ids.MAP, "clickData"),
+        Input({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks"),
+        Input(ids.DETAILS_CLOSE, "n_clicks"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.MAP, "relayoutData"),
     )
-    def _update_map(
-        layers: list[str] | None, technology: str | None, theme_name: str | None
-    ) -> go.Figure:
-        return render_map(ctx, layers, technology, theme_name)
+    def _sync(search: str | None, *args: Any) -> tuple[Any, ...]:
+        values = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
+        events = args[len(CONTROL_IDS) :]
+        trigger: Any = callback_ctx.triggered_id
+        event: Any = None
+        if trigger in CHART_IDS:
+            event = events[CHART_IDS.index(trigger)]
+        elif trigger == ids.MAP:
+            prop = callback_ctx.triggered[0]["prop_id"] if callback_ctx.triggered else ""
+            if prop.endswith("relayoutData"):
+                trigger, event = "relayout", events[-1]
+            else:
+                event = events[len(CHART_IDS)]
+        elif isinstance(trigger, Mapping) and not any(
+            t.get("value") for t in callback_ctx.triggered
+        ):
+            trigger = "ignored"  # links re-rendered with n_clicks=0, not clicked
+        result = sync_state(ctx, trigger, search, values, event)
+        controls: Sequence[Any] = (
+            [result.controls[c] for c in CONTROL_IDS]
+            if result.controls
+            else [no_update] * len(CONTROL_IDS)
+        )
+        return (
+            result.search if result.search is not None else no_update,
+            *controls,
+            result.store,
+            result.notice if result.notice or trigger is not None else no_update,
+        )
+
+    @app.callback(
+        Output(ids.MAP, "figure"),
+        Output(ids.KPI_CABLES, "children"),
+        Output(ids.KPI_KM, "children"),
+        Output(ids.KPI_LANDING_POINTS, "children"),
+        Output(ids.KPI_COUNTRIES, "children"),
+        Output(ids.KPI_FACILITIES, "children"),
+        *[Output(c, "figure") for c in CHART_IDS],
+        Output(ids.TABLE_OWNERS, "children"),
+        Output(ids.TABLE_YEARS, "children"),
+        Output(ids.TABLE_COUNTRIES, "children"),
+        Output(ids.TABLE_FACILITIES, "children"),
+        Output(ids.DETAILS, "children"),
+        Input(ids.SELECTION_STORE, "data"),
+        Input(ids.THEME_STORE, "data"),
+        State(ids.URL, "search"),
+    )
+    def _render(store: str | None, theme_name: str | None, search: str | None) -> tuple[Any, ...]:
+        return render_outputs(ctx, store, theme_name, search)
+
+    @app.callback(
+        Output(ids.GRID, "rowData"),
+        Output(ids.GRID, "columnDefs"),
+        Output(ids.GRID_COUNT, "children"),
+        Input(ids.SELECTION_STORE, "data"),
+        Input(ids.GRID_TAB, "value"),
+    )
+    def _grid(store: str | None, tab: str | None) -> tuple[Any, ...]:
+        sel, _ = parse_query(store or "", ctx.vocab)
+        rows, columns = grid_rows(ctx.select(sel), tab or "cables", ctx.map.cable_names)
+        return rows, columns, f"{len(rows):,} rows"
+
+    @app.callback(
+        Output(ids.GRID, "dashGridOptions"),
+        Input(ids.GRID_SEARCH, "value"),
+        prevent_initial_call=True,
+    )
+    def _grid_search(text: str | None) -> Patch:
+        patch = Patch()
+        patch["quickFilterText"] = (text or "")[:200]
+        return patch
 
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="toggleTheme"),
@@ -59,4 +320,16 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         ClientsideFunction(namespace="landfall", function_name="applyTheme"),
         Output(ids.THEME_TOGGLE, "children"),
         Input(ids.THEME_STORE, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfall", function_name="toggleFilters"),
+        Output(ids.FILTERS_PANEL, "className"),
+        Input(ids.FILTERS_TOGGLE, "n_clicks"),
+        State(ids.FILTERS_PANEL, "className"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfall", function_name="showDetails"),
+        Output(ids.DETAILS_PANEL, "className"),
+        Input(ids.SELECTION_STORE, "data"),
     )

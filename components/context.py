@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
-from figures.map import MapContext, build_map_context
+from datalayer.query import Vocabulary, build_vocabulary
+from datalayer.selection import Selection
+from figures.map import ALL_LAYERS, MapContext, build_map_context
 
 LAND_URL = "/basemap/land.geojson"
 BORDERS_URL = "/basemap/borders.geojson"
@@ -17,6 +22,10 @@ class AppContext:
 
     data: Datasets
     map: MapContext
+    vocab: Vocabulary
+    #: :func:`~datalayer.filters.apply_selection` on this data, memoised per selection so the
+    #: page, the API and the exports share one computation of the same view.
+    select: Callable[[Selection], Filtered]
 
     def attribution_lines(self) -> list[str]:
         """Attribution text for every dataset shown, from the data's own metadata."""
@@ -35,5 +44,26 @@ class AppContext:
 
 
 def build_context(data: Datasets) -> AppContext:
-    """Precompute the figure data that no filter changes."""
-    return AppContext(data=data, map=build_map_context(data.cables, LAND_URL, BORDERS_URL))
+    """Precompute the figure data and the vocabulary that no filter changes."""
+
+    @lru_cache(maxsize=64)
+    def cached(selection: Selection) -> Filtered:
+        return apply_selection(data, selection)
+
+    def select(selection: Selection) -> Filtered:
+        # Only the filters decide the result: view, layers, selected item and coverage
+        # technology are dropped from the cache key so panning never evicts a result.
+        return cached(
+            replace(
+                selection, view=None, layers=None, selected=None, technology=Selection().technology
+            )
+        )
+
+    return AppContext(
+        data=data,
+        map=build_map_context(
+            data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
+        ),
+        vocab=build_vocabulary(data, ALL_LAYERS),
+        select=select,
+    )

@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
+# Page state
 URL = "url"
 THEME_STORE = "theme-store"
 THEME_TOGGLE = "theme-toggle"
-MAP = "map"
-LAYERS = "layers"
-COVERAGE_TECH = "coverage-tech"
-ATTRIBUTION = "attribution"
+SELECTION_STORE = "selection-store"
 NOTICE = "notice"
+ATTRIBUTION = "attribution"
+FILTERS_TOGGLE = "filters-toggle"
+FILTERS_PANEL = "filters-panel"
+
+# Filters
+F_CABLE = "f-cable"
+F_OWNER = "f-owner"
+F_SUPPLIER = "f-supplier"
+F_YEARS = "f-years"
+F_STATUS = "f-status"
+F_REGION = "f-region"
+F_COUNTRY = "f-country"
+F_FAC_COUNTRY = "f-fac-country"
+F_IX = "f-ix"
+F_OPERATOR = "f-operator"
+COVERAGE_TECH = "coverage-tech"
+LAYERS = "layers"
+RESET = "reset"
+DATA_DATE_NOTE = "data-date-note"
+
+# Map, KPIs, charts
+MAP = "map"
+KPI_CABLES = "kpi-cables"
+KPI_KM = "kpi-km"
+KPI_LANDING_POINTS = "kpi-landing-points"
+KPI_COUNTRIES = "kpi-countries"
+KPI_FACILITIES = "kpi-facilities"
+CHART_OWNERS = "chart-owners"
+CHART_YEARS = "chart-years"
+CHART_COUNTRIES = "chart-countries"
+CHART_FACILITIES = "chart-facilities"
+TABLE_OWNERS = "table-owners"
+TABLE_YEARS = "table-years"
+TABLE_COUNTRIES = "table-countries"
+TABLE_FACILITIES = "table-facilities"
+
+# Data tables
+GRID = "grid"
+GRID_TAB = "grid-tab"
+GRID_SEARCH = "grid-search"
+GRID_COUNT = "grid-count"
+
+# Details panel
+DETAILS = "details"
+DETAILS_PANEL = "details-panel"
+DETAIL_LINK = "detail-link"  # pattern-matching type: {"type": DETAIL_LINK, "key": "lp:<id>"}
+DETAILS_CLOSE = "details-close"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_ag_grid as dag
 from dash import dcc, html
 
 from components import ids
 from components.context import AppContext
+from components.filters_panel import filter_sections
 from figures.map import (
     DEFAULT_LAYERS,
     LAYER_CABLES,
@@ -135,13 +137,20 @@ def layer_panel(ctx: AppContext) -> html.Section:
 
 
 def header(ctx: AppContext) -> html.Header:
-    """Title, what the page shows, the data date and the theme switch."""
+    """Title, what the page shows, the data date, the filter drawer and theme switches."""
     return html.Header(
         className="topbar",
         children=[
             html.Div(
                 className="brand",
                 children=[
+                    html.Button(
+                        "☰ Filters",
+                        id=ids.FILTERS_TOGGLE,
+                        className="btn filters-toggle",
+                        n_clicks=0,
+                        **_aria(controls=ids.FILTERS_PANEL),
+                    ),
                     html.Span("◉", className="brand-mark", **HIDDEN),
                     html.H1("Landfall"),
                     html.Span(
@@ -155,8 +164,10 @@ def header(ctx: AppContext) -> html.Header:
                 className="top-actions",
                 children=[
                     html.Span(
-                        f"Cable data as of {ctx.data_date('cables.geojson')}", className="data-date"
+                        f"Cable data as of {ctx.data_date('cables.geojson')}",
+                        className="data-date",
                     ),
+                    html.A("API", href="/api/v1", className="btn btn-link", target="_blank"),
                     html.Button(
                         "Dark theme",
                         id=ids.THEME_TOGGLE,
@@ -175,11 +186,167 @@ def footer(ctx: AppContext) -> html.Footer:
     return html.Footer(
         id=ids.ATTRIBUTION,
         className="attribution",
+        tabIndex=0,
+        title="Data sources and licences (hover or focus to expand)",
         children=[html.Span(line, className="attribution-line") for line in ctx.attribution_lines()]
         + [
             html.Span(
                 "Routes are schematic; not for engineering use.", className="attribution-line"
             )
+        ],
+    )
+
+
+def _kpi(kpi_id: str, label: str) -> html.Div:
+    return html.Div(
+        className="kpi",
+        children=[
+            html.Span("–", id=kpi_id, className="kpi-value"),
+            html.Span(label, className="kpi-label"),
+        ],
+    )
+
+
+def kpi_row() -> html.Section:
+    """Headline numbers of the current selection."""
+    return html.Section(
+        className="kpis",
+        **_aria(label="Key figures"),
+        children=[
+            _kpi(ids.KPI_CABLES, "cables shown"),
+            _kpi(ids.KPI_KM, "km of cable (published lengths)"),
+            _kpi(ids.KPI_LANDING_POINTS, "landing points"),
+            _kpi(ids.KPI_COUNTRIES, "countries"),
+            _kpi(ids.KPI_FACILITIES, "IX facilities"),
+        ],
+    )
+
+
+def chart_config(filename: str) -> Any:
+    """Graph config for a chart: no Plotly logo or cloud button, a named PNG download."""
+    return {
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
+    }
+
+
+def _chart_card(graph_id: str, table_id: str, filename: str, hint: str) -> html.Section:
+    return html.Section(
+        className="card chart-card",
+        children=[
+            dcc.Graph(id=graph_id, config=chart_config(filename), className="chart"),
+            html.P(hint, className="chart-hint"),
+            html.Details(
+                className="table-view",
+                children=[
+                    html.Summary("Table view"),
+                    html.Div(id=table_id, className="table-scroll"),
+                ],
+            ),
+        ],
+    )
+
+
+def charts_grid() -> html.Div:
+    """The four linked charts; clicking a bar filters by it."""
+    return html.Div(
+        className="charts",
+        children=[
+            _chart_card(
+                ids.CHART_OWNERS,
+                ids.TABLE_OWNERS,
+                "landfall-owners",
+                "Click a bar to filter by that owner.",
+            ),
+            _chart_card(
+                ids.CHART_YEARS,
+                ids.TABLE_YEARS,
+                "landfall-rfs-years",
+                "Click a bar to show that year only.",
+            ),
+            _chart_card(
+                ids.CHART_COUNTRIES,
+                ids.TABLE_COUNTRIES,
+                "landfall-landing-countries",
+                "Click a bar to filter by landing country.",
+            ),
+            _chart_card(
+                ids.CHART_FACILITIES,
+                ids.TABLE_FACILITIES,
+                "landfall-facility-countries",
+                "Click a bar to filter facilities by country.",
+            ),
+        ],
+    )
+
+
+def tables_card() -> html.Section:
+    """The sortable, searchable table of the filtered cables, landing points or facilities."""
+    return html.Section(
+        className="card grid-card",
+        children=[
+            html.Div(
+                className="grid-toolbar",
+                children=[
+                    dcc.RadioItems(
+                        id=ids.GRID_TAB,
+                        options=[
+                            {"label": "Cables", "value": "cables"},
+                            {"label": "Landing points", "value": "landing_points"},
+                            {"label": "Facilities", "value": "facilities"},
+                        ],
+                        value="cables",
+                        inline=True,
+                        className="tabs",
+                    ),
+                    dcc.Input(
+                        id=ids.GRID_SEARCH,
+                        type="search",
+                        placeholder="Search the table…",
+                        debounce=0.3,
+                        className="grid-search",
+                    ),
+                    html.Span(id=ids.GRID_COUNT, className="grid-count"),
+                ],
+            ),
+            dag.AgGrid(
+                id=ids.GRID,
+                columnDefs=[],
+                rowData=[],
+                defaultColDef={"sortable": True, "filter": True, "resizable": True, "minWidth": 90},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 15,
+                    "paginationPageSizeSelector": [15, 50, 200],
+                    "animateRows": False,
+                    "enableCellTextSelection": True,
+                },
+                columnSize="responsiveSizeToFit",
+                className="grid",
+                style={"height": "560px"},
+            ),
+        ],
+    )
+
+
+def details_drawer() -> html.Aside:
+    """The details of the clicked cable, landing point or facility, beside the map."""
+    return html.Aside(
+        id=ids.DETAILS_PANEL,
+        className="details-panel",
+        **_aria(label="Details", live="polite"),
+        children=[
+            html.Button(
+                "×",
+                id=ids.DETAILS_CLOSE,
+                className="details-close",
+                n_clicks=0,
+                title="Close details",
+                **_aria(label="Close details"),
+            ),
+            html.Div(id=ids.DETAILS, className="details-body"),
         ],
     )
 
@@ -192,23 +359,51 @@ def build_layout(ctx: AppContext) -> html.Div:
         children=[
             dcc.Location(id=ids.URL, refresh=False),
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
+            dcc.Store(id=ids.SELECTION_STORE),
             header(ctx),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             html.Div(
                 className="workspace",
                 children=[
                     html.Aside(
-                        className="panel", children=[layer_panel(ctx)], **_aria(label="Map layers")
+                        id=ids.FILTERS_PANEL,
+                        className="panel",
+                        **_aria(label="Filters"),
+                        children=[
+                            html.Div(
+                                className="panel-actions",
+                                children=[
+                                    html.Button(
+                                        "Reset all",
+                                        id=ids.RESET,
+                                        className="btn",
+                                        n_clicks=0,
+                                        title="Clear every filter and the map view",
+                                    ),
+                                ],
+                            ),
+                            *filter_sections(ctx),
+                            layer_panel(ctx),
+                        ],
                     ),
                     html.Main(
-                        className="map-wrap",
+                        className="content",
                         children=[
-                            dcc.Graph(
-                                id=ids.MAP,
-                                config=GRAPH_CONFIG,
-                                className="map-graph",
-                                style={"height": "100%", "width": "100%"},
+                            kpi_row(),
+                            html.Div(
+                                className="map-card card",
+                                children=[
+                                    dcc.Graph(
+                                        id=ids.MAP,
+                                        config=GRAPH_CONFIG,
+                                        className="map-graph",
+                                        style={"height": "100%", "width": "100%"},
+                                    ),
+                                    details_drawer(),
+                                ],
                             ),
+                            charts_grid(),
+                            tables_card(),
                         ],
                     ),
                 ],

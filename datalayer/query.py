@@ -115,7 +115,10 @@ def parse_params(
         if name not in ALL_PARAMS:
             notices.append(f"Unknown parameter '{_short(name)}' was ignored.")
     for param, attr in LIST_PARAMS.items():
-        values = [v for v in params.get(param, []) if v != ""][:MAX_VALUES]
+        values = [v for v in params.get(param, []) if v != ""]
+        if len(values) > MAX_VALUES:
+            notices.append(f"Only the first {MAX_VALUES} values of '{param}' were used.")
+            values = values[:MAX_VALUES]
         allowed: frozenset[str] = getattr(vocab, attr)
         kept = [v for v in dict.fromkeys(values) if len(v) <= MAX_VALUE_CHARS and v in allowed]
         for bad in [v for v in dict.fromkeys(values) if v not in kept]:

@@ -55,48 +55,34 @@ def empty_figure(
     return _style(fig, theme, title, 260)
 
 
-def owners_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
-    """Cables and km by owner, side by side, top owners first."""
+def _top_title(title: str, shown: int, total: int) -> str:
+    return f"{title} (top {shown} of {total})" if total > shown else title
+
+
+def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = 12) -> go.Figure:
+    """Cables per owner (bars) with the owners' published km as labels, top owners first."""
     title = "Cables and km by owner"
     if table.empty:
         return empty_figure(theme, title)
-    names = [inert(v, 40) for v in table["owner"]]
-    keys = _clickable(table["owner"])
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        subplot_titles=("cables", "km (published lengths)"),
-    )
-    fig.add_trace(
+    head = table.iloc[:top_n]
+    fig = go.Figure(
         go.Bar(
-            y=names,
-            x=table["cables"],
+            y=[inert(v, 40) for v in head["owner"]],
+            x=head["cables"],
             orientation="h",
             marker_color=BAR,
-            customdata=keys,
+            customdata=_clickable(head["owner"]),
+            text=[
+                f"{int(c)} · {km:,.0f} km" for c, km in zip(head["cables"], head["km"], strict=True)
+            ],
+            textposition="auto",
+            cliponaxis=False,
             hovertemplate="%{y}: %{x} cables<extra></extra>",
-            name="cables",
-        ),
-        row=1,
-        col=1,
-    )
-    fig.add_trace(
-        go.Bar(
-            y=names,
-            x=table["km"],
-            orientation="h",
-            marker_color=BAR_2,
-            customdata=keys,
-            hovertemplate="%{y}: %{x:,.0f} km<extra></extra>",
-            name="km",
-        ),
-        row=1,
-        col=2,
+        )
     )
     fig.update_yaxes(autorange="reversed")
-    return _style(fig, theme, title, 120 + 22 * len(table))
+    fig.update_xaxes(title_text="cables (label: cables · km of published lengths)")
+    return _style(fig, theme, _top_title(title, len(head), len(table)), 140 + 24 * len(head))
 
 
 def years_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
@@ -127,26 +113,37 @@ def years_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
         ),
         secondary_y=True,
     )
-    fig.update_yaxes(title_text="cables", secondary_y=False)
-    fig.update_yaxes(title_text="cumulative km", secondary_y=True, showgrid=False)
+    fig.update_yaxes(title_text="cables", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(
+        title_text="cumulative km", secondary_y=True, showgrid=False, rangemode="tozero"
+    )
     return _style(fig, theme, title, 300)
 
 
 def count_chart(
-    table: pd.DataFrame, label: str, value: str, theme: Theme, title: str, colour: str = BAR
+    table: pd.DataFrame,
+    label: str,
+    value: str,
+    theme: Theme,
+    title: str,
+    colour: str = BAR,
+    top_n: int = 15,
 ) -> go.Figure:
-    """A horizontal bar chart of ``value`` per ``label`` (countries, typically)."""
+    """A horizontal bar chart of ``value`` per ``label`` (countries, typically), top first."""
     if table.empty:
         return empty_figure(theme, title)
+    head = table.iloc[:top_n]
     fig = go.Figure(
         go.Bar(
-            y=[inert(v, 40) for v in table[label]],
-            x=table[value],
+            y=[inert(v, 40) for v in head[label]],
+            x=head[value],
             orientation="h",
             marker_color=colour,
-            customdata=_clickable(table[label]),
+            customdata=_clickable(head[label]),
+            text=[f"{int(v):,}" for v in head[value]],
+            textposition="auto",
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _style(fig, theme, title, 120 + 22 * len(table))
+    return _style(fig, theme, _top_title(title, len(head), len(table)), 140 + 24 * len(head))

@@ -58,20 +58,35 @@ class MapContext:
     """What every map figure reuses: precomputed cable arrays and labels, basemap URLs."""
 
     lines: Mapping[str, LineArrays]
+    cable_order: tuple[str, ...]
     cable_position: Mapping[str, int]
     cable_hover: Mapping[str, str]
+    point_hover: Mapping[str, str]
+    facility_hover: Mapping[str, str]
     cable_names: Mapping[str, str]
     land_url: str
     borders_url: str
 
 
-def build_map_context(cables: gpd.GeoDataFrame, land_url: str, borders_url: str) -> MapContext:
-    """Precompute everything about the full cable set that filters never change."""
+def build_map_context(
+    cables: gpd.GeoDataFrame,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    land_url: str,
+    borders_url: str,
+) -> MapContext:
+    """Precompute everything about the full datasets that filters never change."""
+    names = dict(zip(cables.index, cables["name"], strict=True))
     return MapContext(
         lines=precompute_lines(dict(zip(cables.index, cables.geometry, strict=True))),
+        cable_order=tuple(cables.index),
         cable_position={cid: i for i, cid in enumerate(cables.index)},
         cable_hover={cid: labels.cable_hover(row) for cid, row in cables.iterrows()},
-        cable_names=dict(zip(cables.index, cables["name"], strict=True)),
+        point_hover={
+            pid: labels.landing_point_hover(row, names) for pid, row in landing_points.iterrows()
+        },
+        facility_hover={fid: labels.facility_hover(row) for fid, row in facilities.iterrows()},
+        cable_names=names,
         land_url=land_url,
         borders_url=borders_url,
     )
@@ -171,20 +186,57 @@ def _cable_traces(
 
 
 def _point_trace(
-    frame: gpd.GeoDataFrame, hover: list[str], *, layer: str, name: str, colour: str, size: float
+    frame: gpd.GeoDataFrame,
+    hover: list[str],
+    *,
+    layer: str,
+    name: str,
+    colour: str,
+    size: float,
+    key_prefix: str,
 ) -> go.Scattermap:
+    """One marker trace; each point's customdata is its ``kind:id`` selection key."""
     return go.Scattermap(
         lon=frame.geometry.x.to_numpy(dtype=np.float32),
         lat=frame.geometry.y.to_numpy(dtype=np.float32),
         mode="markers",
         text=hover,
-        customdata=list(frame.index),
+        customdata=[f"{key_prefix}:{i}" for i in frame.index],
         hovertemplate="%{text}<extra></extra>",
         marker={"size": size, "color": colour, "opacity": 0.9},
         name=name,
         meta={"layer": layer},
         showlegend=False,
     )
+
+
+def _point_highlight(
+    selected: str | None,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    theme: Theme,
+) -> list[go.Scattermap]:
+    """A ring around the selected landing point or facility (three stacked circles)."""
+    if not selected:
+        return []
+    kind, _, key = selected.partition(":")
+    frame = {"lp": landing_points, "fac": facilities}.get(kind)
+    if frame is None or key not in frame.index:
+        return []
+    point = frame.geometry[key]
+    return [
+        go.Scattermap(
+            lon=[point.x],
+            lat=[point.y],
+            mode="markers",
+            hoverinfo="skip",
+            marker={"size": size, "color": colour, "opacity": 1},
+            name="Selected",
+            meta={"layer": "selection"},
+            showlegend=False,
+        )
+        for size, colour in ((22, theme.highlight), (16, theme.paper), (9, theme.highlight))
+    ]
 
 
 def _polygon_trace(
@@ -286,7 +338,7 @@ def map_figure(
     layers: frozenset[str] | set[str],
     coverage_technology: str,
     theme: Theme,
-    selected_cable: str | None = None,
+    selected: str | None = None,
     center: Mapping[str, float] | None = None,
     zoom: float | None = None,
     uirevision: str = "map",
@@ -298,12 +350,10 @@ def map_figure(
     if LAYER_COVERAGE in layers and not coverage.empty:
         traces.extend(_coverage_traces(coverage, coverage_technology))
     if LAYER_CABLES in layers:
-        traces.extend(_cable_traces(ctx, cables, selected_cable))
+        cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
+        traces.extend(_cable_traces(ctx, cables, cable))
     if LAYER_LANDING_POINTS in layers and not landing_points.empty:
-        hover = [
-            labels.landing_point_hover(r, dict(ctx.cable_names))
-            for _, r in landing_points.iterrows()
-        ]
+        hover = [ctx.point_hover.get(i, "") for i in landing_points.index]
         traces.append(
             _point_trace(
                 landing_points,
@@ -312,10 +362,11 @@ def map_figure(
                 name="Landing points",
                 colour=theme.landing_point,
                 size=6,
+                key_prefix="lp",
             )
         )
     if LAYER_FACILITIES in layers and not facilities.empty:
-        hover = [labels.facility_hover(r) for _, r in facilities.iterrows()]
+        hover = [ctx.facility_hover.get(i, "") for i in facilities.index]
         traces.append(
             _point_trace(
                 facilities,
@@ -324,8 +375,10 @@ def map_figure(
                 name="IX facilities",
                 colour=theme.facility,
                 size=7,
+                key_prefix="fac",
             )
         )
+    traces.extend(_point_highlight(selected, landing_points, facilities, theme))
     fig = go.Figure(data=traces)
     fig.update_layout(
         map={

@@ -8,9 +8,9 @@ import pandas as pd
 OTHER = "Other"
 
 
-def _top_n(frame: pd.DataFrame, key: str, top_n: int, sum_cols: list[str]) -> pd.DataFrame:
-    """Keep the ``top_n`` rows and fold the rest into one ``Other`` row."""
-    if len(frame) <= top_n:
+def _top_n(frame: pd.DataFrame, key: str, top_n: int | None, sum_cols: list[str]) -> pd.DataFrame:
+    """Keep the ``top_n`` rows and fold the rest into one ``Other`` row (``None``: keep all)."""
+    if top_n is None or len(frame) <= top_n:
         return frame.reset_index(drop=True)
     head = frame.iloc[:top_n]
     rest = frame.iloc[top_n:]
@@ -18,7 +18,7 @@ def _top_n(frame: pd.DataFrame, key: str, top_n: int, sum_cols: list[str]) -> pd
     return pd.concat([head, pd.DataFrame([other])], ignore_index=True)
 
 
-def owner_summary(cables: gpd.GeoDataFrame, top_n: int = 12) -> pd.DataFrame:
+def owner_summary(cables: gpd.GeoDataFrame, top_n: int | None = None) -> pd.DataFrame:
     """Cables and published km per owner, most cables first (a cable counts for each owner)."""
     rows = cables[["owners", "length_km"]].explode("owners").dropna(subset=["owners"])
     if rows.empty:
@@ -48,7 +48,7 @@ def year_summary(cables: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
-def country_summary(points: gpd.GeoDataFrame, top_n: int = 15) -> pd.DataFrame:
+def country_summary(points: gpd.GeoDataFrame, top_n: int | None = None) -> pd.DataFrame:
     """Landing points per country, most first."""
     if points.empty:
         return pd.DataFrame({"country": [], "landing_points": []})
@@ -62,7 +62,9 @@ def country_summary(points: gpd.GeoDataFrame, top_n: int = 15) -> pd.DataFrame:
     return _top_n(table, "country", top_n, ["landing_points"])
 
 
-def facility_country_summary(facilities: gpd.GeoDataFrame, top_n: int = 15) -> pd.DataFrame:
+def facility_country_summary(
+    facilities: gpd.GeoDataFrame, top_n: int | None = None
+) -> pd.DataFrame:
     """IX facilities and exchanges hosted per country, most facilities first."""
     if facilities.empty:
         return pd.DataFrame({"country": [], "facilities": [], "exchanges": []})
@@ -73,3 +75,17 @@ def facility_country_summary(facilities: gpd.GeoDataFrame, top_n: int = 15) -> p
         .sort_values(["facilities", "country"], ascending=[False, True])
     )
     return _top_n(table, "country", top_n, ["facilities", "exchanges"])
+
+
+def kpis(
+    cables: gpd.GeoDataFrame, points: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame
+) -> dict[str, int | float]:
+    """The headline numbers of a selection (km: sum of published lengths)."""
+    return {
+        "cables": len(cables),
+        "km": float(cables["length_km"].sum(skipna=True)) if len(cables) else 0.0,
+        "km_missing": int(cables["length_km"].isna().sum()),
+        "landing_points": len(points),
+        "countries": int(points["country"].nunique()),
+        "facilities": len(facilities),
+    }

@@ -8,6 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Page
 
+from datalayer.loader import Datasets
 from tests.browser import layer_keys, map_layers, wait_for_map
 from tests.conftest import REPO, LiveServer
 
@@ -15,14 +16,16 @@ pytestmark = pytest.mark.browser
 SHOTS = REPO / "screenshots"
 
 
-def test_map_loads_offline_and_layers_toggle(live_server: LiveServer, page: Page) -> None:
+def test_map_loads_offline_and_layers_toggle(
+    live_server: LiveServer, page: Page, real_data: Datasets
+) -> None:
     requested: list[str] = []
     errors: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    page.goto(live_server.url)
+    page.goto(live_server.url + "/?region=world")
     wait_for_map(page)
     traces = map_layers(page)
     kinds = {(t["type"], t["layer"]) for t in traces}
@@ -31,7 +34,7 @@ def test_map_loads_offline_and_layers_toggle(live_server: LiveServer, page: Page
     assert ("scattermap", "facilities") in kinds
     assert ("choroplethmap", "coverage") in kinds
     drawn_points = sum(t["points"] for t in traces if t["layer"] == "landing_points")
-    assert drawn_points == 1436
+    assert drawn_points == len(real_data.landing_points) == 1436
     assert len([t for t in traces if t["layer"] == "cables"]) <= 16, "cables must be merged"
     page.wait_for_selector("#map canvas.maplibregl-canvas")
     page.wait_for_function(

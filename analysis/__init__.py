@@ -1,0 +1,1 @@
+"""Pure, vectorised spatial analysis over the loaded datasets (no Dash, no I/O)."""

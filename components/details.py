@@ -1,0 +1,383 @@
+"""The details panel: what one selected cable, landing point or facility is, as Dash components.
+
+Every piece of text from the data reaches Dash as a plain string child or prop, which React
+renders inertly; nothing here uses Markdown or raw HTML. Links to other features are buttons with
+pattern-matching ids (``{"type": ids.DETAIL_LINK, "key": "lp:<id>"}``) that the callbacks turn
+into a new selection.
+
+Nothing is cached: one panel is a few dozen components and one 1,500-point distance computation
+(well under a millisecond), and returning fresh components keeps users from sharing objects.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import pandas as pd
+from dash import html
+from dash.development.base_component import Component
+
+from analysis.proximity import nearest
+from components import ids
+from components.context import AppContext
+from datalayer import schema
+
+HINT = "Click a cable, landing point or facility on the map for details."
+
+#: Selection prefixes: ``"cable:<id>"``, ``"lp:<id>"``, ``"fac:<id>"``.
+CABLE, LANDING_POINT, FACILITY = "cable", "lp", "fac"
+KINDS = (CABLE, LANDING_POINT, FACILITY)
+
+#: How many nearby features each point panel lists.
+NEAREST_COUNT = 5
+
+#: Lists longer than this scroll inside the panel instead of stretching it.
+SCROLL_AFTER = 8
+_SCROLL_STYLE = {"maxHeight": "16rem", "overflowY": "auto"}
+
+_MISSING = "not published"
+
+# Bidirectional overrides and isolates could reorder the panel text around a value.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+# --- text helpers -------------------------------------------------------------------------------
+
+
+def _is_missing(value: Any) -> bool:
+    """True for None, NaN and pandas NA (but not for lists, which ``pd.isna`` would broadcast)."""
+    if value is None:
+        return True
+    if isinstance(value, list | tuple):
+        return False
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def plain(value: Any, missing: str = "—") -> str:
+    """Data as display text: a plain string without control or bidi-override characters.
+
+    No HTML escaping: Dash renders strings as text, so escaping would show ``&amp;`` literally.
+    """
+    if _is_missing(value):
+        return missing
+    text = "".join(ch for ch in str(value) if ch.isprintable() and ch not in _BIDI_CONTROLS)
+    return text.strip() or missing
+
+
+def _sort_key(text: str) -> str:
+    """Case- and accent-insensitive sort key (so "Côte d'Ivoire" sorts among the C's)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+def safe_http_url(value: Any) -> str | None:
+    """``value`` if it is an absolute http(s) URL safe to use as a link target, else None.
+
+    Anything else (``javascript:``, ``data:``, relative paths, text with spaces or control
+    characters that browsers would silently strip) must never become an ``href``.
+    """
+    if _is_missing(value) or not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def format_length(km: Any) -> str:
+    """``20,000 km`` or ``not published``."""
+    if _is_missing(km):
+        return _MISSING
+    return f"{float(km):,.0f} km"
+
+
+def format_distance(km: float) -> str:
+    """``12.3 km`` (one decimal; thousands separated)."""
+    return f"{km:,.1f} km"
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
+# --- selection ----------------------------------------------------------------------------------
+
+
+def parse_selection(selected: str | None) -> tuple[str, str] | None:
+    """``("lp", "marseille-france")`` from ``"lp:marseille-france"``; None if malformed."""
+    if not isinstance(selected, str):
+        return None
+    kind, sep, key = selected.partition(":")
+    if not sep or kind not in KINDS or not key:
+        return None
+    return kind, key
+
+
+def selection_key(kind: str, feature_id: str) -> str:
+    """The selection string for a feature: ``selection_key("lp", "x") == "lp:x"``."""
+    return f"{kind}:{feature_id}"
+
+
+# --- component helpers --------------------------------------------------------------------------
+
+
+def _link(kind: str, feature_id: str, label: str) -> html.Button:
+    """A button that selects another feature (handled by the callbacks via DETAIL_LINK)."""
+    return html.Button(
+        label,
+        id={"type": ids.DETAIL_LINK, "key": selection_key(kind, feature_id)},
+        className="detail-link",
+        n_clicks=0,
+        type="button",
+    )
+
+
+def _list(
+    items: Sequence[Component | str | list[Component | str]], label: str | None = None
+) -> html.Ul:
+    """A ``details-list``; long lists scroll within a bounded height."""
+    long = len(items) > SCROLL_AFTER
+    props: dict[str, Any] = {"className": "details-list"}
+    if long:
+        props["style"] = dict(_SCROLL_STYLE)
+        # A scrolling region must be reachable by keyboard even when it holds only text.
+        props["tabIndex"] = "0"
+        if label:
+            props["aria-label"] = label
+    return html.Ul([html.Li(item) for item in items], **props)
+
+
+def _texts(values: Iterable[Any]) -> list[str]:
+    return [t for t in (plain(v, "") for v in values) if t]
+
+
+def _text_list_or_missing(values: Iterable[Any], label: str) -> Component | str:
+    texts = _texts(values)
+    return _list(texts, label) if texts else _MISSING
+
+
+def _fields(pairs: Sequence[tuple[str, Component | str]]) -> html.Dl:
+    """A definition list of (label, value) pairs."""
+    children: list[Component] = []
+    for term, value in pairs:
+        children += [html.Dt(term), html.Dd(value)]
+    return html.Dl(children, className="details-fields")
+
+
+def _section(heading: str, *content: Component | str) -> html.Section:
+    return html.Section([html.H4(heading), *content], className="details-section")
+
+
+def _close_button() -> html.Button:
+    # aria-* props are not Python identifiers, so they go in as a mapping.
+    close_label: dict[str, Any] = {"aria-label": "Close details"}
+    return html.Button(
+        "×", id=ids.DETAILS_CLOSE, className="details-close", type="button", **close_label
+    )
+
+
+def _title(title: str) -> html.H3:
+    return html.H3(title, className="details-title")
+
+
+def _lookup(frame: pd.DataFrame, feature_id: str) -> pd.Series | None:
+    """The row of a frame indexed by id, or None."""
+    if feature_id not in frame.index:
+        return None
+    row = frame.loc[feature_id]
+    # A duplicated id would give a frame; the loader forbids it, but never show two at once.
+    return row.iloc[0] if isinstance(row, pd.DataFrame) else row
+
+
+def _str_list(value: Any) -> list[str]:
+    """A list-valued cell as a list of strings (tolerating None/NaN)."""
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [] if _is_missing(value) else [str(value)]
+
+
+def _nearest_items(
+    origin: pd.Series, candidates: pd.DataFrame, kind: str, extra: str
+) -> list[list[Component | str]]:
+    """Li contents for the nearest ``candidates``: a link, the distance and ``extra`` column."""
+    rows = nearest(origin, candidates, k=NEAREST_COUNT)
+    items: list[list[Component | str]] = []
+    for feature_id, name, km in zip(
+        rows["id"], rows["name"], rows["distance_km"].to_numpy(dtype=float), strict=True
+    ):
+        parts: list[Component | str] = [
+            _link(kind, str(feature_id), plain(name)),
+            " ",
+            html.Span(format_distance(float(km)), className="details-distance"),
+        ]
+        note = plain(candidates.at[feature_id, extra], "") if extra in candidates.columns else ""
+        if note:
+            parts += [" ", html.Span(note, className="details-meta")]
+        items.append(parts)
+    return items
+
+
+# --- panels -------------------------------------------------------------------------------------
+
+
+def _cable_panel(ctx: AppContext, cable: pd.Series) -> list[Component]:
+    data = ctx.data
+    planned = bool(cable["is_planned"])
+    as_of = ctx.data_date(schema.CABLES.file)
+    badge = html.Span(
+        f"{'Planned' if planned else 'In service'} (as of {as_of})",
+        className=f"details-badge {'planned' if planned else 'in-service'}",
+    )
+
+    region_names = {str(k): plain(v) for k, v in data.regions["name"].items()}
+    regions = [region_names.get(r, plain(r)) for r in _str_list(cable.get("regions"))]
+
+    url = cable.get("url")
+    href = safe_http_url(url)
+    website: Component | str | None
+    if href is not None:
+        website = html.A(plain(url), href=href, target="_blank", rel="noopener noreferrer")
+    else:
+        # A non-http(s) value is shown as inert text so nothing is silently hidden from the user.
+        website = None if _is_missing(url) or not plain(url, "") else plain(url)
+
+    pairs: list[tuple[str, Component | str]] = [
+        ("Owners", _text_list_or_missing(_str_list(cable.get("owners")), "Owners")),
+        ("Suppliers", _text_list_or_missing(_str_list(cable.get("suppliers")), "Suppliers")),
+        ("Ready for service", plain(cable.get("rfs"), _MISSING)),
+        ("Length", format_length(cable.get("length_km"))),
+        ("Regions crossed", ", ".join(regions) if regions else "none of the mapped regions"),
+    ]
+    if website is not None:
+        pairs.append(("Website", website))
+    notes = plain(cable.get("notes"), "")
+    if notes:
+        pairs.append(("Notes", notes))
+
+    points = data.landing_points
+    landing: list[tuple[str, str, str]] = []  # (id, name, country)
+    for lp_id in dict.fromkeys(_str_list(cable.get("landing_point_ids"))):
+        row = _lookup(points, lp_id)
+        if row is not None:
+            landing.append((lp_id, plain(row["name"]), plain(row["country"], "")))
+    landing.sort(key=lambda t: (_sort_key(t[2]), _sort_key(t[1]), t[0]))
+    items = [
+        html.Span(
+            [_link(LANDING_POINT, i, name), " ", html.Span(country, className="details-meta")]
+        )
+        for i, name, country in landing
+    ]
+    heading = f"Landing points ({len(items):,})"
+    return [
+        _title(plain(cable["name"])),
+        badge,
+        _fields(pairs),
+        _section(heading, _list(items, heading) if items else "None listed."),
+    ]
+
+
+def _landing_point_panel(ctx: AppContext, point: pd.Series) -> list[Component]:
+    cables = ctx.data.cables
+    landed: list[tuple[str, str, Any, bool]] = []  # (id, name, rfs_year, planned)
+    for cable_id in dict.fromkeys(_str_list(point.get("cable_ids"))):
+        row = _lookup(cables, cable_id)
+        if row is not None:
+            landed.append((cable_id, plain(row["name"]), row["rfs_year"], bool(row["is_planned"])))
+    landed.sort(key=lambda t: (_sort_key(t[1]), t[0]))
+    cable_items: list[list[Component | str]] = []
+    for cable_id, name, year, planned in landed:
+        meta = f"RFS {int(year)}" if not _is_missing(year) else "RFS not published"
+        if planned:
+            meta += " · planned"
+        cable_items.append(
+            [_link(CABLE, cable_id, name), " ", html.Span(meta, className="details-meta")]
+        )
+
+    pairs: list[tuple[str, Component | str]] = [("Country", plain(point.get("country")))]
+    if bool(point.get("is_tbd", False)):
+        pairs.append(("Location", "Exact landing site to be determined"))
+    n = len(cable_items)
+    heading = f"{_count(n, 'cable')} {'lands' if n == 1 else 'land'} here"
+    facilities = _nearest_items(point, ctx.data.facilities, FACILITY, "city")
+    return [
+        _title(plain(point["name"])),
+        _fields(pairs),
+        _section(heading, _list(cable_items, heading) if cable_items else "None listed."),
+        _section(
+            "Nearest internet-exchange facilities",
+            html.P("Straight-line distance.", className="details-meta"),
+            _list(facilities) if facilities else "None with a known location.",
+        ),
+    ]
+
+
+def _facility_panel(ctx: AppContext, facility: pd.Series) -> list[Component]:
+    exchanges = _texts(_str_list(facility.get("exchanges")))
+    as_of = ctx.data_date(schema.FACILITIES.file)
+    pairs: list[tuple[str, Component | str]] = [
+        ("Address", plain(facility.get("address"))),
+        ("City", plain(facility.get("city"))),
+        ("Country", plain(facility.get("country"))),
+        (
+            # The term column is narrow, so the count and data date go in the value.
+            "Exchanges",
+            html.Div(
+                [
+                    html.Span(f"{len(exchanges):,} as of {as_of}", className="details-meta"),
+                    _list(exchanges, "Internet exchanges") if exchanges else "",
+                ]
+            ),
+        ),
+    ]
+    points = _nearest_items(facility, ctx.data.landing_points, LANDING_POINT, "country")
+    return [
+        _title(plain(facility["name"])),
+        _fields(pairs),
+        _section(
+            "Nearest cable landing points",
+            html.P("Straight-line distance.", className="details-meta"),
+            _list(points) if points else "None with a known location.",
+        ),
+    ]
+
+
+def details_panel(
+    ctx: AppContext, selected: str | None, *, with_close: bool = True
+) -> list[Component]:
+    """The panel content for ``"cable:<id>"``, ``"lp:<id>"`` or ``"fac:<id>"``.
+
+    A non-empty panel starts with a close button (``ids.DETAILS_CLOSE``) unless ``with_close`` is
+    False, for a page whose layout already has a static one (two would duplicate the id). None, a
+    malformed selection or an id not in the data gives a one-line hint instead.
+    """
+    body = _panel_body(ctx, selected)
+    if body is None:
+        return [html.P(HINT, className="details-hint")]
+    return [_close_button(), *body] if with_close else body
+
+
+def _panel_body(ctx: AppContext, selected: str | None) -> list[Component] | None:
+    """The panel without its close button, or None when nothing known is selected."""
+    parsed = parse_selection(selected)
+    if parsed is None:
+        return None
+    kind, feature_id = parsed
+    if kind == CABLE and (row := _lookup(ctx.data.cables, feature_id)) is not None:
+        return _cable_panel(ctx, row)
+    if kind == LANDING_POINT and (row := _lookup(ctx.data.landing_points, feature_id)) is not None:
+        return _landing_point_panel(ctx, row)
+    if kind == FACILITY and (row := _lookup(ctx.data.facilities, feature_id)) is not None:
+        return _facility_panel(ctx, row)
+    return None

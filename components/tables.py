@@ -1,0 +1,153 @@
+"""Tables: the rows of the data grid and the accessible table views of the charts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+from dash import html
+
+from datalayer.filters import Filtered
+
+GRID_TABS = ("cables", "landing_points", "facilities")
+
+
+def _join(values: Sequence[str]) -> str:
+    return "; ".join(values)
+
+
+def _num(value: Any) -> Any:
+    return None if value is None or pd.isna(value) else value
+
+
+def grid_rows(
+    filtered: Filtered, tab: str, cable_names: Mapping[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Row data and column definitions of the data grid for one tab (unknown tab: cables)."""
+    columns: list[dict[str, Any]]
+    if tab == "landing_points":
+        points = filtered.landing_points
+        rows = [
+            {
+                "name": r["name"],
+                "country": r["country"],
+                "cables": len(r["cable_ids"]),
+                "cable_names": _join(sorted(cable_names.get(c, c) for c in r["cable_ids"])),
+                "id": pid,
+            }
+            for pid, r in points.iterrows()
+        ]
+        columns = [
+            {"field": "name", "headerName": "Landing point", "pinned": "left", "minWidth": 180},
+            {"field": "country", "headerName": "Country"},
+            {
+                "field": "cables",
+                "headerName": "Cables",
+                "filter": "agNumberColumnFilter",
+                "maxWidth": 110,
+            },
+            {"field": "cable_names", "headerName": "Cables landing", "minWidth": 300},
+        ]
+        return rows, columns
+    if tab == "facilities":
+        facilities = filtered.facilities
+        rows = [
+            {
+                "name": r["name"],
+                "city": r["city"],
+                "country": r["country"],
+                "exchange_count": int(r["exchange_count"]),
+                "exchanges": _join(r["exchanges"]),
+                "address": r["address"],
+                "id": fid,
+            }
+            for fid, r in facilities.iterrows()
+        ]
+        columns = [
+            {"field": "name", "headerName": "Facility", "pinned": "left", "minWidth": 180},
+            {"field": "city", "headerName": "City"},
+            {"field": "country", "headerName": "Country"},
+            {
+                "field": "exchange_count",
+                "headerName": "IXs",
+                "filter": "agNumberColumnFilter",
+                "maxWidth": 100,
+            },
+            {"field": "exchanges", "headerName": "Internet exchanges", "minWidth": 260},
+            {"field": "address", "headerName": "Address", "minWidth": 260},
+        ]
+        return rows, columns
+    cables = filtered.cables
+    rows = [
+        {
+            "name": r["name"],
+            "owners": _join(r["owners"]),
+            "suppliers": _join(r["suppliers"]),
+            "rfs": r["rfs"],
+            "rfs_year": _num(r["rfs_year"]),
+            "status": "planned" if r["is_planned"] else "in service",
+            "length_km": _num(r["length_km"]),
+            "landing_points": len(r["landing_point_ids"]),
+            "regions": _join(r["regions"]),
+            "url": r["url"],
+            "id": cid,
+        }
+        for cid, r in cables.iterrows()
+    ]
+    columns = [
+        {"field": "name", "headerName": "Cable", "pinned": "left", "minWidth": 180},
+        {"field": "owners", "headerName": "Owners", "minWidth": 240},
+        {
+            "field": "rfs_year",
+            "headerName": "RFS",
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 100,
+        },
+        {"field": "status", "headerName": "Status", "maxWidth": 120},
+        {
+            "field": "length_km",
+            "headerName": "Length (km)",
+            "filter": "agNumberColumnFilter",
+            "valueFormatter": {
+                "function": "params.value == null ? '—' : d3.format(',')(params.value)"
+            },
+        },
+        {
+            "field": "landing_points",
+            "headerName": "Landings",
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 120,
+        },
+        {"field": "suppliers", "headerName": "Suppliers"},
+        {"field": "regions", "headerName": "Regions"},
+        {"field": "url", "headerName": "Website"},
+    ]
+    return rows, columns
+
+
+def frame_table(
+    frame: pd.DataFrame, columns: Sequence[tuple[str, str]], caption: str
+) -> html.Table:
+    """An accessible HTML table of a chart's data; numbers formatted with separators."""
+
+    def cell(value: Any) -> str:
+        if isinstance(value, float):
+            return f"{value:,.0f}"
+        if isinstance(value, int):
+            return f"{value:,}"
+        return str(value)
+
+    return html.Table(
+        className="data-table",
+        children=[
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns])),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(cell(row[col])) for col, _ in columns])
+                    for row in frame.to_dict("records")
+                ]
+            ),
+        ],
+    )
