@@ -8,6 +8,7 @@ details from that single result.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,6 +35,7 @@ from figures.map import map_figure
 from figures.summaries import (
     country_summary,
     facility_country_summary,
+    fold_top,
     kpis,
     owner_summary,
     year_summary,
@@ -64,13 +66,18 @@ def _view_from_relayout(relayout: Mapping[str, Any] | None) -> MapView | None:
         return None
     centre = relayout["map.center"]
     try:
-        return MapView(
-            round(float(centre["lon"]), 4),
-            round(float(centre["lat"]), 4),
-            round(float(relayout["map.zoom"]), 2),
-        )
+        lon, lat, zoom = float(centre["lon"]), float(centre["lat"]), float(relayout["map.zoom"])
     except (KeyError, TypeError, ValueError):
         return None
+    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
+        return None
+    # MapLibre reports unwrapped longitudes after panning across ±180°; the URL codec only
+    # accepts -180..180, -85..85 and zoom 0..22, so keep the written view within those.
+    return MapView(
+        round((lon + 180) % 360 - 180, 4),
+        round(min(max(lat, -85.0), 85.0), 4),
+        round(min(max(zoom, 0.0), 22.0), 2),
+    )
 
 
 def sync_state(
@@ -112,7 +119,11 @@ def sync_state(
     elif isinstance(trigger, Mapping) and trigger.get("type") == ids.DETAIL_LINK:
         key = str(trigger.get("key", ""))
         probe, problems = parse_query(to_query(replace(Selection(), selected=key)), ctx.vocab)
-        sel = replace(current, selected=probe.selected) if not problems else current
+        sel = (
+            replace(current, selected=probe.selected)
+            if probe.selected and not problems
+            else current
+        )
     elif trigger == ids.DETAILS_CLOSE:
         sel = replace(current, selected=None)
     elif trigger == ids.RESET:
@@ -191,8 +202,10 @@ def render_outputs(
             "IX facilities by country",
             colour=charts.BAR_2,
         ),
+        # The table views show what the charts show (top N, the rest folded into one row):
+        # hundreds of rows would be thousands of components for the Dash renderer.
         frame_table(
-            owners,
+            fold_top(owners, "owner", charts.OWNER_TOP, ["cables", "km"]),
             [("owner", "Owner"), ("cables", "Cables"), ("km", "km")],
             "Cables and km by owner",
         ),
@@ -207,12 +220,12 @@ def render_outputs(
             "Cables by RFS year",
         ),
         frame_table(
-            countries,
+            fold_top(countries, "country", charts.COUNTRY_TOP, ["landing_points"]),
             [("country", "Country"), ("landing_points", "Landing points")],
             "Landing points by country",
         ),
         frame_table(
-            fac_countries,
+            fold_top(fac_countries, "country", charts.COUNTRY_TOP, ["facilities", "exchanges"]),
             [("country", "Country"), ("facilities", "Facilities"), ("exchanges", "Exchanges")],
             "IX facilities by country",
         ),

@@ -215,5 +215,7 @@ def to_query(sel: Selection, default_layers: Sequence[str] | None = None) -> str
     if sel.selected:
         pairs.append(("sel", sel.selected))
     if sel.view is not None:
-        pairs.append(("view", f"{sel.view.lon:g},{sel.view.lat:g},{sel.view.zoom:g}"))
+        # ``.10g``: plain ``g`` keeps only six significant digits (123.4567 → 123.457).
+        view = sel.view
+        pairs.append(("view", f"{view.lon:.10g},{view.lat:.10g},{view.zoom:.10g}"))
     return "?" + urlencode(pairs) if pairs else ""

@@ -10,6 +10,10 @@ from figures.labels import inert
 from figures.summaries import OTHER
 from figures.theme import CABLE_PALETTE, Theme
 
+#: How many bars the ranked charts show (the table views fold the rest into one row).
+OWNER_TOP = 12
+COUNTRY_TOP = 15
+
 BAR = CABLE_PALETTE[0]
 BAR_2 = CABLE_PALETTE[1]
 
@@ -59,7 +63,7 @@ def _top_title(title: str, shown: int, total: int) -> str:
     return f"{title} (top {shown} of {total})" if total > shown else title
 
 
-def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = 12) -> go.Figure:
+def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> go.Figure:
     """Cables per owner (bars) with the owners' published km as labels, top owners first."""
     title = "Cables and km by owner"
     if table.empty:
@@ -127,7 +131,7 @@ def count_chart(
     theme: Theme,
     title: str,
     colour: str = BAR,
-    top_n: int = 15,
+    top_n: int = COUNTRY_TOP,
 ) -> go.Figure:
     """A horizontal bar chart of ``value`` per ``label`` (countries, typically), top first."""
     if table.empty:

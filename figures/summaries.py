@@ -8,7 +8,7 @@ import pandas as pd
 OTHER = "Other"
 
 
-def _top_n(frame: pd.DataFrame, key: str, top_n: int | None, sum_cols: list[str]) -> pd.DataFrame:
+def fold_top(frame: pd.DataFrame, key: str, top_n: int | None, sum_cols: list[str]) -> pd.DataFrame:
     """Keep the ``top_n`` rows and fold the rest into one ``Other`` row (``None``: keep all)."""
     if top_n is None or len(frame) <= top_n:
         return frame.reset_index(drop=True)
@@ -30,7 +30,7 @@ def owner_summary(cables: gpd.GeoDataFrame, top_n: int | None = None) -> pd.Data
         .rename(columns={"owners": "owner"})
     )
     table = table.sort_values(["cables", "km", "owner"], ascending=[False, False, True])
-    return _top_n(table, "owner", top_n, ["cables", "km"])
+    return fold_top(table, "owner", top_n, ["cables", "km"])
 
 
 def year_summary(cables: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -59,7 +59,7 @@ def country_summary(points: gpd.GeoDataFrame, top_n: int | None = None) -> pd.Da
         .reset_index()
         .sort_values(["landing_points", "country"], ascending=[False, True])
     )
-    return _top_n(table, "country", top_n, ["landing_points"])
+    return fold_top(table, "country", top_n, ["landing_points"])
 
 
 def facility_country_summary(
@@ -74,7 +74,7 @@ def facility_country_summary(
         .reset_index()
         .sort_values(["facilities", "country"], ascending=[False, True])
     )
-    return _top_n(table, "country", top_n, ["facilities", "exchanges"])
+    return fold_top(table, "country", top_n, ["facilities", "exchanges"])
 
 
 def kpis(

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -50,6 +51,8 @@ class LiveServer:
     def __init__(self, data_dir: Path = DATA_DIR) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # The server's log goes to a file: an unread pipe fills up and stalls the server.
+        self.log = tempfile.NamedTemporaryFile(prefix="landfall-server-", suffix=".log")
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -60,14 +63,13 @@ class LiveServer:
                 str(data_dir),
             ],
             cwd=REPO,
-            stdout=subprocess.PIPE,
+            stdout=self.log,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                out = self.process.stdout.read().decode() if self.process.stdout else ""
-                raise RuntimeError(f"app exited early: {out}")
+                raise RuntimeError(f"app exited early: {Path(self.log.name).read_text()}")
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=1):
                     return
@@ -82,6 +84,7 @@ class LiveServer:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
+        self.log.close()
 
 
 @pytest.fixture(scope="session")

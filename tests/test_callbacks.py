@@ -1,0 +1,448 @@
+"""The sync and render callbacks (components.callbacks), called directly without Dash."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+from dash.development.base_component import Component
+
+from components import ids
+from components.callbacks import render_outputs, store_key, sync_state
+from components.context import AppContext, build_context
+from components.details import HINT
+from components.state import CONTROL_IDS, controls_from_selection
+from datalayer.loader import Datasets
+from datalayer.query import parse_query
+from datalayer.selection import MapView, Selection
+from figures.theme import DARK, LIGHT
+from figures.view import fit_selection
+
+SEAMEWE4 = "seamewe-4"
+FACILITY = "building-8399"  # 40 Avenue Roger Salengro, Marseille
+
+
+@pytest.fixture(scope="module")
+def ctx(real_data: Datasets) -> AppContext:
+    return build_context(real_data)
+
+
+def default_controls(ctx: AppContext, **changes: Any) -> dict[str, Any]:
+    values = controls_from_selection(Selection(), ctx.vocab)
+    values.update(changes)
+    return values
+
+
+def params(search: str | None) -> dict[str, list[str]]:
+    assert search is not None
+    return parse_qs(search.lstrip("?"))
+
+
+def walk(node: Any) -> Iterator[str]:
+    """Every string in a Dash component tree."""
+    if isinstance(node, Component):
+        yield from walk(getattr(node, "children", None))
+    elif isinstance(node, list | tuple):
+        for child in node:
+            yield from walk(child)
+    elif isinstance(node, str):
+        yield node
+
+
+def text_of(tree: Any) -> str:
+    return " ".join(walk(tree))
+
+
+# --- first load and URL changes -----------------------------------------------------------------
+
+
+def test_first_load_drops_unknown_params(ctx: AppContext) -> None:
+    result = sync_state(ctx, None, "?owner=Orange&bogus=1", {})
+    assert "bogus" in result.notice
+    assert result.search == "?owner=Orange"
+    assert result.controls is not None
+    assert result.controls[ids.F_OWNER] == ["Orange"]
+    assert result.controls[ids.F_REGION] == "mediterranean"
+    assert set(result.controls) == set(CONTROL_IDS)
+    assert result.store == store_key(Selection(owners=("Orange",))) == "?owner=Orange"
+
+
+def test_first_load_of_a_clean_link_is_not_rewritten(ctx: AppContext) -> None:
+    result = sync_state(ctx, None, "?owner=Orange&region=world", {})
+    assert result.search is None
+    assert result.notice == ""
+    assert result.controls is not None
+    assert result.controls[ids.F_REGION] == "world"
+    assert result.store == "?owner=Orange&region=world"
+
+
+def test_first_load_of_only_bad_params_clears_the_url(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.URL, "?owner=Nobody", {})
+    assert result.search == ""
+    assert "Nobody" in result.notice
+    assert result.store == "?"
+    assert result.controls == controls_from_selection(Selection(), ctx.vocab)
+
+
+def test_first_load_keeps_view_out_of_the_store(ctx: AppContext) -> None:
+    result = sync_state(ctx, None, "?owner=Orange&view=5.4,43.3,7.5", {})
+    assert result.store == "?owner=Orange"
+    assert result.notice == ""
+
+
+# --- controls -----------------------------------------------------------------------------------
+
+
+def test_control_change_writes_the_url(ctx: AppContext) -> None:
+    values = default_controls(ctx, **{ids.F_OWNER: ["Orange"]})
+    result = sync_state(ctx, ids.F_OWNER, "", values)
+    assert result.search is not None and "owner=Orange" in result.search
+    assert params(result.search) == {"owner": ["Orange"]}
+    assert result.controls is None
+    assert result.store == "?owner=Orange"
+    assert result.notice == ""
+
+
+def test_control_change_keeps_selected_item_and_view(ctx: AppContext) -> None:
+    values = default_controls(ctx, **{ids.F_REGION: "world", ids.F_YEARS: [2000, 2010]})
+    result = sync_state(ctx, ids.F_REGION, "?sel=cable:seamewe-4&view=5,43,7", values)
+    assert params(result.search) == {
+        "year_min": ["2000"],
+        "year_max": ["2010"],
+        "region": ["world"],
+        "sel": ["cable:seamewe-4"],
+        "view": ["5,43,7"],
+    }
+    assert result.controls is None
+    assert "view" not in result.store
+
+
+def test_control_values_outside_the_vocabulary_are_dropped(ctx: AppContext) -> None:
+    values = default_controls(ctx, **{ids.F_OWNER: ["Orange", "Nobody"], ids.F_STATUS: "x"})
+    result = sync_state(ctx, ids.F_OWNER, "", values)
+    assert params(result.search) == {"owner": ["Orange"]}
+
+
+def test_unchanged_controls_leave_the_url_alone(ctx: AppContext) -> None:
+    result = sync_state(
+        ctx, ids.F_OWNER, "?owner=Orange", default_controls(ctx, **{ids.F_OWNER: ["Orange"]})
+    )
+    assert result.search is None
+    assert result.store == "?owner=Orange"
+
+
+# --- chart clicks -------------------------------------------------------------------------------
+
+
+def click(value: Any) -> dict[str, Any]:
+    return {"points": [{"customdata": value}]}
+
+
+def test_owner_bar_click_adds_the_owner(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.CHART_OWNERS, "?owner=Telecom%20Egypt", {}, click("Orange"))
+    sel, _ = parse_query(result.search or "", ctx.vocab)
+    assert sel.owners == ("Telecom Egypt", "Orange")
+    assert result.controls is not None
+    assert result.controls[ids.F_OWNER] == ["Telecom Egypt", "Orange"]
+    assert result.store == store_key(sel)
+
+
+def test_owner_bar_click_on_a_chosen_owner_changes_nothing(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.CHART_OWNERS, "?owner=Orange", {}, click("Orange"))
+    assert result.search is None
+    assert result.controls is None
+
+
+def test_year_bar_click_sets_one_year(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.CHART_YEARS, "", {}, click(2010))
+    sel, _ = parse_query(result.search or "", ctx.vocab)
+    assert (sel.year_min, sel.year_max) == (2010, 2010)
+    assert result.controls is not None
+    assert result.controls[ids.F_YEARS] == [2010, 2010]
+
+
+def test_country_bar_clicks(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.CHART_COUNTRIES, "", {}, click("Egypt"))
+    assert params(result.search) == {"country": ["Egypt"]}
+    result = sync_state(ctx, ids.CHART_FACILITIES, "", {}, click("France"))
+    assert params(result.search) == {"fac_country": ["France"]}
+
+
+@pytest.mark.parametrize(
+    ("chart", "event"),
+    [
+        (ids.CHART_OWNERS, click(None)),  # the folded "Other (n)" bar
+        (ids.CHART_COUNTRIES, click(None)),
+        (ids.CHART_YEARS, click(None)),
+        (ids.CHART_OWNERS, click("Nobody")),
+        (ids.CHART_YEARS, click(1900)),
+        (ids.CHART_YEARS, click("soon")),
+        (ids.CHART_OWNERS, None),
+        (ids.CHART_OWNERS, {"points": [{}]}),
+    ],
+)
+def test_chart_clicks_that_change_nothing(ctx: AppContext, chart: str, event: Any) -> None:
+    result = sync_state(ctx, chart, "?owner=Orange", {}, event)
+    assert result.search is None
+    assert result.controls is None
+    assert result.store == "?owner=Orange"
+
+
+# --- map clicks ---------------------------------------------------------------------------------
+
+
+def test_cable_click_selects_the_cable(ctx: AppContext) -> None:
+    position = ctx.map.cable_order.index(SEAMEWE4)
+    result = sync_state(ctx, ids.MAP, "?owner=Orange", {}, click(position))
+    assert result.search is not None
+    assert "sel=cable%3Aseamewe-4" in result.search
+    assert "owner=Orange" in result.search
+    assert result.controls is None
+    # plotly sends float32 customdata as a float; a list form is accepted too
+    for value in (float(position), [position]):
+        other = sync_state(ctx, ids.MAP, "", {}, click(value))
+        assert other.search == "?sel=cable%3Aseamewe-4"
+
+
+def test_landing_point_and_facility_clicks(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.MAP, "", {}, click("lp:marseille-france"))
+    assert params(result.search) == {"sel": ["lp:marseille-france"]}
+    result = sync_state(ctx, ids.MAP, "", {}, click(f"fac:{FACILITY}"))
+    assert params(result.search) == {"sel": [f"fac:{FACILITY}"]}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        -1,
+        526,
+        10_000,
+        True,
+        "lp:nowhere",
+        "fac:nowhere",
+        "cable:seamewe-4",  # cables are clicked by position, never by key
+        "marseille-france",
+        None,
+    ],
+)
+def test_unknown_map_click_changes_nothing(ctx: AppContext, value: Any) -> None:
+    search = "?sel=lp%3Amarseille-france"
+    result = sync_state(ctx, ids.MAP, search, {}, click(value))
+    assert result.search is None
+    assert result.store == "?sel=lp%3Amarseille-france"
+
+
+# --- details panel links ------------------------------------------------------------------------
+
+
+def test_detail_link_selects(ctx: AppContext) -> None:
+    trigger = {"type": ids.DETAIL_LINK, "key": f"fac:{FACILITY}"}
+    result = sync_state(ctx, trigger, "?sel=cable:seamewe-4", {})
+    assert params(result.search) == {"sel": [f"fac:{FACILITY}"]}
+    assert result.controls is None
+
+
+@pytest.mark.parametrize(
+    "key", ["fac:nope", "lp:seamewe-4", "cable:seamewe-4&owner=Orange", "", "seamewe-4"]
+)
+def test_unknown_detail_link_changes_nothing(ctx: AppContext, key: str) -> None:
+    trigger = {"type": ids.DETAIL_LINK, "key": key}
+    result = sync_state(ctx, trigger, "?sel=cable%3Aseamewe-4", {})
+    assert result.search is None
+    assert result.store == "?sel=cable%3Aseamewe-4"
+
+
+# --- close, reset, map moves --------------------------------------------------------------------
+
+
+def test_close_clears_the_selected_item(ctx: AppContext) -> None:
+    result = sync_state(ctx, ids.DETAILS_CLOSE, "?owner=Orange&sel=cable:seamewe-4", {})
+    assert result.search == "?owner=Orange"
+    assert result.store == "?owner=Orange"
+    assert result.controls is None
+
+
+def test_reset_returns_the_defaults(ctx: AppContext) -> None:
+    search = "?owner=Orange&region=world&year_min=2000&sel=cable:seamewe-4&view=5,43,7"
+    result = sync_state(ctx, ids.RESET, search, {})
+    assert result.search == ""
+    assert result.store == "?"
+    assert result.controls == controls_from_selection(Selection(), ctx.vocab)
+    assert result.controls[ids.F_REGION] == "mediterranean"
+
+
+def test_relayout_puts_the_view_in_the_url_only(ctx: AppContext) -> None:
+    event = {"map.center": {"lon": 5.4, "lat": 43.3}, "map.zoom": 7.5}
+    result = sync_state(ctx, "relayout", "?owner=Orange", {}, event)
+    assert params(result.search) == {"owner": ["Orange"], "view": ["5.4,43.3,7.5"]}
+    sel, notices = parse_query(result.search or "", ctx.vocab)
+    assert sel.view == MapView(5.4, 43.3, 7.5)
+    assert notices == []
+    assert result.store == "?owner=Orange"
+    assert "view" not in result.store
+    assert result.controls is None
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        None,
+        {},
+        {"map.zoom": 3},  # a partial event (e.g. only the zoom) is not a view
+        {"map.center": {"lon": 5.4}, "map.zoom": 7.5},
+        {"map.center": "x", "map.zoom": 7.5},
+        {"map.center": {"lon": "east", "lat": 43.3}, "map.zoom": 7.5},
+        {"map.center": {"lon": float("nan"), "lat": 43.3}, "map.zoom": 7.5},
+        {"map.center": {"lon": 5.4, "lat": 43.3}, "map.zoom": float("inf")},
+        {"autosize": True},
+    ],
+)
+def test_relayout_without_a_usable_view_changes_nothing(ctx: AppContext, event: Any) -> None:
+    result = sync_state(ctx, "relayout", "?owner=Orange", {}, event)
+    assert result.search is None
+    assert result.store == "?owner=Orange"
+
+
+def test_relayout_after_panning_around_the_world_stays_a_valid_link(ctx: AppContext) -> None:
+    """MapLibre reports unwrapped longitudes (e.g. 190 after panning east past 180)."""
+    event = {"map.center": {"lon": 190.0, "lat": 43.3}, "map.zoom": 2.0}
+    result = sync_state(ctx, "relayout", "", {}, event)
+    sel, notices = parse_query(result.search or "", ctx.vocab)
+    assert notices == []
+    assert sel.view == MapView(-170.0, 43.3, 2.0)
+    event = {"map.center": {"lon": -545.5, "lat": -85.05}, "map.zoom": 0.5}
+    sel, notices = parse_query(sync_state(ctx, "relayout", "", {}, event).search or "", ctx.vocab)
+    assert notices == []
+    assert sel.view == MapView(174.5, -85.0, 0.5)
+
+
+def test_unknown_trigger_changes_nothing(ctx: AppContext) -> None:
+    result = sync_state(ctx, "ignored", "?owner=Orange", {})
+    assert result.search is None
+    assert result.controls is None
+    assert result.notice == ""
+
+
+# --- render -------------------------------------------------------------------------------------
+
+
+def expected_kpis(ctx: AppContext, sel: Selection) -> list[str]:
+    f = ctx.select(sel)
+    return [
+        f"{len(f.cables):,}",
+        f"{f.cables['length_km'].sum():,.0f}",
+        f"{len(f.landing_points):,}",
+        f"{f.landing_points['country'].nunique():,}",
+        f"{len(f.facilities):,}",
+    ]
+
+
+def cable_positions(fig: go.Figure) -> set[int]:
+    return {
+        int(v) for t in fig.data if t.meta["layer"] == "cables" for v in np.asarray(t.customdata)
+    }
+
+
+def test_render_default(ctx: AppContext) -> None:
+    store = sync_state(ctx, None, "", {}).store
+    out = render_outputs(ctx, store, "light", "")
+    assert isinstance(out, tuple) and len(out) == 15
+    fig = out[0]
+    assert isinstance(fig, go.Figure)
+    layers = {t.meta["layer"] for t in fig.data}
+    assert {"cables", "landing_points", "facilities", "coverage"} <= layers
+    assert "fibre" not in layers  # not a default layer
+    filtered = ctx.select(Selection())
+    assert cable_positions(fig) == {ctx.map.cable_position[c] for c in filtered.cables.index}
+    assert list(out[1:6]) == expected_kpis(ctx, Selection())
+    assert out[1] == f"{len(filtered.cables):,}"
+    for chart in out[6:10]:
+        assert isinstance(chart, go.Figure)
+    assert out[6].layout.title.text.startswith("Cables and km by owner")
+    assert HINT in text_of(out[14])
+    assert "SeaMeWe-4" not in text_of(out[14])
+    assert fig.layout.uirevision == store == "?"
+    centre, zoom = fit_selection(filtered.landing_points, "mediterranean")
+    assert fig.layout.map.center.lon == centre["lon"]
+    assert fig.layout.map.center.lat == centre["lat"]
+    assert fig.layout.map.zoom == zoom
+
+
+def test_render_orange_with_a_selected_cable(ctx: AppContext) -> None:
+    search = "?owner=Orange&sel=cable:seamewe-4"
+    result = sync_state(ctx, None, search, {})
+    sel, _ = parse_query(search, ctx.vocab)
+    out = render_outputs(ctx, result.store, "light", search)
+    fig = out[0]
+    assert isinstance(fig, go.Figure)
+    filtered = ctx.select(sel)
+    assert len(filtered.cables) == 11
+    assert cable_positions(fig) == {ctx.map.cable_position[c] for c in filtered.cables.index}
+    highlighted = [t for t in fig.data if t.meta.get("selected")]
+    assert len(highlighted) == 1
+    assert set(np.asarray(highlighted[0].customdata).astype(int)) == {
+        ctx.map.cable_position[SEAMEWE4]
+    }
+    assert list(out[1:6]) == expected_kpis(ctx, sel)
+    assert out[1] == "11"
+    assert out[1:6] != render_outputs(ctx, "?", "light", "")[1:6]
+    for chart in out[6:10]:
+        assert isinstance(chart, go.Figure)
+    assert "Orange" in list(out[6].data[0].customdata)
+    assert "SeaMeWe-4" in text_of(out[14])
+    assert fig.layout.uirevision == result.store
+
+
+def test_render_with_a_view_in_the_url(ctx: AppContext) -> None:
+    store = "?owner=Orange"
+    out = render_outputs(ctx, store, "light", "?owner=Orange&view=5.4,43.3,7.5")
+    fig = out[0]
+    assert fig.layout.map.center.lon == 5.4
+    assert fig.layout.map.center.lat == 43.3
+    assert fig.layout.map.zoom == 7.5
+    assert fig.layout.uirevision == "user-view"
+    without = render_outputs(ctx, store, "light", "?owner=Orange")[0]
+    assert without.layout.uirevision == store
+    assert without.layout.map.zoom != 7.5
+
+
+def test_render_uses_the_store_not_the_url_for_filters(ctx: AppContext) -> None:
+    """The URL only supplies the view; the filters come from the store."""
+    out = render_outputs(ctx, "?owner=Orange", "light", "?region=world&view=5,43,7")
+    assert out[1] == "11"
+
+
+def test_render_theme(ctx: AppContext) -> None:
+    light = render_outputs(ctx, "?", "light", "")
+    dark = render_outputs(ctx, "?", "dark", "")
+    assert light[0].layout.paper_bgcolor == LIGHT.paper
+    assert dark[0].layout.paper_bgcolor == DARK.paper
+    assert dark[6].layout.paper_bgcolor == DARK.paper
+    assert LIGHT.paper != DARK.paper
+
+
+def test_render_of_an_empty_selection(ctx: AppContext) -> None:
+    out = render_outputs(ctx, "?owner=Orange&country=Greenland", "light", "")
+    assert list(out[1:6]) == ["0", "0", "0", "0", out[5]]
+    assert not any(t.meta["layer"] == "cables" for t in out[0].data)
+    annotations = [a.text for a in out[6].layout.annotations]
+    assert annotations == ["Nothing matches the filters"]
+
+
+def test_render_time_for_the_whole_world(ctx: AppContext) -> None:
+    store = "?region=world"
+    start = time.perf_counter()
+    out = render_outputs(ctx, store, "light", "")
+    cold = time.perf_counter() - start
+    start = time.perf_counter()
+    render_outputs(ctx, store, "light", "")
+    warm = time.perf_counter() - start
+    assert out[1] == "526"
+    print(
+        f"\nrender_outputs(region=world): first {cold * 1000:.0f} ms, cached {warm * 1000:.0f} ms"
+    )

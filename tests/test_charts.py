@@ -1,0 +1,335 @@
+"""Chart tables (figures.summaries) and bar charts (figures.charts) on small hand-made frames."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from datalayer.filters import apply_selection
+from datalayer.loader import Datasets
+from datalayer.selection import Selection
+from figures import charts
+from figures.summaries import (
+    country_summary,
+    facility_country_summary,
+    fold_top,
+    kpis,
+    owner_summary,
+    year_summary,
+)
+from figures.theme import DARK, LIGHT
+
+EMPTY_TEXT = "Nothing matches the filters"
+
+
+def cables_frame(rows: list[tuple[str, list[str], int | None, float | None]]) -> gpd.GeoDataFrame:
+    """Cables as (id, owners, rfs_year, length_km)."""
+    frame = gpd.GeoDataFrame(
+        {
+            "name": [r[0].upper() for r in rows],
+            "owners": [r[1] for r in rows],
+            "rfs_year": pd.array([r[2] for r in rows], dtype="Int64"),
+            "length_km": [np.nan if r[3] is None else r[3] for r in rows],
+        },
+        geometry=[None] * len(rows),
+        index=[r[0] for r in rows],
+    )
+    return frame
+
+
+@pytest.fixture
+def cables() -> gpd.GeoDataFrame:
+    return cables_frame(
+        [
+            ("a", ["X", "Y"], 2001, 100.0),
+            ("b", ["X"], 2001, 50.0),
+            ("c", ["Y", "Z"], 2005, 400.0),
+            ("d", ["Z"], None, None),
+            ("e", ["W"], 2003, 1000.0),
+            ("f", [], 2004, None),  # no published owner, no length
+        ]
+    )
+
+
+def points_frame(countries: list[str]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {"name": [f"p{i}" for i in range(len(countries))], "country": countries},
+        geometry=[None] * len(countries),
+    )
+
+
+def facilities_frame(rows: list[tuple[str, int]]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "name": [f"b{i}" for i in range(len(rows))],
+            "country": [r[0] for r in rows],
+            "exchange_count": [r[1] for r in rows],
+        },
+        geometry=[None] * len(rows),
+    )
+
+
+def annotations(fig: go.Figure) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+# --- owner summary ------------------------------------------------------------------------------
+
+
+def test_owner_summary_counts_each_cable_once_per_owner(cables: gpd.GeoDataFrame) -> None:
+    table = owner_summary(cables)
+    assert list(table.columns) == ["owner", "cables", "km"]
+    rows = {r.owner: (r.cables, r.km) for r in table.itertuples()}
+    assert rows == {"X": (2, 150.0), "Y": (2, 500.0), "Z": (2, 400.0), "W": (1, 1000.0)}
+    # a cable with two owners counts for both; a cable without owners for none
+    assert table["cables"].sum() == sum(len(o) for o in cables["owners"]) == 7
+
+
+def test_owner_summary_sorts_by_cables_then_km(cables: gpd.GeoDataFrame) -> None:
+    table = owner_summary(cables)
+    # W has the most km but the fewest cables; among the 2-cable owners km decides
+    assert list(table["owner"]) == ["Y", "Z", "X", "W"]
+    assert list(table.index) == [0, 1, 2, 3]
+
+
+def test_owner_summary_ties_are_alphabetical() -> None:
+    table = owner_summary(cables_frame([("a", ["B", "A", "C"], 2000, 10.0)]))
+    assert list(table["owner"]) == ["A", "B", "C"]
+
+
+def test_owner_summary_does_not_change_the_input(cables: gpd.GeoDataFrame) -> None:
+    before = [list(o) for o in cables["owners"]]
+    owner_summary(cables, top_n=1)
+    assert [list(o) for o in cables["owners"]] == before
+    assert len(cables) == 6
+
+
+def test_owner_summary_top_n_folds_the_rest(cables: gpd.GeoDataFrame) -> None:
+    table = owner_summary(cables, top_n=2)
+    assert list(table["owner"]) == ["Y", "Z", "Other (2)"]
+    other = table.iloc[-1]
+    assert other["cables"] == 3  # X's 2 and W's 1
+    assert other["km"] == 1150.0
+    assert table["cables"].sum() == owner_summary(cables)["cables"].sum()
+
+
+def test_owner_summary_empty() -> None:
+    assert owner_summary(cables_frame([])).empty
+    assert owner_summary(cables_frame([("a", [], 2000, 10.0)])).empty
+
+
+# --- year summary -------------------------------------------------------------------------------
+
+
+def test_year_summary(cables: gpd.GeoDataFrame) -> None:
+    table = year_summary(cables)
+    assert list(table.columns) == ["year", "cables", "km", "cumulative_km"]
+    assert list(table["year"]) == [2001, 2003, 2004, 2005]  # the undated cable is left out
+    assert list(table["cables"]) == [2, 1, 1, 1]
+    assert list(table["km"]) == [150.0, 1000.0, 0.0, 400.0]
+    assert list(table["cumulative_km"]) == [150.0, 1150.0, 1150.0, 1550.0]
+
+
+def test_year_summary_cumulative_km_is_monotone_on_real_data(real_data: Datasets) -> None:
+    table = year_summary(real_data.cables)
+    assert len(table) > 20
+    assert table["year"].is_monotonic_increasing and table["year"].is_unique
+    assert table["cumulative_km"].is_monotonic_increasing
+    assert not table["cumulative_km"].isna().any()
+    dated = real_data.cables.dropna(subset=["rfs_year"])
+    assert table["cumulative_km"].iloc[-1] == pytest.approx(dated["length_km"].sum())
+    assert table["cables"].sum() == len(dated) == 526 - 5
+
+
+def test_year_summary_empty() -> None:
+    assert year_summary(cables_frame([("a", ["X"], None, 10.0)])).empty
+
+
+# --- country and facility summaries -------------------------------------------------------------
+
+
+def test_country_summary_sorted_most_first_then_by_name() -> None:
+    points = points_frame(["Italy", "France", "Egypt", "France", "Italy", "France", "Cyprus"])
+    table = country_summary(points)
+    assert list(table.columns) == ["country", "landing_points"]
+    assert list(table["country"]) == ["France", "Italy", "Cyprus", "Egypt"]
+    assert list(table["landing_points"]) == [3, 2, 1, 1]
+
+
+def test_country_summary_top_n() -> None:
+    points = points_frame(["Italy", "France", "Egypt", "France", "Italy", "France", "Cyprus"])
+    table = country_summary(points, top_n=2)
+    assert list(table["country"]) == ["France", "Italy", "Other (2)"]
+    assert list(table["landing_points"]) == [3, 2, 2]
+    assert country_summary(points_frame([])).empty
+
+
+def test_facility_country_summary() -> None:
+    facilities = facilities_frame([("France", 4), ("Egypt", 1), ("France", 2), ("Spain", 3)])
+    table = facility_country_summary(facilities)
+    assert list(table.columns) == ["country", "facilities", "exchanges"]
+    rows = [tuple(r) for r in table.itertuples(index=False)]
+    assert rows == [("France", 2, 6), ("Egypt", 1, 1), ("Spain", 1, 3)]
+    folded = facility_country_summary(facilities, top_n=1)
+    assert [tuple(r) for r in folded.itertuples(index=False)] == [
+        ("France", 2, 6),
+        ("Other (2)", 2, 4),
+    ]
+    assert facility_country_summary(facilities_frame([])).empty
+
+
+# --- fold_top -------------------------------------------------------------------------------------
+
+
+def test_top_n() -> None:
+    frame = pd.DataFrame({"k": list("abcde"), "n": [5, 4, 3, 2, 1], "m": [1.0] * 5}, index=[9] * 5)
+    folded = fold_top(frame, "k", 2, ["n", "m"])
+    assert list(folded["k"]) == ["a", "b", "Other (3)"]
+    assert list(folded["n"]) == [5, 4, 6]
+    assert list(folded["m"]) == [1.0, 1.0, 3.0]
+    assert list(folded.index) == [0, 1, 2]
+    for top_n in (None, 5, 10):
+        kept = fold_top(frame, "k", top_n, ["n"])
+        assert list(kept["k"]) == list("abcde")
+        assert list(kept.index) == [0, 1, 2, 3, 4]
+
+
+def test_kpis(cables: gpd.GeoDataFrame) -> None:
+    points = points_frame(["France", "France", "Egypt"])
+    numbers = kpis(cables, points, facilities_frame([("France", 1)]))
+    assert numbers == {
+        "cables": 6,
+        "km": 1550.0,
+        "km_missing": 2,
+        "landing_points": 3,
+        "countries": 2,
+        "facilities": 1,
+    }
+    empty = kpis(cables.iloc[:0], points.iloc[:0], facilities_frame([]))
+    assert empty["cables"] == 0 and empty["km"] == 0.0 and empty["countries"] == 0
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+
+def test_owners_chart(cables: gpd.GeoDataFrame) -> None:
+    fig = charts.owners_chart(owner_summary(cables), LIGHT)
+    assert isinstance(fig, go.Figure)
+    (bar,) = fig.data
+    assert isinstance(bar, go.Bar) and bar.orientation == "h"
+    assert list(bar.y) == ["Y", "Z", "X", "W"]
+    assert list(bar.x) == [2, 2, 2, 1]
+    assert list(bar.customdata) == ["Y", "Z", "X", "W"]
+    assert list(bar.text) == ["2 · 500 km", "2 · 400 km", "2 · 150 km", "1 · 1,000 km"]
+    assert fig.layout.title.text == "Cables and km by owner"
+    assert fig.layout.paper_bgcolor == LIGHT.paper
+    assert charts.owners_chart(owner_summary(cables), DARK).layout.paper_bgcolor == DARK.paper
+
+
+def test_other_bar_is_not_clickable(cables: gpd.GeoDataFrame) -> None:
+    fig = charts.owners_chart(owner_summary(cables, top_n=2), LIGHT)
+    assert list(fig.data[0].customdata) == ["Y", "Z", None]
+    assert list(fig.data[0].y) == ["Y", "Z", "Other (2)"]
+    countries = country_summary(points_frame(["A", "A", "B", "C"]), top_n=1)
+    fig = charts.count_chart(countries, "country", "landing_points", LIGHT, "Points")
+    assert list(fig.data[0].customdata) == ["A", None]
+
+
+def test_owners_chart_title_says_top_n_of_m(cables: gpd.GeoDataFrame) -> None:
+    table = owner_summary(cables)
+    fig = charts.owners_chart(table, LIGHT, top_n=3)
+    assert fig.layout.title.text == "Cables and km by owner (top 3 of 4)"
+    assert list(fig.data[0].customdata) == ["Y", "Z", "X"]
+    assert charts.owners_chart(table, LIGHT, top_n=4).layout.title.text == (
+        "Cables and km by owner"
+    )
+
+
+def test_years_chart(cables: gpd.GeoDataFrame) -> None:
+    fig = charts.years_chart(year_summary(cables), LIGHT)
+    assert isinstance(fig, go.Figure)
+    bars = [t for t in fig.data if isinstance(t, go.Bar)]
+    lines = [t for t in fig.data if isinstance(t, go.Scatter)]
+    assert len(bars) == 1 and len(lines) == 1
+    assert list(bars[0].customdata) == [2001, 2003, 2004, 2005]
+    assert all(isinstance(v, int) for v in bars[0].customdata)
+    assert list(bars[0].y) == [2, 1, 1, 1]
+    assert list(lines[0].y) == [150.0, 1150.0, 1150.0, 1550.0]
+    assert lines[0].yaxis == "y2"  # cumulative km on the secondary axis
+
+
+def test_count_chart(cables: gpd.GeoDataFrame) -> None:
+    facilities = facilities_frame([("France", 1)] * 1200 + [("Egypt", 1)])
+    table = facility_country_summary(facilities)
+    fig = charts.count_chart(
+        table, "country", "facilities", LIGHT, "IX facilities", colour=charts.BAR_2
+    )
+    (bar,) = fig.data
+    assert list(bar.customdata) == ["France", "Egypt"]
+    assert list(bar.x) == [1200, 1]
+    assert list(bar.text) == ["1,200", "1"]
+    assert bar.marker.color == charts.BAR_2
+    assert fig.layout.title.text == "IX facilities"
+
+
+def test_count_chart_title_when_truncated() -> None:
+    countries = [f"C{i:02d}" for i in range(20)]
+    table = country_summary(points_frame(countries))
+    fig = charts.count_chart(table, "country", "landing_points", LIGHT, "Landing points")
+    assert fig.layout.title.text == "Landing points (top 15 of 20)"
+    assert len(fig.data[0].y) == 15
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: charts.owners_chart(owner_summary(cables_frame([])), LIGHT),
+        lambda: charts.years_chart(year_summary(cables_frame([])), LIGHT),
+        lambda: charts.count_chart(
+            country_summary(points_frame([])), "country", "landing_points", LIGHT, "Points"
+        ),
+        lambda: charts.count_chart(
+            facility_country_summary(facilities_frame([])), "country", "facilities", LIGHT, "IX"
+        ),
+    ],
+)
+def test_empty_input_says_nothing_matches(build: object) -> None:
+    fig = build()  # type: ignore[operator]
+    assert isinstance(fig, go.Figure)
+    assert len(fig.data) == 0
+    assert annotations(fig) == [EMPTY_TEXT]
+    assert fig.layout.title.text  # the chart keeps its title
+
+
+def test_labels_from_data_are_escaped() -> None:
+    table = owner_summary(cables_frame([("a", ["<b>x</b>", "Côte d'Ivoire & Co"], 2000, 1.0)]))
+    fig = charts.owners_chart(table, LIGHT)
+    labels = dict(zip(fig.data[0].customdata, fig.data[0].y, strict=True))
+    assert labels["<b>x</b>"] == "&lt;b&gt;x&lt;/b&gt;"
+    assert labels["Côte d'Ivoire & Co"] == "Côte d&#x27;Ivoire &amp; Co"
+    assert not any("<" in y for y in fig.data[0].y)
+    points = points_frame(["<script>alert(1)</script>"])
+    fig = charts.count_chart(country_summary(points), "country", "landing_points", LIGHT, "P")
+    assert list(fig.data[0].y) == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
+    assert list(fig.data[0].customdata) == ["<script>alert(1)</script>"]
+
+
+def test_long_labels_are_capped() -> None:
+    name = "A" * 60
+    fig = charts.owners_chart(owner_summary(cables_frame([("a", [name], 2000, 1.0)])), LIGHT)
+    (label,) = fig.data[0].y
+    assert len(label) == 40 and label.endswith("…")
+    assert list(fig.data[0].customdata) == [name]  # the filter value stays whole
+
+
+def test_charts_of_real_selection(real_data: Datasets) -> None:
+    filtered = apply_selection(real_data, Selection(owners=("Orange",)))
+    table = owner_summary(filtered.cables)
+    assert table.iloc[0]["owner"] == "Orange"
+    assert table.iloc[0]["cables"] == len(filtered.cables) == 11
+    fig = charts.owners_chart(table, LIGHT)
+    assert fig.data[0].customdata[0] == "Orange"
+    assert fig.layout.title.text == f"Cables and km by owner (top 12 of {len(table)})"
