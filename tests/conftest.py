@@ -52,7 +52,7 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         # The server's log goes to a file: an unread pipe fills up and stalls the server.
-        self.log = tempfile.NamedTemporaryFile(prefix="landfall-server-", suffix=".log")
+        self.log = tempfile.NamedTemporaryFile(prefix="landfall-server-", suffix=".log")  # noqa: SIM115 (closed in stop())
         self.process = subprocess.Popen(
             [
                 sys.executable,
