@@ -94,12 +94,10 @@ def sync_state(
     """
     current, notices = parse_query(search or "", ctx.vocab)
     if trigger is None or trigger == ids.URL:
-        normalised = to_query(current)
-        rewrite = normalised if notices and normalised != (search or "") else None
-        if notices and rewrite is None:
-            rewrite = normalised or ""
+        # The URL is left as typed: rewriting it here would re-fire this callback from the
+        # location component and wipe the notice. The next change writes a clean URL.
         return SyncResult(
-            search=rewrite,
+            search=None,
             controls=controls_from_selection(current, ctx.vocab),
             store=store_key(current),
             notice=" ".join(notices),
@@ -277,7 +275,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
             result.search if result.search is not None else no_update,
             *controls,
             result.store,
-            result.notice if result.notice or trigger is not None else no_update,
+            # A notice stays until the next page load or reset: controls echo their values
+            # back after a load, and that echo must not wipe what the user needs to read.
+            result.notice if trigger in (None, ids.URL, ids.RESET) else no_update,
         )
 
     @app.callback(

@@ -32,3 +32,35 @@ def map_layers(page: Page) -> list[dict[str, Any]]:
 def layer_keys(page: Page) -> set[str]:
     """The set of layer keys drawn on the map right now."""
     return {t["layer"] for t in map_layers(page)}
+
+
+def choose_option(page: Page, dropdown_id: str, search: str, value: str) -> None:
+    """Open a Dash dropdown, type ``search`` into its search box and pick ``value``."""
+    page.click(f"#{dropdown_id}")
+    page.keyboard.type(search)
+    page.locator(f".dash-dropdown-option:has(input[value={value!r}])").first.click()
+    page.keyboard.press("Escape")
+
+
+def wait_for_text(page: Page, selector: str, text: str, timeout_ms: int = 30_000) -> None:
+    """Wait until the element's text content equals ``text``."""
+    page.wait_for_function(
+        "([s, t]) => { const e = document.querySelector(s); return e && e.textContent.trim() === t; }",
+        arg=[selector, text],
+        timeout=timeout_ms,
+    )
+
+
+def drawn_cable_count(page: Page) -> int:
+    """How many distinct cables the map draws (cable vertices carry the cable's position)."""
+    count: int = page.evaluate(
+        f"""() => {{
+            const ids = new Set();
+            for (const t of document.querySelector({MAP_SELECTOR!r})._fullData) {{
+                if (!t.meta || t.meta.layer !== 'cables' || t.meta.selected) continue;
+                for (const v of t.customdata) ids.add(v);
+            }}
+            return ids.size;
+        }}"""
+    )
+    return count

@@ -64,7 +64,7 @@ def text_of(tree: Any) -> str:
 def test_first_load_drops_unknown_params(ctx: AppContext) -> None:
     result = sync_state(ctx, None, "?owner=Orange&bogus=1", {})
     assert "bogus" in result.notice
-    assert result.search == "?owner=Orange"
+    assert result.search is None  # left as typed; the next change writes a clean URL
     assert result.controls is not None
     assert result.controls[ids.F_OWNER] == ["Orange"]
     assert result.controls[ids.F_REGION] == "mediterranean"
@@ -81,9 +81,16 @@ def test_first_load_of_a_clean_link_is_not_rewritten(ctx: AppContext) -> None:
     assert result.store == "?owner=Orange&region=world"
 
 
-def test_first_load_of_only_bad_params_clears_the_url(ctx: AppContext) -> None:
+def test_next_change_after_bad_params_writes_a_clean_url(ctx: AppContext) -> None:
+    values = controls_from_selection(Selection(owners=("Orange",)), ctx.vocab)
+    values[ids.F_STATUS] = "planned"
+    result = sync_state(ctx, ids.F_STATUS, "?owner=Orange&bogus=1", values)
+    assert result.search == "?owner=Orange&status=planned"
+
+
+def test_first_load_of_only_bad_params_uses_defaults(ctx: AppContext) -> None:
     result = sync_state(ctx, ids.URL, "?owner=Nobody", {})
-    assert result.search == ""
+    assert result.search is None
     assert "Nobody" in result.notice
     assert result.store == "?"
     assert result.controls == controls_from_selection(Selection(), ctx.vocab)
