@@ -69,7 +69,7 @@ def layer_panel(ctx: AppContext) -> html.Section:
             LAYER_LANDING_POINTS,
             "Landing points",
             f"{len(data.landing_points):,}",
-            _swatch([LIGHT.landing_point], "dot"),
+            _swatch(["var(--text)"], "dot"),
         ),
         _layer_option(
             LAYER_FACILITIES,
