@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from datalayer.query import ALL_PARAMS, LIST_PARAMS, MAX_VALUES, Vocabulary
+from datalayer.query import ALL_PARAMS, LIST_PARAMS, MAX_VALUES, VIEW_PARAMS, Vocabulary
 from datalayer.selection import DEFAULT_REGION, REGION_WORLD, STATUSES
 
 #: Parameters that shape only the page (map view, layers, selected item, coverage technology):
 #: the API validates them like the page does, then ignores them.
-PAGE_ONLY_PARAMS = ("tech", "layers", "sel", "view")
+PAGE_ONLY_PARAMS = VIEW_PARAMS
 
 #: One line per query parameter, saying what it restricts.
 PARAM_MEANINGS: dict[str, str] = {
@@ -28,6 +28,11 @@ PARAM_MEANINGS: dict[str, str] = {
     "layers": "Page only: comma-separated map layers shown. Validated, then ignored.",
     "sel": "Page only: the selected item, 'cable:<id>', 'lp:<id>' or 'fac:<id>'. Validated, then ignored.",
     "view": "Page only: the map view 'lon,lat,zoom'. Validated, then ignored.",
+    "from": "Page only: route finder origin (landing point id). Validated, then ignored.",
+    "to": "Page only: route finder destination (landing point id). Validated, then ignored.",
+    "cut": "Page only: cables cut in the impact simulator (cable ids). Validated, then ignored.",
+    "scenario": "Page only: preset cut scenario. Validated, then ignored.",
+    "hub": "Page only: the hub of the cut simulator (landing point id). Validated, then ignored.",
 }
 
 #: Endpoint path (below the API root) → (dataset file in metadata.json, what it returns).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from typing import Any, Protocol
 
 import flask
@@ -16,7 +15,7 @@ from api.docs import ENDPOINTS, index_document
 from api.features import FeatureCache
 from components.context import AppContext
 from datalayer.query import LIST_PARAMS, MAX_VALUES, parse_params, to_query
-from datalayer.selection import Selection
+from datalayer.selection import Selection, filters_only
 
 API_ROOT = "/api/v1"
 BLUEPRINT_NAME = "landfall_api"
@@ -95,8 +94,7 @@ def _data_selection(selection: Selection) -> Selection:
     Dropping them keeps the normalised query about the data and lets requests that differ only
     in map view share one memoised filter result.
     """
-    default = Selection()
-    return replace(selection, technology=default.technology, layers=None, selected=None, view=None)
+    return filters_only(selection)
 
 
 def _too_many_values(params: Mapping[str, list[str]]) -> list[str]:

@@ -31,8 +31,24 @@ LIST_PARAMS: dict[str, str] = {
     "fac_country": "facility_countries",
     "ix": "exchanges",
     "operator": "operators",
+    "cut": "cut",
 }
-SCALAR_PARAMS = ("year_min", "year_max", "status", "region", "tech", "layers", "sel", "view")
+SCALAR_PARAMS = (
+    "year_min",
+    "year_max",
+    "status",
+    "region",
+    "tech",
+    "layers",
+    "sel",
+    "view",
+    "from",
+    "to",
+    "scenario",
+    "hub",
+)
+#: Parameters that describe the page's view and analysis, not which features are selected.
+VIEW_PARAMS = ("tech", "layers", "sel", "view", "from", "to", "cut", "scenario", "hub")
 ALL_PARAMS = tuple(LIST_PARAMS) + SCALAR_PARAMS
 SELECTED_KINDS = ("cable", "lp", "fac")
 MAX_VALUES = 500
@@ -56,6 +72,12 @@ class Vocabulary:
     landing_points: frozenset[str]
     facilities: frozenset[str]
     year_range: tuple[int, int]
+    scenarios: frozenset[str] = frozenset()
+
+    @property
+    def cut(self) -> frozenset[str]:
+        """Cables that may be cut: any cable of the data."""
+        return self.cables
 
 
 def build_vocabulary(data: Datasets, layers: Sequence[str]) -> Vocabulary:
@@ -175,6 +197,20 @@ def parse_params(
             fields["selected"] = text
         else:
             notices.append(f"Unknown selection '{_short(text)}' was ignored.")
+    for name, attr in (("from", "route_from"), ("to", "route_to"), ("hub", "hub")):
+        text = scalar(name)
+        if text is None or text == "":
+            continue
+        if text in vocab.landing_points:
+            fields[attr] = text
+        else:
+            notices.append(f"Unknown landing point '{_short(text)}' for '{name}' was ignored.")
+    text = scalar("scenario")
+    if text:
+        if text in vocab.scenarios:
+            fields["scenario"] = text
+        else:
+            notices.append(f"Unknown scenario '{_short(text)}' was ignored.")
     text = scalar("view")
     if text is not None:
         view = _parse_view(text)
@@ -214,6 +250,14 @@ def to_query(sel: Selection, default_layers: Sequence[str] | None = None) -> str
         pairs.append(("layers", ",".join(sel.layers)))
     if sel.selected:
         pairs.append(("sel", sel.selected))
+    if sel.route_from:
+        pairs.append(("from", sel.route_from))
+    if sel.route_to:
+        pairs.append(("to", sel.route_to))
+    if sel.scenario:
+        pairs.append(("scenario", sel.scenario))
+    if sel.hub != Selection().hub:
+        pairs.append(("hub", sel.hub))
     if sel.view is not None:
         # ``.10g``: plain ``g`` keeps only six significant digits (123.4567 → 123.457).
         view = sel.view

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 REGION_WORLD = "world"
 DEFAULT_REGION = "mediterranean"
+DEFAULT_HUB = "marseille-france"
 STATUS_ALL = "all"
 STATUS_IN_SERVICE = "in-service"
 STATUS_PLANNED = "planned"
@@ -44,3 +45,29 @@ class Selection:
     layers: tuple[str, ...] | None = None
     selected: str | None = None
     view: MapView | None = field(default=None)
+    # Analysis state (route finder and cut simulator): landing point ids, cable ids, a preset.
+    route_from: str | None = None
+    route_to: str | None = None
+    cut: tuple[str, ...] = ()
+    scenario: str | None = None
+    hub: str = DEFAULT_HUB
+
+
+def filters_only(sel: Selection) -> Selection:
+    """``sel`` without the fields that change no filtered feature (view, layers, analysis).
+
+    Used as the key of the memoised filter result and as the data API's normalised query.
+    """
+    return Selection(
+        cables=sel.cables,
+        owners=sel.owners,
+        suppliers=sel.suppliers,
+        year_min=sel.year_min,
+        year_max=sel.year_max,
+        status=sel.status,
+        region=sel.region,
+        countries=sel.countries,
+        facility_countries=sel.facility_countries,
+        exchanges=sel.exchanges,
+        operators=sel.operators,
+    )

@@ -1,0 +1,1 @@
+"""Landfall's performance benchmark: ``python -m bench`` (see bench/README.md)."""
