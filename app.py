@@ -13,6 +13,7 @@ from typing import Any
 from dash import Dash
 from flask import Flask, Response
 
+from api.analysis_routes import register_analysis_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
@@ -37,6 +38,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_api(server, ctx)
+    register_analysis_api(server, ctx, ctx.graph)
 
 
 def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Dash:

@@ -13,10 +13,16 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, no_update
+import geopandas as gpd
+import pandas as pd
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, html, no_update
 from dash import ctx as callback_ctx
 
+from analysis.cuts import CutImpact, critical_cables, cut_impact
+from analysis.proximity import nearest_distance_table
+from analysis.routing import RouteResult, find_routes
 from components import ids
+from components.analysis_panel import critical_result, cut_result, route_result
 from components.context import AppContext
 from components.details import details_panel
 from components.state import (
@@ -29,8 +35,9 @@ from components.state import (
 )
 from components.tables import frame_table, grid_rows
 from datalayer.query import parse_query, to_query
-from datalayer.selection import MapView, Selection
+from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
+from figures.analysis_layers import cut_traces, route_endpoints, route_traces
 from figures.map import map_figure
 from figures.summaries import (
     country_summary,
@@ -114,6 +121,15 @@ def sync_state(
         point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
         key = selected_from_map_click(point, ctx.map.cable_order, ctx.vocab)
         sel = replace(current, selected=key) if key else current
+    elif (
+        isinstance(trigger, Mapping)
+        and trigger.get("type") == ids.DETAIL_LINK
+        and str(trigger.get("key", "")).startswith("cut:")
+    ):
+        cable = str(trigger["key"])[4:]
+        known = cable in ctx.vocab.cables and cable not in current.cut
+        sel = replace(current, cut=(*current.cut, cable)) if known else current
+        controls_changed = sel != current
     elif isinstance(trigger, Mapping) and trigger.get("type") == ids.DETAIL_LINK:
         key = str(trigger.get("key", ""))
         probe, problems = parse_query(to_query(replace(Selection(), selected=key)), ctx.vocab)
@@ -153,6 +169,7 @@ def render_outputs(
     view, _ = parse_query(search or "", ctx.vocab)
     theme = get_theme(theme_name)
     filtered = ctx.select(sel)
+    analysis = run_analysis(ctx, sel)
     if view.view is not None:
         centre = {"lon": view.view.lon, "lat": view.view.lat}
         zoom = view.view.zoom
@@ -174,6 +191,11 @@ def render_outputs(
         center=centre,
         zoom=zoom,
         uirevision=revision,
+        overlays=[
+            *cut_traces(analysis.impact, ctx.data.landing_points, ctx.map.lines),
+            *route_traces(analysis.route, dark=theme.name == "dark"),
+            *route_endpoints(ctx.data.landing_points, [sel.route_from, sel.route_to]),
+        ],
     )
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
     owners = owner_summary(filtered.cables)
@@ -227,8 +249,61 @@ def render_outputs(
             [("country", "Country"), ("facilities", "Facilities"), ("exchanges", "Exchanges")],
             "IX facilities by country",
         ),
-        details_panel(ctx, sel.selected, with_close=False),
+        details_with_actions(ctx, sel),
+        route_result(analysis.route),
+        cut_result(analysis.impact, analysis.scenario_text),
+        charts.proximity_chart(proximity_table(ctx, filtered.facilities), theme),
     )
+
+
+@dataclass(frozen=True)
+class AnalysisResults:
+    """The route and cut results a selection asks for (``None`` when it asks for none)."""
+
+    route: RouteResult | None
+    impact: CutImpact | None
+    scenario_text: str | None
+
+
+def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
+    """Find the selection's routes and apply its cut, on the in-service cable graph."""
+    route = None
+    if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
+        route = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=3)
+    scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
+    cut_ids = list(dict.fromkeys([*sel.cut, *(scenario.cable_ids if scenario else ())]))
+    impact = None
+    if cut_ids:
+        region = None if sel.region == REGION_WORLD else sel.region
+        impact = cut_impact(ctx.graph, cut_ids, hub=sel.hub, region=region)
+    text = f"{scenario.label} ({scenario.date}): {scenario.description}" if scenario else None
+    return AnalysisResults(route, impact, text)
+
+
+def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Each facility's nearest landing point and distance, with the facility's city."""
+    if facilities.empty:
+        return pd.DataFrame(columns=["name", "city", "nearest_name", "distance_km"])
+    table = nearest_distance_table(facilities, ctx.data.landing_points)
+    table["city"] = facilities["city"].reindex(table.index).to_numpy()
+    return table
+
+
+def details_with_actions(ctx: AppContext, sel: Selection) -> list[Any]:
+    """The details panel, plus 'cut this cable' for a selected cable."""
+    children = list(details_panel(ctx, sel.selected, with_close=False))
+    if sel.selected and sel.selected.startswith("cable:"):
+        cable = sel.selected[len("cable:") :]
+        if cable not in sel.cut:
+            children.append(
+                html.Button(
+                    "Cut this cable in the simulator",
+                    className="btn details-action",
+                    id={"type": ids.DETAIL_LINK, "key": f"cut:{cable}"},
+                    n_clicks=0,
+                )
+            )
+    return children
 
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
@@ -293,12 +368,27 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Output(ids.TABLE_COUNTRIES, "children"),
         Output(ids.TABLE_FACILITIES, "children"),
         Output(ids.DETAILS, "children"),
+        Output(ids.ROUTE_RESULT, "children"),
+        Output(ids.CUT_RESULT, "children"),
+        Output(ids.PROXIMITY_CHART, "figure"),
         Input(ids.SELECTION_STORE, "data"),
         Input(ids.THEME_STORE, "data"),
         State(ids.URL, "search"),
     )
     def _render(store: str | None, theme_name: str | None, search: str | None) -> tuple[Any, ...]:
         return render_outputs(ctx, store, theme_name, search)
+
+    @app.callback(
+        Output(ids.CRITICAL_RESULT, "children"),
+        Input(ids.CRITICAL_RUN, "n_clicks"),
+        State(ids.SELECTION_STORE, "data"),
+        prevent_initial_call=True,
+    )
+    def _critical(_clicks: int | None, store: str | None) -> list[Any]:
+        sel, _ = parse_query(store or "", ctx.vocab)
+        region = None if sel.region == REGION_WORLD else sel.region
+        table = critical_cables(ctx.graph, region=region, hub=sel.hub)
+        return critical_result(table, float(table.attrs.get("seconds", 0.0)))
 
     @app.callback(
         Output(ids.GRID, "rowData"),

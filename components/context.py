@@ -6,6 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from analysis.graph import CableGraph, build_cable_graph
+from analysis.scenarios import Scenario, all_scenarios
 from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
 from datalayer.query import Vocabulary, build_vocabulary
@@ -23,6 +25,10 @@ class AppContext:
     data: Datasets
     map: MapContext
     vocab: Vocabulary
+    #: The in-service cable network as a graph, for routes and cut scenarios.
+    graph: CableGraph
+    #: Preset cut scenarios resolved against this data.
+    scenarios: dict[str, Scenario]
     #: :func:`~datalayer.filters.apply_selection` on this data, memoised per selection so the
     #: page, the API and the exports share one computation of the same view.
     select: Callable[[Selection], Filtered]
@@ -46,6 +52,8 @@ class AppContext:
 def build_context(data: Datasets) -> AppContext:
     """Precompute the figure data and the vocabulary that no filter changes."""
 
+    scenarios = all_scenarios(data)
+
     @lru_cache(maxsize=64)
     def cached(selection: Selection) -> Filtered:
         return apply_selection(data, selection)
@@ -64,6 +72,10 @@ def build_context(data: Datasets) -> AppContext:
         map=build_map_context(
             data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
         ),
-        vocab=build_vocabulary(data, ALL_LAYERS),
+        vocab=replace(
+            build_vocabulary(data, ALL_LAYERS), scenarios=frozenset(s.key for s in scenarios)
+        ),
+        graph=build_cable_graph(data),
+        scenarios={s.key: s for s in scenarios},
         select=select,
     )

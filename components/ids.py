@@ -55,3 +55,15 @@ DETAILS = "details"
 DETAILS_PANEL = "details-panel"
 DETAIL_LINK = "detail-link"  # pattern-matching type: {"type": DETAIL_LINK, "key": "lp:<id>"}
 DETAILS_CLOSE = "details-close"
+
+# Analysis
+A_FROM = "a-from"
+A_TO = "a-to"
+A_SCENARIO = "a-scenario"
+A_CUT = "a-cut"
+A_HUB = "a-hub"
+ROUTE_RESULT = "route-result"
+CUT_RESULT = "cut-result"
+CRITICAL_RUN = "critical-run"
+CRITICAL_RESULT = "critical-result"
+PROXIMITY_CHART = "proximity-chart"

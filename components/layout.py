@@ -8,6 +8,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from components import ids
+from components.analysis_panel import analysis_card
 from components.context import AppContext
 from components.filters_panel import filter_sections
 from figures.map import (
@@ -402,6 +403,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                                     details_drawer(),
                                 ],
                             ),
+                            analysis_card(ctx),
                             charts_grid(),
                             tables_card(),
                         ],

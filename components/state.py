@@ -28,7 +28,19 @@ CONTROL_IDS: tuple[str, ...] = (
     ids.F_OPERATOR,
     ids.COVERAGE_TECH,
     ids.LAYERS,
+    ids.A_FROM,
+    ids.A_TO,
+    ids.A_SCENARIO,
+    ids.A_CUT,
+    ids.A_HUB,
 )
+
+#: Single-value controls holding a landing point id → Selection field.
+_POINT_CONTROLS: dict[str, str] = {
+    ids.A_FROM: "route_from",
+    ids.A_TO: "route_to",
+    ids.A_HUB: "hub",
+}
 
 #: List-valued controls → (Selection field, vocabulary attribute).
 _LIST_CONTROLS: dict[str, tuple[str, str]] = {
@@ -39,6 +51,7 @@ _LIST_CONTROLS: dict[str, tuple[str, str]] = {
     ids.F_FAC_COUNTRY: ("facility_countries", "facility_countries"),
     ids.F_IX: ("exchanges", "exchanges"),
     ids.F_OPERATOR: ("operators", "operators"),
+    ids.A_CUT: ("cut", "cables"),
 }
 
 #: Chart → the Selection list field a click on one of its bars adds to.
@@ -85,6 +98,12 @@ def selection_from_controls(
     region = values.get(ids.F_REGION)
     tech = values.get(ids.COVERAGE_TECH)
     layers = _known(values.get(ids.LAYERS), vocab.layers)
+    for control, attr in _POINT_CONTROLS.items():
+        value = values.get(control)
+        known = isinstance(value, str) and value in vocab.landing_points
+        fields[attr] = value if known else getattr(Selection(), attr)
+    scenario = values.get(ids.A_SCENARIO)
+    fields["scenario"] = scenario if scenario in vocab.scenarios else None
     return replace(
         base,
         **fields,
@@ -111,6 +130,9 @@ def controls_from_selection(sel: Selection, vocab: Vocabulary) -> dict[str, Any]
     values[ids.F_REGION] = sel.region
     values[ids.COVERAGE_TECH] = sel.technology
     values[ids.LAYERS] = list(layers_of(sel))
+    for control, attr in _POINT_CONTROLS.items():
+        values[control] = getattr(sel, attr)
+    values[ids.A_SCENARIO] = sel.scenario
     return values
 
 

@@ -151,3 +151,41 @@ def count_chart(
     )
     fig.update_yaxes(autorange="reversed")
     return _style(fig, theme, _top_title(title, len(head), len(table)), 140 + 24 * len(head))
+
+
+def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
+    """Distance from each facility to its nearest landing station, nearest first.
+
+    ``table`` has one row per facility with ``name``, ``city``, ``nearest_name`` and
+    ``distance_km`` (see :func:`analysis.proximity.nearest_distance_table`).
+    """
+    title = "Distance from each IX facility to its nearest cable landing point"
+    if table.empty:
+        return empty_figure(theme, title)
+    ordered = table.sort_values(["distance_km", "name"]).reset_index(drop=True)
+    hover = [
+        f"<b>{inert(r['name'], 60)}</b> ({inert(r['city'], 40)})<br>"
+        f"nearest landing point: {inert(r['nearest_name'], 60)}<br>{r['distance_km']:,.1f} km"
+        for _, r in ordered.iterrows()
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=list(range(1, len(ordered) + 1)),
+            y=ordered["distance_km"],
+            marker_color=BAR,
+            text=hover,
+            textposition="none",
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title_text="facilities, nearest first")
+    fig.update_yaxes(title_text="km (great circle)", rangemode="tozero")
+    median = float(ordered["distance_km"].median())
+    fig.add_hline(
+        y=median,
+        line_dash="dot",
+        line_color=BAR_2,
+        annotation_text=f"median {median:,.0f} km",
+        annotation_position="top left",
+    )
+    return _style(fig, theme, title, 300)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -342,6 +342,7 @@ def map_figure(
     center: Mapping[str, float] | None = None,
     zoom: float | None = None,
     uirevision: str = "map",
+    overlays: Sequence[go.Scattermap] = (),
 ) -> go.Figure:
     """Build the map for already-filtered frames; only the layers in ``layers`` are drawn."""
     traces: list[go.Scattermap | go.Choroplethmap] = []
@@ -378,6 +379,7 @@ def map_figure(
                 key_prefix="fac",
             )
         )
+    traces.extend(overlays)
     traces.extend(_point_highlight(selected, landing_points, facilities, theme))
     fig = go.Figure(data=traces)
     fig.update_layout(

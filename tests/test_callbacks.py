@@ -358,7 +358,7 @@ def cable_positions(fig: go.Figure) -> set[int]:
 def test_render_default(ctx: AppContext) -> None:
     store = sync_state(ctx, None, "", {}).store
     out = render_outputs(ctx, store, "light", "")
-    assert isinstance(out, tuple) and len(out) == 15
+    assert isinstance(out, tuple) and len(out) == 18
     fig = out[0]
     assert isinstance(fig, go.Figure)
     layers = {t.meta["layer"] for t in fig.data}
@@ -453,3 +453,44 @@ def test_render_time_for_the_whole_world(ctx: AppContext) -> None:
     print(
         f"\nrender_outputs(region=world): first {cold * 1000:.0f} ms, cached {warm * 1000:.0f} ms"
     )
+
+
+def _text_of(component: object) -> str:
+    """All text inside a Dash component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(_text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return _text_of(children) if children is not None else ""
+
+
+def test_render_route_and_cut_scenario(ctx: AppContext) -> None:
+    search = "?from=marseille-france&to=tuas-singapore&scenario=2024-red-sea"
+    sel, notices = parse_query(search, ctx.vocab)
+    assert not notices
+    out = render_outputs(ctx, store_key(sel), "light", search)
+    layers = [t.meta["layer"] for t in out[0].data]
+    assert "route" in layers and "cut-cables" in layers and "cut-impact" in layers
+    route_text = _text_of(out[15])
+    assert "Marseille" in route_text and "RTT" in route_text
+    cut_text = _text_of(out[16])
+    assert "Red Sea" in cut_text and "lose every path" in cut_text
+    assert isinstance(out[17], go.Figure)
+
+
+def test_cut_this_cable_button_adds_to_the_cut(ctx: AppContext) -> None:
+    trigger = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
+    result = sync_state(ctx, trigger, "?sel=cable:seamewe-4", {})
+    assert result.search is not None and "cut=seamewe-4" in result.search
+    assert result.controls is not None and result.controls[ids.A_CUT] == ["seamewe-4"]
+    again = sync_state(ctx, trigger, result.search, {})
+    assert again.search is None  # already cut: nothing changes
+
+
+def test_route_controls_write_the_url(ctx: AppContext) -> None:
+    values = controls_from_selection(Selection(), ctx.vocab)
+    values[ids.A_FROM] = "marseille-france"
+    values[ids.A_TO] = "alexandria-egypt"
+    result = sync_state(ctx, ids.A_TO, "", values)
+    assert result.search == "?from=marseille-france&to=alexandria-egypt"

@@ -1,0 +1,329 @@
+"""The analysis card: route finder, cut-impact simulator, critical cables and proximity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from analysis.cuts import CutImpact
+from analysis.graph import CAVEAT
+from analysis.routing import RouteResult
+from components import ids
+from components.context import AppContext
+from datalayer.selection import Selection
+from figures.analysis_layers import ROUTE_COLOURS, ROUTE_NAMES
+
+#: Rows of the cut-impact table shown on the page (the API returns all of them).
+IMPACT_ROWS = 40
+
+
+def _point_options(ctx: AppContext) -> list[dict[str, str]]:
+    """Landing points in the cable graph, searchable by name and country."""
+    points = ctx.data.landing_points
+    in_graph = [pid for pid in points.index if pid in ctx.graph.points]
+    return sorted(
+        ({"label": f"{points.loc[p, 'name']}", "value": str(p)} for p in in_graph),
+        key=lambda o: o["label"].casefold(),
+    )
+
+
+def _labelled(label: str, control: Any, control_id: str) -> html.Div:
+    return html.Div(
+        className="control",
+        children=[
+            html.Label(label, htmlFor=control_id, className="control-label"),
+            control,
+        ],
+    )
+
+
+def analysis_card(ctx: AppContext) -> html.Section:
+    """Route finder, cut simulator, critical-cable ranking and proximity, as tabs."""
+    points = _point_options(ctx)
+    cables = sorted(
+        ({"label": str(n), "value": str(c)} for c, n in ctx.data.cables["name"].items()),
+        key=lambda o: o["label"].casefold(),
+    )
+    scenarios = [
+        {"label": f"{s.label} ({s.date})", "value": key} for key, s in ctx.scenarios.items()
+    ]
+    route_tab = html.Div(
+        className="analysis-tab",
+        children=[
+            html.Div(
+                className="analysis-controls",
+                children=[
+                    _labelled(
+                        "From",
+                        dcc.Dropdown(
+                            id=ids.A_FROM,
+                            options=points,
+                            value=None,
+                            placeholder="Landing point or city…",
+                            className="control-dropdown",
+                        ),
+                        ids.A_FROM,
+                    ),
+                    _labelled(
+                        "To",
+                        dcc.Dropdown(
+                            id=ids.A_TO,
+                            options=points,
+                            value=None,
+                            placeholder="Landing point or city…",
+                            className="control-dropdown",
+                        ),
+                        ids.A_TO,
+                    ),
+                ],
+            ),
+            dcc.Loading(html.Div(id=ids.ROUTE_RESULT, className="analysis-result"), type="dot"),
+        ],
+    )
+    cut_tab = html.Div(
+        className="analysis-tab",
+        children=[
+            html.Div(
+                className="analysis-controls",
+                children=[
+                    _labelled(
+                        "Preset scenario",
+                        dcc.Dropdown(
+                            id=ids.A_SCENARIO,
+                            options=scenarios,
+                            value=None,
+                            placeholder="e.g. February 2024 Red Sea cuts",
+                            className="control-dropdown",
+                        ),
+                        ids.A_SCENARIO,
+                    ),
+                    _labelled(
+                        "Cables to cut (or click a cable, then 'Cut this cable')",
+                        dcc.Dropdown(
+                            id=ids.A_CUT,
+                            options=cables,
+                            value=[],
+                            multi=True,
+                            placeholder="Search cables…",
+                            className="control-dropdown",
+                        ),
+                        ids.A_CUT,
+                    ),
+                    _labelled(
+                        "Hub",
+                        dcc.Dropdown(
+                            id=ids.A_HUB,
+                            options=points,
+                            value=Selection().hub,
+                            clearable=False,
+                            className="control-dropdown",
+                        ),
+                        ids.A_HUB,
+                    ),
+                ],
+            ),
+            dcc.Loading(html.Div(id=ids.CUT_RESULT, className="analysis-result"), type="dot"),
+        ],
+    )
+    critical_tab = html.Div(
+        className="analysis-tab",
+        children=[
+            html.P(
+                "Cut each in-service cable of the selected sea region alone and measure what it "
+                "does to the landing points' best RTT to the hub.",
+                className="caveat",
+            ),
+            html.Button("Rank critical cables", id=ids.CRITICAL_RUN, className="btn", n_clicks=0),
+            dcc.Loading(
+                html.Div(id=ids.CRITICAL_RESULT, className="analysis-result"), type="circle"
+            ),
+        ],
+    )
+    proximity_tab = html.Div(
+        className="analysis-tab",
+        children=[
+            dcc.Graph(
+                id=ids.PROXIMITY_CHART, config={"displaylogo": False, "showSendToCloud": False}
+            ),
+            html.P(
+                "Great-circle distance from each IX facility of the selection to the nearest "
+                "cable landing point. Open a landing point or facility for its neighbours.",
+                className="caveat",
+            ),
+        ],
+    )
+    return html.Section(
+        className="card analysis-card",
+        children=[
+            html.H2("Analysis", className="card-title"),
+            html.P(CAVEAT, className="caveat"),
+            dcc.Tabs(
+                className="analysis-tabs",
+                children=[
+                    dcc.Tab(label="Route & latency", children=route_tab),
+                    dcc.Tab(label="Cut impact", children=cut_tab),
+                    dcc.Tab(label="Critical cables", children=critical_tab),
+                    dcc.Tab(label="Proximity", children=proximity_tab),
+                ],
+            ),
+        ],
+    )
+
+
+def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], caption: str) -> html.Table:
+    def cell(value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return "—"
+        if isinstance(value, float):
+            return f"{value:,.1f}"
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    return html.Table(
+        className="data-table",
+        children=[
+            html.Caption(caption),
+            html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns])),
+            html.Tbody(
+                [
+                    html.Tr([html.Td(cell(r[c])) for c, _ in columns])
+                    for r in frame.to_dict("records")
+                ]
+            ),
+        ],
+    )
+
+
+def route_result(result: RouteResult | None) -> list[Any]:
+    """The routes found, as a table with their latency next to the great-circle floor."""
+    if result is None:
+        return [
+            html.P(
+                "Pick two landing points (or cities) to see the lowest-latency path "
+                "and up to three alternatives that avoid its cables.",
+                className="hint",
+            )
+        ]
+    if not result.reachable:
+        return [html.P(result.message, className="notice-inline")]
+    rows = [
+        {
+            "route": ROUTE_NAMES[i],
+            "cables": " → ".join(r.cable_names) or "land link",
+            "hops": len(r.hops),
+            "km": r.km,
+            "km_drawn": r.km_drawn,
+            "one_way": r.one_way_ms,
+            "rtt": r.rtt_ms,
+            "floor": r.floor_rtt_ms,
+        }
+        for i, r in enumerate(result.routes[: len(ROUTE_NAMES)])
+    ]
+    swatches = [
+        html.Span(ROUTE_NAMES[i], className="route-key", style={"borderColor": ROUTE_COLOURS[i]})
+        for i in range(len(rows))
+    ]
+    notes = [html.P(n, className="caveat") for n in result.notes]
+    return [
+        html.P(
+            [
+                f"{result.source.name} → {result.target.name}: great-circle floor "
+                f"{result.floor_rtt_ms:,.1f} ms RTT. On the map: ",
+                *swatches,
+            ],
+            className="route-summary",
+        ),
+        _table(
+            pd.DataFrame(rows),
+            [
+                ("route", "Route"),
+                ("cables", "Cables used"),
+                ("hops", "Hops"),
+                ("km", "km (scaled)"),
+                ("km_drawn", "km (drawn)"),
+                ("one_way", "One-way ms"),
+                ("rtt", "RTT ms"),
+                ("floor", "Floor RTT ms"),
+            ],
+            "Estimated latency (4.9 µs/km in fibre)",
+        ),
+        *notes,
+    ]
+
+
+def cut_result(impact: CutImpact | None, scenario_text: str | None) -> list[Any]:
+    """What the cut does: summary, countries cut off, and the most affected landing points."""
+    if impact is None:
+        return [
+            html.P(
+                "Choose a preset or cables to cut. Landing points that lose every "
+                "path to the hub turn red on the map, slower ones orange.",
+                className="hint",
+            )
+        ]
+    summary = impact.summary()
+    head = [
+        html.P(scenario_text, className="scenario-text") if scenario_text else None,
+        html.P(
+            f"Cut: {', '.join(impact.cable_names.get(c, c) for c in impact.cut_cable_ids) or '—'}."
+            f" Hub: {impact.hub.name}. {summary['points_disconnected']} of "
+            f"{summary['points_examined']} landing points lose every path to the hub; "
+            f"{summary['points_slower']} are slower (mean +{summary['mean_increase_ms']:,.1f} ms,"
+            f" max +{summary['max_increase_ms']:,.1f} ms RTT).",
+            className="route-summary",
+        ),
+        html.P(
+            "Countries cut off: " + (", ".join(impact.countries_cut_off) or "none"),
+            className="route-summary",
+        ),
+    ]
+    if impact.ignored_cable_ids:
+        head.append(
+            html.P(
+                "Not in the in-service network (ignored): " + ", ".join(impact.ignored_cable_ids),
+                className="caveat",
+            )
+        )
+    affected = impact.table[impact.table["status"].isin(["disconnected", "slower"])]
+    table = _table(
+        affected.head(IMPACT_ROWS),
+        [
+            ("name", "Landing point"),
+            ("country", "Country"),
+            ("status", "Status"),
+            ("baseline_rtt_ms", "RTT before (ms)"),
+            ("cut_rtt_ms", "RTT after (ms)"),
+            ("increase_ms", "Increase (ms)"),
+        ],
+        f"Most affected landing points (first {min(len(affected), IMPACT_ROWS)} of "
+        f"{len(affected)}; the full table is in /api/v1/cut)",
+    )
+    return [h for h in head if h is not None] + [html.Div(table, className="table-scroll")]
+
+
+def critical_result(table: pd.DataFrame, seconds: float) -> list[Any]:
+    """The ranking of critical cables."""
+    if table.empty:
+        return [html.P("No in-service cable of this region reaches the hub.", className="hint")]
+    return [
+        html.P(f"Ranked {len(table)} cables in {seconds:,.2f} s.", className="caveat"),
+        html.Div(
+            _table(
+                table.head(25),
+                [
+                    ("rank", "#"),
+                    ("name", "Cable"),
+                    ("points_disconnected", "Points cut off"),
+                    ("n_countries_cut_off", "Countries cut off"),
+                    ("points_slower", "Points slower"),
+                    ("total_increase_ms", "Total +ms"),
+                    ("max_increase_ms", "Max +ms"),
+                ],
+                "Most critical cables (cut alone)",
+            ),
+            className="table-scroll",
+        ),
+    ]
