@@ -131,7 +131,7 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
 
 
 def _cable_traces(
-    ctx: MapContext, cables: gpd.GeoDataFrame, selected: str | None
+    ctx: MapContext, cables: gpd.GeoDataFrame, selected: str | None, dim_all: bool = False
 ) -> list[go.Scattermap]:
     """Cables merged into one trace per palette colour and status (a few traces, not hundreds)."""
     traces: list[go.Scattermap] = []
@@ -144,7 +144,8 @@ def _cable_traces(
         },
         index=cables.index,
     )
-    dim = selected is not None and selected in cables.index
+    # A selected cable, a route or a cut stands out against the other cables faded back.
+    dim = dim_all or (selected is not None and selected in cables.index)
     for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
         ids = list(members.index)
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, ids, ctx.cable_hover)
@@ -165,7 +166,7 @@ def _cable_traces(
                 connectgaps=False,
             )
         )
-    if dim and selected is not None:
+    if selected is not None and selected in cables.index:
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
         traces.append(
             go.Scattermap(
@@ -352,7 +353,10 @@ def map_figure(
         traces.extend(_coverage_traces(coverage, coverage_technology))
     if LAYER_CABLES in layers:
         cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
-        traces.extend(_cable_traces(ctx, cables, cable))
+        emphasis = any(
+            (t.meta or {}).get("layer") in ("route", "cut-cables") for t in overlays
+        )
+        traces.extend(_cable_traces(ctx, cables, cable, dim_all=emphasis))
     if LAYER_LANDING_POINTS in layers and not landing_points.empty:
         hover = [ctx.point_hover.get(i, "") for i in landing_points.index]
         traces.append(

@@ -1,0 +1,71 @@
+"""End to end in headless Chromium: route finder and cut-impact simulator."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page
+
+from components import ids
+from tests.browser import MAP_SELECTOR, choose_option, wait_for_map
+from tests.conftest import REPO, LiveServer
+
+pytestmark = pytest.mark.browser
+SHOTS = REPO / "screenshots"
+
+
+def layer_drawn(page: Page, layer: str) -> None:
+    page.wait_for_function(
+        f"l => document.querySelector({MAP_SELECTOR!r})._fullData"
+        ".some(t => t.meta && t.meta.layer === l)",
+        arg=layer,
+        timeout=60_000,
+    )
+
+
+def test_pick_two_points_and_see_the_route(live_server: LiveServer, page: Page) -> None:
+    page.goto(live_server.url + "/?region=world")
+    wait_for_map(page)
+    page.click("text=Route & latency")
+    choose_option(page, ids.A_FROM, "Marseille", "marseille-france")
+    choose_option(page, ids.A_TO, "Tuas", "tuas-singapore")
+    layer_drawn(page, "route")
+    page.wait_for_selector(f"#{ids.ROUTE_RESULT} table")
+    text = page.inner_text(f"#{ids.ROUTE_RESULT}")
+    assert "Best route" in text and "Floor RTT" in text
+    assert "from=marseille-france" in page.url and "to=tuas-singapore" in page.url
+    routes = page.evaluate(
+        f"() => document.querySelector({MAP_SELECTOR!r})._fullData"
+        ".filter(t => t.meta && t.meta.layer === 'route').length"
+    )
+    assert 2 <= routes <= 4
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "route.png"))
+
+
+def test_apply_a_preset_and_see_the_impact(live_server: LiveServer, page: Page) -> None:
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    page.click("text=Cut impact")
+    page.click(f"#{ids.A_SCENARIO}")
+    page.locator(".dash-dropdown-option", has_text="Red Sea cuts").first.click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector(f"#{ids.CUT_RESULT} table")
+    text = page.inner_text(f"#{ids.CUT_RESULT}")
+    assert "lose every path to the hub" in text
+    assert "disconnected" in text or "slower" in text
+    assert "scenario=2024-red-sea" in page.url
+    layer_drawn(page, "cut-impact")
+    layer_drawn(page, "cut-cables")
+    page.reload()
+    wait_for_map(page)
+    page.click("text=Cut impact")
+    page.wait_for_selector(f"#{ids.CUT_RESULT} table")
+
+
+def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    page.click("text=Critical cables")
+    page.click(f"#{ids.CRITICAL_RUN}")
+    page.wait_for_selector(f"#{ids.CRITICAL_RESULT} table", timeout=60_000)
+    assert "Ranked" in page.inner_text(f"#{ids.CRITICAL_RESULT}")
