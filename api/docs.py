@@ -33,6 +33,8 @@ PARAM_MEANINGS: dict[str, str] = {
     "cut": "Page only: cables cut in the impact simulator (cable ids). Validated, then ignored.",
     "scenario": "Page only: preset cut scenario. Validated, then ignored.",
     "hub": "Page only: the hub of the cut simulator (landing point id). Validated, then ignored.",
+    "corridor": "Page only: a corridor 'lon lat, lon lat, …' whose crossing cables are cut. "
+    "Validated, then ignored.",
 }
 
 #: Endpoint path (below the API root) → (dataset file in metadata.json, what it returns).

@@ -21,6 +21,7 @@ from dash import ctx as callback_ctx
 from analysis.cuts import CutImpact, critical_cables, cut_impact
 from analysis.proximity import nearest_distance_table
 from analysis.routing import RouteResult, find_routes
+from analysis.scenarios import ScenarioError, cables_crossing, parse_corridor
 from components import ids
 from components.analysis_panel import critical_result, cut_result, route_result
 from components.context import AppContext
@@ -34,7 +35,7 @@ from components.state import (
     selection_from_controls,
 )
 from components.tables import frame_table, grid_rows
-from datalayer.query import parse_query, to_query
+from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
 from figures.analysis_layers import cut_traces, route_endpoints, route_traces
@@ -85,6 +86,22 @@ def _view_from_relayout(relayout: Mapping[str, Any] | None) -> MapView | None:
         round(min(max(lat, -85.0), 85.0), 4),
         round(min(max(zoom, 0.0), 22.0), 2),
     )
+
+
+def corridor_from_selection(selected: Mapping[str, Any] | None) -> str | None:
+    """The ``lon lat, …`` corridor text of a lasso drawn on the map, if any."""
+    if not isinstance(selected, Mapping):
+        return None
+    lasso = selected.get("lassoPoints")
+    points = lasso.get("map") if isinstance(lasso, Mapping) else None
+    if not isinstance(points, list) or len(points) < 3:
+        return None
+    text = ", ".join(
+        f"{float(p[0]):.4f} {float(p[1]):.4f}"
+        for p in points[:200]
+        if isinstance(p, list | tuple) and len(p) == 2
+    )
+    return normalise_corridor(text)
 
 
 def sync_state(
@@ -146,6 +163,12 @@ def sync_state(
     elif trigger == "relayout":
         view = _view_from_relayout(event)
         sel = replace(current, view=view) if view else current
+    elif trigger == "lasso":
+        corridor = corridor_from_selection(event)
+        sel = replace(current, corridor=corridor) if corridor else current
+    elif trigger == ids.CLEAR_CUT:
+        sel = replace(current, cut=(), scenario=None, corridor=None)
+        controls_changed = True
     else:
         sel = current
     query = to_query(sel)
@@ -271,12 +294,21 @@ def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
     if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
         route = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=3)
     scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
-    cut_ids = list(dict.fromkeys([*sel.cut, *(scenario.cable_ids if scenario else ())]))
+    corridor: list[str] = []
+    if sel.corridor:
+        try:
+            corridor = cables_crossing(ctx.data, parse_corridor(sel.corridor))
+        except ScenarioError:
+            corridor = []
+    cut_ids = list(dict.fromkeys([*sel.cut, *(scenario.cable_ids if scenario else ()), *corridor]))
     impact = None
     if cut_ids:
         region = None if sel.region == REGION_WORLD else sel.region
         impact = cut_impact(ctx.graph, cut_ids, hub=sel.hub, region=region)
     text = f"{scenario.label} ({scenario.date}): {scenario.description}" if scenario else None
+    if sel.corridor:
+        drawn = f"Corridor drawn on the map: {len(corridor)} cables cross it."
+        text = f"{text} {drawn}" if text else drawn
     return AnalysisResults(route, impact, text)
 
 
@@ -322,6 +354,8 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.MAP, "relayoutData"),
+        Input(ids.MAP, "selectedData"),
+        Input(ids.CLEAR_CUT, "n_clicks"),
     )
     def _sync(search: str | None, *args: Any) -> tuple[Any, ...]:
         values = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
@@ -333,7 +367,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         elif trigger == ids.MAP:
             prop = callback_ctx.triggered[0]["prop_id"] if callback_ctx.triggered else ""
             if prop.endswith("relayoutData"):
-                trigger, event = "relayout", events[-1]
+                trigger, event = "relayout", events[-3]
+            elif prop.endswith("selectedData"):
+                trigger, event = "lasso", events[-2]
             else:
                 event = events[len(CHART_IDS)]
         elif isinstance(trigger, Mapping) and not any(

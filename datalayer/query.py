@@ -46,9 +46,21 @@ SCALAR_PARAMS = (
     "to",
     "scenario",
     "hub",
+    "corridor",
 )
 #: Parameters that describe the page's view and analysis, not which features are selected.
-VIEW_PARAMS = ("tech", "layers", "sel", "view", "from", "to", "cut", "scenario", "hub")
+VIEW_PARAMS = (
+    "tech",
+    "layers",
+    "sel",
+    "view",
+    "from",
+    "to",
+    "cut",
+    "scenario",
+    "hub",
+    "corridor",
+)
 ALL_PARAMS = tuple(LIST_PARAMS) + SCALAR_PARAMS
 SELECTED_KINDS = ("cable", "lp", "fac")
 MAX_VALUES = 500
@@ -125,6 +137,27 @@ def _parse_view(text: str) -> MapView | None:
     if not (-180 <= lon <= 180 and -85 <= lat <= 85 and 0 <= zoom <= 22):
         return None
     return MapView(round(lon, 4), round(lat, 4), round(zoom, 2))
+
+
+def normalise_corridor(text: str) -> str | None:
+    """The normalised corridor text, or ``None`` when it is not a usable polygon."""
+    points: list[tuple[float, float]] = []
+    for piece in text.split(",")[:201]:
+        parts = piece.split()
+        if len(parts) != 2:
+            return None
+        try:
+            lon, lat = float(parts[0]), float(parts[1])
+        except ValueError:
+            return None
+        if not (
+            math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90
+        ):
+            return None
+        points.append((round(lon, 4), round(lat, 4)))
+    if not 3 <= len(points) <= 200 or len(set(points)) < 3:
+        return None
+    return ", ".join(f"{lon:.10g} {lat:.10g}" for lon, lat in points)
 
 
 def parse_params(
@@ -211,6 +244,16 @@ def parse_params(
             fields["scenario"] = text
         else:
             notices.append(f"Unknown scenario '{_short(text)}' was ignored.")
+    text = scalar("corridor")
+    if text:
+        corridor = normalise_corridor(text)
+        if corridor is None:
+            notices.append(
+                f"Corridor '{_short(text)}' is not 'lon lat, lon lat, …' (3–200 "
+                "points) and was ignored."
+            )
+        else:
+            fields["corridor"] = corridor
     text = scalar("view")
     if text is not None:
         view = _parse_view(text)
@@ -258,6 +301,8 @@ def to_query(sel: Selection, default_layers: Sequence[str] | None = None) -> str
         pairs.append(("scenario", sel.scenario))
     if sel.hub != Selection().hub:
         pairs.append(("hub", sel.hub))
+    if sel.corridor:
+        pairs.append(("corridor", sel.corridor))
     if sel.view is not None:
         # ``.10g``: plain ``g`` keeps only six significant digits (123.4567 → 123.457).
         view = sel.view

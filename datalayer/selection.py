@@ -51,6 +51,8 @@ class Selection:
     cut: tuple[str, ...] = ()
     scenario: str | None = None
     hub: str = DEFAULT_HUB
+    #: A corridor drawn on the map: ``"lon lat, lon lat, …"``; every cable crossing it is cut.
+    corridor: str | None = None
 
 
 def filters_only(sel: Selection) -> Selection:

@@ -494,3 +494,23 @@ def test_route_controls_write_the_url(ctx: AppContext) -> None:
     values[ids.A_TO] = "alexandria-egypt"
     result = sync_state(ctx, ids.A_TO, "", values)
     assert result.search == "?from=marseille-france&to=alexandria-egypt"
+
+
+def test_lasso_on_the_map_cuts_every_cable_crossing_the_corridor(ctx: AppContext) -> None:
+    red_sea = {"lassoPoints": {"map": [[32.0, 30.0], [44.0, 30.0], [44.0, 12.0], [32.0, 12.0]]}}
+    result = sync_state(ctx, "lasso", "", {}, red_sea)
+    assert result.search is not None and "corridor=" in result.search
+    sel, notices = parse_query(result.search, ctx.vocab)
+    assert not notices and sel.corridor
+    out = render_outputs(ctx, result.store, "light", result.search)
+    cut_text = _text_of(out[16])
+    assert "Corridor drawn on the map" in cut_text
+    layers = [t.meta["layer"] for t in out[0].data]
+    assert "cut-cables" in layers
+    cleared = sync_state(ctx, ids.CLEAR_CUT, result.search, {})
+    assert cleared.search == ""
+
+
+def test_bad_lasso_is_ignored(ctx: AppContext) -> None:
+    assert sync_state(ctx, "lasso", "", {}, {"lassoPoints": {"map": [[1, 2]]}}).search is None
+    assert sync_state(ctx, "lasso", "", {}, {"points": []}).search is None
