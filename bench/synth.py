@@ -65,7 +65,7 @@ def _shift_lines(geometry: dict[str, Any], dx: float, dy: float) -> dict[str, An
 
 
 def _jitter_point(geometry: dict[str, Any], dx: float, dy: float) -> dict[str, Any]:
-    coords = np.asarray([geometry["coordinates"][:2]], dtype=np.float64) + (dx, dy)
+    coords = np.asarray([geometry["coordinates"][:2]], dtype=np.float64) + np.array([dx, dy])
     return {"type": "Point", "coordinates": _clip_round(coords)[0]}
 
 
@@ -156,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("target", type=Path)
     parser.add_argument("--scale", type=int, default=10)
-    parser.add_argument("--source", type=Path, default=Path(__file__).resolve().parent.parent / "data")
+    parser.add_argument(
+        "--source", type=Path, default=Path(__file__).resolve().parent.parent / "data"
+    )
     parser.add_argument("--seed", type=int, default=20261125)
     args = parser.parse_args(argv)
     counts = make_synthetic(args.source, args.target, args.scale, args.seed)

@@ -124,6 +124,23 @@ def analysis_card(ctx: AppContext) -> html.Section:
                     ),
                 ],
             ),
+            html.Div(
+                className="analysis-actions",
+                children=[
+                    html.P(
+                        "Or draw a corridor: pick the lasso in the map's toolbar and circle a "
+                        "stretch of sea; every cable crossing it is cut.",
+                        className="hint",
+                    ),
+                    html.Button(
+                        "Clear the cut",
+                        id=ids.CLEAR_CUT,
+                        className="btn",
+                        type="button",
+                        n_clicks=0,
+                    ),
+                ],
+            ),
             dcc.Loading(html.Div(id=ids.CUT_RESULT, className="analysis-result"), type="dot"),
         ],
     )

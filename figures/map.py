@@ -353,9 +353,7 @@ def map_figure(
         traces.extend(_coverage_traces(coverage, coverage_technology))
     if LAYER_CABLES in layers:
         cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
-        emphasis = any(
-            (t.meta or {}).get("layer") in ("route", "cut-cables") for t in overlays
-        )
+        emphasis = any((t.meta or {}).get("layer") in ("route", "cut-cables") for t in overlays)
         traces.extend(_cable_traces(ctx, cables, cable, dim_all=emphasis))
     if LAYER_LANDING_POINTS in layers and not landing_points.empty:
         hover = [ctx.point_hover.get(i, "") for i in landing_points.index]
