@@ -21,6 +21,7 @@ from components.layout import build_layout
 from config import data_dir_from_env, parse_args
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets, load_datasets
+from export.routes import register_export
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -39,6 +40,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_api(server, ctx)
     register_analysis_api(server, ctx, ctx.graph)
+    register_export(server, ctx)
 
 
 def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Dash:

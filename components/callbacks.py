@@ -8,6 +8,7 @@ details from that single result.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -15,17 +16,25 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as callback_ctx
 
-from analysis.cuts import CutImpact, critical_cables, cut_impact
+from analysis.cuts import critical_cables
 from analysis.proximity import nearest_distance_table
-from analysis.routing import RouteResult, find_routes
-from analysis.scenarios import ScenarioError, cables_crossing, parse_corridor
 from components import ids
 from components.analysis_panel import critical_result, cut_result, route_result
+from components.analysis_run import analysis_overlays, run_analysis
 from components.context import AppContext
 from components.details import details_panel
+from components.export_panel import (
+    BUTTON_KINDS,
+    KIND_DATA,
+    KIND_IMAGE,
+    choice_from,
+    export_url,
+    run_export,
+    size_note,
+)
 from components.state import (
     CONTROL_IDS,
     apply_chart_click,
@@ -38,7 +47,6 @@ from components.tables import frame_table, grid_rows
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
-from figures.analysis_layers import cut_traces, route_endpoints, route_traces
 from figures.map import map_figure
 from figures.summaries import (
     country_summary,
@@ -50,6 +58,8 @@ from figures.summaries import (
 )
 from figures.theme import get_theme
 from figures.view import fit_selection
+
+log = logging.getLogger("landfall.export")
 
 CHART_IDS = (ids.CHART_OWNERS, ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES)
 
@@ -214,11 +224,7 @@ def render_outputs(
         center=centre,
         zoom=zoom,
         uirevision=revision,
-        overlays=[
-            *cut_traces(analysis.impact, ctx.data.landing_points, ctx.map.lines),
-            *route_traces(analysis.route, dark=theme.name == "dark"),
-            *route_endpoints(ctx.data.landing_points, [sel.route_from, sel.route_to]),
-        ],
+        overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
     )
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
     owners = owner_summary(filtered.cables)
@@ -277,39 +283,6 @@ def render_outputs(
         cut_result(analysis.impact, analysis.scenario_text),
         charts.proximity_chart(proximity_table(ctx, filtered.facilities), theme),
     )
-
-
-@dataclass(frozen=True)
-class AnalysisResults:
-    """The route and cut results a selection asks for (``None`` when it asks for none)."""
-
-    route: RouteResult | None
-    impact: CutImpact | None
-    scenario_text: str | None
-
-
-def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
-    """Find the selection's routes and apply its cut, on the in-service cable graph."""
-    route = None
-    if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
-        route = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=3)
-    scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
-    corridor: list[str] = []
-    if sel.corridor:
-        try:
-            corridor = cables_crossing(ctx.data, parse_corridor(sel.corridor))
-        except ScenarioError:
-            corridor = []
-    cut_ids = list(dict.fromkeys([*sel.cut, *(scenario.cable_ids if scenario else ()), *corridor]))
-    impact = None
-    if cut_ids:
-        region = None if sel.region == REGION_WORLD else sel.region
-        impact = cut_impact(ctx.graph, cut_ids, hub=sel.hub, region=region)
-    text = f"{scenario.label} ({scenario.date}): {scenario.description}" if scenario else None
-    if sel.corridor:
-        drawn = f"Corridor drawn on the map: {len(corridor)} cables cross it."
-        text = f"{text} {drawn}" if text else drawn
-    return AnalysisResults(route, impact, text)
 
 
 def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -472,3 +445,61 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Output(ids.DETAILS_PANEL, "className"),
         Input(ids.SELECTION_STORE, "data"),
     )
+    register_export_callbacks(app, ctx)
+
+
+def register_export_callbacks(app: Dash, ctx: AppContext) -> None:
+    """The export card: size note and scriptable links follow the choice; buttons download."""
+    choice_states = [
+        State(ids.EXPORT_FIGURE, "value"),
+        State(ids.EXPORT_IMAGE_FORMAT, "value"),
+        State(ids.EXPORT_SCALE, "value"),
+        State(ids.EXPORT_DATASET, "value"),
+        State(ids.EXPORT_DATA_FORMAT, "value"),
+        State(ids.EXPORT_THEME, "value"),
+    ]
+
+    @app.callback(
+        Output(ids.EXPORT_SIZE_NOTE, "children"),
+        Output(ids.EXPORT_IMAGE_LINK, "href"),
+        Output(ids.EXPORT_IMAGE_LINK, "children"),
+        Output(ids.EXPORT_DATA_LINK, "href"),
+        Output(ids.EXPORT_DATA_LINK, "children"),
+        Input(ids.URL, "search"),
+        *[Input(s.component_id, s.component_property) for s in choice_states],
+    )
+    def _export_choice(search: str | None, *values: Any) -> tuple[str, str, str, str, str]:
+        image = choice_from(KIND_IMAGE, *values)
+        data = choice_from(KIND_DATA, *values)
+        image_url, data_url = export_url(image, search), export_url(data, search)
+        return (
+            size_note(image.figure, image.image_format, image.scale),
+            image_url,
+            f"{image.figure}.{image.image_format}",
+            data_url,
+            f"{data.dataset}.{data.data_format}",
+        )
+
+    @app.callback(
+        Output(ids.EXPORT_DOWNLOAD, "data"),
+        Output(ids.EXPORT_STATUS, "children"),
+        *[Input(button, "n_clicks") for button in BUTTON_KINDS],
+        State(ids.URL, "search"),
+        *choice_states,
+        prevent_initial_call=True,
+    )
+    def _export(*args: Any) -> tuple[Any, str]:
+        trigger = callback_ctx.triggered_id
+        if trigger not in BUTTON_KINDS:
+            return no_update, ""
+        search, *values = args[len(BUTTON_KINDS) :]
+        choice = choice_from(BUTTON_KINDS[trigger], *values)
+        try:
+            file, status = run_export(ctx, search, choice)
+        except Exception:
+            # The details go to the server log only; the page gets a plain sentence.
+            log.exception("Export failed: %s %s", choice, search)
+            return no_update, "Export failed because of an internal error; it has been logged."
+        if file is None:
+            return no_update, status
+        return dcc.send_bytes(file.content, file.filename, type=file.mimetype), status

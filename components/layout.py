@@ -10,6 +10,7 @@ from dash import dcc, html
 from components import ids
 from components.analysis_panel import analysis_card
 from components.context import AppContext
+from components.export_panel import export_card
 from components.filters_panel import filter_sections
 from figures.map import (
     DEFAULT_LAYERS,
@@ -167,6 +168,12 @@ def header(ctx: AppContext) -> html.Header:
                     html.Span(
                         f"Cable data as of {ctx.data_date('cables.geojson')}",
                         className="data-date",
+                    ),
+                    html.A(
+                        "Export",
+                        href=f"#{ids.EXPORT_CARD}",
+                        className="btn btn-link",
+                        title="Images, data and a report of this view",
                     ),
                     html.A("API", href="/api/v1", className="btn btn-link", target="_blank"),
                     html.Button(
@@ -406,6 +413,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                             analysis_card(ctx),
                             charts_grid(),
                             tables_card(),
+                            export_card(),
                         ],
                     ),
                 ],

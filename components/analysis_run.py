@@ -1,0 +1,58 @@
+"""The analysis a selection asks for (route, cut), computed once for the page and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from analysis.cuts import CutImpact, cut_impact
+from analysis.routing import RouteResult, find_routes
+from analysis.scenarios import ScenarioError, cables_crossing, parse_corridor
+from components.context import AppContext
+from datalayer.selection import REGION_WORLD, Selection
+from figures.analysis_layers import cut_traces, route_endpoints, route_traces
+
+
+@dataclass(frozen=True)
+class AnalysisResults:
+    """The route and cut results a selection asks for (``None`` when it asks for none)."""
+
+    route: RouteResult | None
+    impact: CutImpact | None
+    scenario_text: str | None
+
+
+def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
+    """Find the selection's routes and apply its cut, on the in-service cable graph."""
+    route = None
+    if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
+        route = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=3)
+    scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
+    corridor: list[str] = []
+    if sel.corridor:
+        try:
+            corridor = cables_crossing(ctx.data, parse_corridor(sel.corridor))
+        except ScenarioError:
+            corridor = []
+    cut_ids = list(dict.fromkeys([*sel.cut, *(scenario.cable_ids if scenario else ()), *corridor]))
+    impact = None
+    if cut_ids:
+        region = None if sel.region == REGION_WORLD else sel.region
+        impact = cut_impact(ctx.graph, cut_ids, hub=sel.hub, region=region)
+    text = f"{scenario.label} ({scenario.date}): {scenario.description}" if scenario else None
+    if sel.corridor:
+        drawn = f"Corridor drawn on the map: {len(corridor)} cables cross it."
+        text = f"{text} {drawn}" if text else drawn
+    return AnalysisResults(route, impact, text)
+
+
+def analysis_overlays(
+    ctx: AppContext, sel: Selection, analysis: AnalysisResults, dark: bool
+) -> list[go.Scattermap]:
+    """The map traces that draw ``analysis``: cut cables and impact, routes, route ends."""
+    return [
+        *cut_traces(analysis.impact, ctx.data.landing_points, ctx.map.lines),
+        *route_traces(analysis.route, dark=dark),
+        *route_endpoints(ctx.data.landing_points, [sel.route_from, sel.route_to]),
+    ]

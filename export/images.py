@@ -1,0 +1,451 @@
+"""Static images (PNG, SVG, PDF) of the page's map and charts, rendered by kaleido.
+
+One kaleido sync server (one headless Chromium, Debian's ``/usr/bin/chromium``) serves the whole
+process: it starts on the first export, renders one figure at a time behind a lock, and stops at
+exit. A figure keeps its look from the page; :func:`decorate` adds what a file handed to somebody
+else needs: a title saying which filters were active, the data's attribution (the
+CC BY-NC-SA licence requires it) and the data date.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import math
+import textwrap
+import threading
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from typing import Any, Literal
+
+import kaleido
+import orjson
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from components.analysis_run import analysis_overlays, run_analysis
+from components.context import AppContext
+from components.state import layers_of
+from datalayer.selection import Selection
+from export import meta
+from figures import charts
+from figures.labels import inert
+from figures.map import map_figure
+from figures.summaries import (
+    country_summary,
+    facility_country_summary,
+    owner_summary,
+    year_summary,
+)
+from figures.theme import Theme, get_theme
+from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM, fit_selection
+
+ImageFormat = Literal["png", "svg", "pdf"]
+FIGURE_NAMES: tuple[str, ...] = ("map", "owners", "years", "countries", "facilities")
+FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+MIME_TYPES: dict[str, str] = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "pdf": "application/pdf",
+}
+SCALES: tuple[int, ...] = (1, 2, 4)
+MIN_PX, MAX_PX = 400, 3000
+#: Default export size (CSS px) per figure: the map wants room, the charts a slide's shape.
+DEFAULT_SIZE: dict[str, tuple[int, int]] = {
+    "map": (1400, 900),
+    "owners": (1000, 650),
+    "years": (1000, 600),
+    "countries": (1000, 650),
+    "facilities": (1000, 650),
+}
+#: Headings of the figures without their own title (the charts bring theirs).
+MAP_HEADING = "Submarine cables, landing points and IX facilities"
+
+#: Seconds kaleido may spend on one figure before it gives up (a world map takes about 5 s).
+RENDER_TIMEOUT_S = 60
+#: Seconds a request waits for the renderer while others are using it.
+QUEUE_TIMEOUT_S = 120
+
+# Layout of the decorations, in CSS px.
+PAD = 16
+TITLE_SIZE, SUBTITLE_SIZE, FOOTER_SIZE = 18, 13, 11
+LINE_HEIGHT = 1.35
+#: Average glyph width as a share of the font size (DejaVu Sans, the fallback here, is wide).
+GLYPH_EM = 0.58
+
+
+class ExportError(RuntimeError):
+    """The renderer failed or was too busy; the message is safe to show to a client."""
+
+
+_lock = threading.Lock()
+_state: dict[str, bool] = {"started": False, "atexit": False}
+
+
+def _server_api() -> bool:
+    """Whether this kaleido has the persistent sync server (kaleido ≥ 1.0)."""
+    return callable(getattr(kaleido, "start_sync_server", None)) and callable(
+        getattr(kaleido, "calc_fig_sync", None)
+    )
+
+
+def _server_alive() -> bool:
+    """False when the server's thread died (e.g. Chromium crashed): calls would then hang."""
+    # kaleido keeps the thread private; without it, trust the started flag.
+    server = getattr(kaleido, "_global_server", None)
+    thread = getattr(server, "_thread", None)
+    return thread is None or bool(thread.is_alive())
+
+
+def _ensure_server() -> None:
+    """Start the process's one kaleido server (or restart a dead one). Hold ``_lock``."""
+    if _state["started"] and _server_alive():
+        return
+    if _state["started"]:
+        kaleido.stop_sync_server(silence_warnings=True)
+    # mathjax=False: kaleido's default MathJax comes from a CDN, which this machine cannot reach.
+    # plotly.js comes from the installed plotly package (a file:// URL), never a CDN.
+    kaleido.start_sync_server(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, silence_warnings=True)
+    _state["started"] = True
+    if not _state["atexit"]:
+        atexit.register(stop_server)
+        _state["atexit"] = True
+
+
+def stop_server() -> None:
+    """Stop the kaleido server if this module started it (also runs at exit)."""
+    if not _lock.acquire(timeout=QUEUE_TIMEOUT_S):
+        return
+    try:
+        if _state["started"]:
+            kaleido.stop_sync_server(silence_warnings=True)
+            _state["started"] = False
+    finally:
+        _lock.release()
+
+
+def export_figure(
+    fig: go.Figure, fmt: ImageFormat | str, *, scale: float = 1, width: int, height: int
+) -> bytes:
+    """``fig`` as PNG, SVG or PDF bytes; a PNG is ``width×scale`` by ``height×scale`` pixels.
+
+    Raises :class:`ExportError` when the renderer fails or stays busy too long.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unsupported image format {fmt!r}")
+    opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
+    if not _lock.acquire(timeout=QUEUE_TIMEOUT_S):
+        raise ExportError("the image renderer is busy; try again shortly")
+    try:
+        if not _server_api():
+            # An older kaleido: plotly's one-shot export (a browser start per image, slow).
+            return bytes(pio.to_image(fig, format=fmt, width=width, height=height, scale=scale))
+        _ensure_server()
+        result = kaleido.calc_fig_sync(fig, opts=opts, topojson=pio.defaults.topojson)
+    except ExportError:
+        raise
+    except Exception as exc:
+        raise ExportError(f"the image renderer failed ({type(exc).__name__})") from exc
+    finally:
+        _lock.release()
+    if not isinstance(result, bytes | bytearray) or not result:
+        raise ExportError("the image renderer returned no image")
+    return bytes(result)
+
+
+@lru_cache(maxsize=4)
+def _parse_geojson(raw: bytes) -> Mapping[str, Any]:
+    # Keyed by the bytes object itself: bytes cache their hash, so a hit costs nothing.
+    parsed: Mapping[str, Any] = orjson.loads(raw)
+    return parsed
+
+
+def inline_basemap(fig: go.Figure, ctx: AppContext) -> go.Figure:
+    """``fig`` with the basemap layers' app URLs replaced by the GeoJSON itself (in place).
+
+    Kaleido's Chromium and a standalone report cannot fetch ``/basemap/*.geojson`` from the app.
+    """
+    sources = {
+        ctx.map.land_url: _parse_geojson(ctx.data.basemap_land),
+        ctx.map.borders_url: _parse_geojson(ctx.data.basemap_borders),
+    }
+    layers = fig.layout.map.layers if fig.layout.map is not None else ()
+    for layer in layers:
+        if isinstance(layer.source, str) and layer.source in sources:
+            layer.source = sources[layer.source]
+    return fig
+
+
+def _export_zoom(zoom: float, width: int, height: int) -> float:
+    """The fitted zoom for a ``width``×``height`` map instead of the page's typical size.
+
+    Adding log2 of the smaller size ratio keeps the fitted box inside the larger frame. The
+    zoom never shows the world narrower than the frame (512 px × 2^zoom), which would repeat
+    slivers of it at both edges.
+    """
+    gain = math.log2(min(width / MAP_WIDTH_PX, height / MAP_HEIGHT_PX))
+    whole_world = math.log2(width / 512) + 0.03
+    return round(min(max(zoom + gain, MIN_ZOOM, whole_world), MAX_ZOOM), 2)
+
+
+def build_figure(
+    ctx: AppContext,
+    sel: Selection,
+    name: str,
+    theme: Theme | str | None,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """The page's figure ``name`` for ``sel``, from the page's own pure builders.
+
+    The map gets its basemap inline and, when ``sel`` has no map view, a zoom fitted to
+    ``width``×``height`` (its plot area).
+    """
+    chosen = theme if isinstance(theme, Theme) else get_theme(theme)
+    filtered = ctx.select(sel)
+    if name == "map":
+        if sel.view is not None:
+            centre = {"lon": sel.view.lon, "lat": sel.view.lat}
+            zoom = sel.view.zoom
+        else:
+            centre, zoom = fit_selection(filtered.landing_points, sel.region)
+            if width and height:
+                zoom = _export_zoom(zoom, width, height)
+        fig = map_figure(
+            ctx.map,
+            filtered.cables,
+            filtered.landing_points,
+            filtered.facilities,
+            filtered.coverage,
+            filtered.fibre,
+            layers=frozenset(layers_of(sel)),
+            coverage_technology=sel.technology,
+            theme=chosen,
+            selected=sel.selected,
+            center=centre,
+            zoom=zoom,
+            uirevision="export",
+            overlays=analysis_overlays(
+                ctx, sel, run_analysis(ctx, sel), dark=chosen.name == "dark"
+            ),
+        )
+        return inline_basemap(fig, ctx)
+    if name == "owners":
+        return charts.owners_chart(owner_summary(filtered.cables), chosen)
+    if name == "years":
+        return charts.years_chart(year_summary(filtered.cables), chosen)
+    if name == "countries":
+        return charts.count_chart(
+            country_summary(filtered.landing_points),
+            "country",
+            "landing_points",
+            chosen,
+            "Landing points by country",
+        )
+    if name == "facilities":
+        return charts.count_chart(
+            facility_country_summary(filtered.facilities),
+            "country",
+            "facilities",
+            chosen,
+            "IX facilities by country",
+            colour=charts.BAR_2,
+        )
+    raise ValueError(f"unknown figure {name!r}")
+
+
+def figure_files(sel: Selection, name: str) -> list[str]:
+    """The dataset files figure ``name`` shows (whose credits it must carry)."""
+    if name == "map":
+        return meta.map_files(sel)
+    return {
+        "owners": ["cables.geojson"],
+        "years": ["cables.geojson"],
+        "countries": ["landing_points.geojson", "cables.geojson"],
+        "facilities": ["facilities.geojson"],
+    }[name]
+
+
+def _chars(width_px: float, font_px: float) -> int:
+    return max(20, int(width_px / (font_px * GLYPH_EM)))
+
+
+def _wrap(text: str, chars: int) -> list[str]:
+    return textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
+
+
+def _pseudo_html(lines: Sequence[str]) -> str:
+    # Plotly labels are pseudo-HTML: text from data must not become tags (see labels.inert).
+    # Plotly decodes numeric entities but not "&quot;", which it would show literally.
+    return "<br>".join(inert(line, limit=10_000).replace("&quot;", "&#34;") for line in lines)
+
+
+def _left_margin(fig: go.Figure) -> int:
+    """A left margin wide enough for the y labels (horizontal bars label every bar)."""
+    longest = 0
+    for trace in fig.data:
+        if getattr(trace, "orientation", None) == "h" and trace.y is not None:
+            # The labels are escaped (``&amp;``): measure the text a reader sees.
+            longest = max([longest, *(len(html.unescape(str(v))) for v in trace.y)])
+    if longest:
+        return int(longest * 12 * GLYPH_EM) + 24
+    has_axes = any(k.startswith("yaxis") for k in fig.layout.to_plotly_json())
+    return 70 if has_axes else PAD
+
+
+def _bottom_axis_space(fig: go.Figure) -> int:
+    """Room below the plot area that the x axis needs (ticks, and its title if any)."""
+    layout = fig.layout.to_plotly_json()
+    axes = [v for k, v in layout.items() if k.startswith("xaxis") and isinstance(v, dict)]
+    if not axes:
+        return 0
+    if all(a.get("visible") is False for a in axes):
+        return 8
+    titled = any((a.get("title") or {}).get("text") for a in axes)
+    return 62 if titled else 34
+
+
+def decorate(
+    fig: go.Figure,
+    title: str,
+    attribution: Sequence[str],
+    data_date: str,
+    *,
+    subtitle: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """A copy of ``fig`` with a title (and filter subtitle) above and the credits below.
+
+    All text is plain (it is escaped here). The figure is sized ``width``×``height`` (default:
+    its own size or 1000×650), and the margins grow to fit the wrapped title and footer so
+    nothing overlaps the plot.
+    """
+    out = go.Figure(fig)
+    width = int(width or out.layout.width or 1000)
+    height = int(height or out.layout.height or 650)
+    text_px = width - 2 * PAD
+    title_lines = _wrap(title, _chars(text_px, TITLE_SIZE))
+    sub_lines = _wrap(subtitle, _chars(text_px, SUBTITLE_SIZE)) if subtitle else []
+    footer_chars = _chars(text_px, FOOTER_SIZE)
+    # The credits run on as one paragraph: one line each would eat a small map's height.
+    footer_lines = [
+        *_wrap(" · ".join(attribution), footer_chars),
+        *_wrap(f"Data date: {data_date}", footer_chars),
+    ]
+
+    title_h = len(title_lines) * TITLE_SIZE * LINE_HEIGHT
+    sub_h = len(sub_lines) * SUBTITLE_SIZE * LINE_HEIGHT
+    top = int(PAD + title_h + (sub_h + 8 if sub_lines else 0) + PAD)
+    footer_h = int(len(footer_lines) * FOOTER_SIZE * LINE_HEIGHT) + 4
+    axis_space = _bottom_axis_space(out)
+    left = _left_margin(out)
+    right = PAD if not any(k.startswith("yaxis2") for k in out.layout.to_plotly_json()) else 70
+    font = out.layout.font
+    colour = font.color if font is not None and font.color else "#1d2330"
+
+    title_spec: dict[str, Any] = {
+        "text": f"<b>{_pseudo_html(title_lines)}</b>",
+        "font": {"size": TITLE_SIZE, "color": colour},
+        "x": 0,
+        "xref": "container",
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"l": PAD, "t": PAD},
+    }
+    if sub_lines:
+        title_spec["subtitle"] = {
+            "text": _pseudo_html(sub_lines),
+            "font": {"size": SUBTITLE_SIZE, "color": colour},
+        }
+    out.update_layout(
+        title=title_spec,
+        width=width,
+        height=height,
+        autosize=False,
+        margin={"l": left, "r": right, "t": top, "b": axis_space + footer_h + PAD, "pad": 0},
+    )
+    out.add_annotation(
+        text=_pseudo_html(footer_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        # Pixel shifts put the footer at the image's left edge, below the x axis's labels.
+        xshift=-(left - PAD),
+        yshift=-axis_space,
+        align="left",
+        showarrow=False,
+        font={"size": FOOTER_SIZE, "color": colour},
+        name="attribution",
+    )
+    return out
+
+
+def heading(fig: go.Figure, name: str) -> str:
+    """The figure's own title as plain text (the charts have one; the map does not)."""
+    if name == "map":
+        return MAP_HEADING
+    text = fig.layout.title.text if fig.layout.title is not None else None
+    # The chart titles are the code's own text, possibly with entities: decorate re-escapes.
+    return html.unescape(str(text)) if text else name.capitalize()
+
+
+def export_size(name: str, width: int | None, height: int | None) -> tuple[int, int]:
+    """The requested size, or the figure's default size."""
+    default_w, default_h = DEFAULT_SIZE[name]
+    return int(width or default_w), int(height or default_h)
+
+
+def decorated_figure(
+    ctx: AppContext,
+    sel: Selection,
+    name: str,
+    theme: Theme | str | None = None,
+    *,
+    width: int | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """Figure ``name`` for ``sel``, decorated with its filters, credits and data date."""
+    w, h = export_size(name, width, height)
+    fig = build_figure(ctx, sel, name, theme)
+    credits = meta.credits_for(ctx, figure_files(sel, name))
+    out = decorate(
+        fig,
+        heading(fig, name),
+        meta.attribution_lines(credits),
+        meta.data_date_text(credits),
+        subtitle=meta.describe_selection(sel, ctx),
+        width=w,
+        height=h,
+    )
+    if name == "map" and sel.view is None:
+        # Fit the selection to the map's own area: the image minus the decorations.
+        margin = out.layout.margin
+        plot_w = w - int(margin.l or 0) - int(margin.r or 0)
+        plot_h = h - int(margin.t or 0) - int(margin.b or 0)
+        _, zoom = fit_selection(ctx.select(sel).landing_points, sel.region)
+        out.layout.map.zoom = _export_zoom(zoom, max(plot_w, 100), max(plot_h, 100))
+    return out
+
+
+def export_named_figure(
+    ctx: AppContext,
+    sel: Selection,
+    name: str,
+    fmt: ImageFormat | str,
+    *,
+    theme: Theme | str | None = None,
+    scale: float = 1,
+    width: int | None = None,
+    height: int | None = None,
+) -> bytes:
+    """The decorated figure ``name`` for ``sel`` as image bytes."""
+    w, h = export_size(name, width, height)
+    fig = decorated_figure(ctx, sel, name, theme, width=w, height=h)
+    return export_figure(fig, fmt, scale=scale, width=w, height=h)

@@ -1,0 +1,216 @@
+"""What every export says about itself: the active filters, the credits, dates and file names.
+
+Everything here returns plain text; the image, report and table writers escape it for their own
+format (Plotly pseudo-HTML, HTML, CSV).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from components.context import AppContext
+from components.state import layers_of
+from datalayer.selection import REGION_WORLD, STATUS_IN_SERVICE, STATUS_PLANNED, Selection
+from figures.map import (
+    LAYER_CABLES,
+    LAYER_COVERAGE,
+    LAYER_FACILITIES,
+    LAYER_FIBRE,
+    LAYER_LANDING_POINTS,
+)
+
+#: Dataset name in export URLs → its file in ``metadata.json``.
+DATASET_FILES: dict[str, str] = {
+    "cables": "cables.geojson",
+    "landing-points": "landing_points.geojson",
+    "facilities": "facilities.geojson",
+}
+
+#: Map layer → the dataset file it draws (for the map's credits).
+LAYER_FILES: dict[str, str] = {
+    LAYER_CABLES: "cables.geojson",
+    LAYER_LANDING_POINTS: "landing_points.geojson",
+    LAYER_FACILITIES: "facilities.geojson",
+    LAYER_COVERAGE: "coverage.geojson",
+    LAYER_FIBRE: "fibre.geojson",
+}
+BASEMAP_FILE = "basemap_land.geojson"
+
+#: How many values of one filter the description names before "+N more".
+LIST_SHOWN = 3
+VALUE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Credit:
+    """The metadata of one dataset that an export must carry."""
+
+    file: str
+    title: str
+    attribution: str
+    licence: str
+    licence_url: str
+    data_date: str
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file to hand to the client."""
+
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+def utc_now() -> datetime:
+    """The export time (UTC, to the second)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def credits_for(ctx: AppContext, files: Iterable[str]) -> list[Credit]:
+    """The credits of ``files`` (in order, once each; files without metadata are skipped)."""
+    entries = ctx.data.metadata["datasets"]
+    out: list[Credit] = []
+    for file in dict.fromkeys(files):
+        entry = entries.get(file)
+        if entry is None:
+            continue
+        out.append(
+            Credit(
+                file=file,
+                title=str(entry.get("title", file)),
+                attribution=str(entry.get("attribution", "")),
+                licence=str(entry.get("licence", "")),
+                licence_url=str(entry.get("licence_url", "")),
+                data_date=str(entry.get("data_date", "")),
+            )
+        )
+    return out
+
+
+def attribution_lines(credits: Sequence[Credit]) -> list[str]:
+    """Each attribution once, split like :meth:`AppContext.attribution_lines` does."""
+    seen: list[str] = []
+    for credit in credits:
+        for part in credit.attribution.split("; "):
+            text = part.strip()
+            if text and text not in seen:
+                seen.append(text)
+    return seen
+
+
+def data_date_text(credits: Sequence[Credit]) -> str:
+    """``2022-11-10``, or ``2022-11-10 (Submarine cables, …) · 2020-08-31 (…)`` when dates differ.
+
+    The basemap's date is left out: it dates the coastline, not the data the export is about.
+    """
+    thematic = [c for c in credits if not c.file.startswith("basemap")] or list(credits)
+    by_date: dict[str, list[str]] = {}
+    for credit in thematic:
+        by_date.setdefault(credit.data_date, []).append(credit.title)
+    if len(by_date) == 1:
+        return next(iter(by_date))
+    return " · ".join(f"{date} ({', '.join(titles)})" for date, titles in by_date.items())
+
+
+def map_files(sel: Selection) -> list[str]:
+    """The dataset files the map of ``sel`` draws (its layers, then the basemap)."""
+    layers = layers_of(sel)
+    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + [BASEMAP_FILE]
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= VALUE_CHARS else value[: VALUE_CHARS - 1] + "…"
+
+
+def _values(label: str, values: Sequence[str], plural: str | None = None) -> str:
+    shown = ", ".join(_short(v) for v in values[:LIST_SHOWN])
+    more = len(values) - LIST_SHOWN
+    name = label if len(values) == 1 else (plural or label + "s")
+    return f"{name}: {shown}" + (f" +{more} more" if more > 0 else "")
+
+
+def region_name(ctx: AppContext, region: str) -> str:
+    """``Mediterranean Sea`` for ``mediterranean``; ``World`` for the whole world."""
+    if region == REGION_WORLD:
+        return "World"
+    regions = ctx.data.regions
+    if region in regions.index and "name" in regions.columns:
+        return str(regions.loc[region, "name"])
+    return region
+
+
+def describe_selection(sel: Selection, ctx: AppContext) -> str:
+    """The active filters in one line, e.g. ``Mediterranean Sea · owner: Orange · in service``.
+
+    Plain text from the data: escape it for the target format.
+    """
+    parts = [region_name(ctx, sel.region)]
+    if sel.cables:
+        names = [ctx.map.cable_names.get(c, c) for c in sel.cables]
+        parts.append(_values("cable", names))
+    if sel.owners:
+        parts.append(_values("owner", list(sel.owners)))
+    if sel.suppliers:
+        parts.append(_values("supplier", list(sel.suppliers)))
+    if sel.year_min is not None and sel.year_max is not None:
+        parts.append(
+            f"RFS {sel.year_min}"
+            if sel.year_min == sel.year_max
+            else f"RFS {sel.year_min}–{sel.year_max}"
+        )
+    elif sel.year_min is not None:
+        parts.append(f"RFS from {sel.year_min}")
+    elif sel.year_max is not None:
+        parts.append(f"RFS up to {sel.year_max}")
+    if sel.status == STATUS_IN_SERVICE:
+        parts.append("in service")
+    elif sel.status == STATUS_PLANNED:
+        parts.append("planned")
+    if sel.countries:
+        parts.append(_values("landing in", list(sel.countries), "landing in"))
+    if sel.facility_countries:
+        parts.append(_values("IX facilities in", list(sel.facility_countries), "IX facilities in"))
+    if sel.exchanges:
+        parts.append(_values("IX", list(sel.exchanges), "IXs"))
+    if sel.operators:
+        parts.append(_values("coverage operator", list(sel.operators)))
+    parts.extend(_analysis_parts(sel, ctx))
+    return " · ".join(parts)
+
+
+def _point_name(ctx: AppContext, point_id: str) -> str:
+    names = ctx.data.landing_points["name"]
+    return str(names.get(point_id, point_id)) if point_id in names.index else point_id
+
+
+def _analysis_parts(sel: Selection, ctx: AppContext) -> list[str]:
+    """The route and cut scenario a selection carries, in words."""
+    parts: list[str] = []
+    if sel.route_from and sel.route_to:
+        parts.append(f"route {_point_name(ctx, sel.route_from)} → {_point_name(ctx, sel.route_to)}")
+    scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
+    if scenario is not None:
+        parts.append(f"cut scenario: {scenario.label}")
+    if sel.cut:
+        names = [ctx.map.cable_names.get(c, c) for c in sel.cut]
+        parts.append(_values("cut", names))
+    if sel.corridor:
+        parts.append("cut corridor drawn on the map")
+    if (scenario is not None or sel.cut or sel.corridor) and sel.hub:
+        parts.append(f"hub {_point_name(ctx, sel.hub)}")
+    return parts
+
+
+def slug(text: str) -> str:
+    """A file-name-safe lower-case slug (``red-sea``); ``view`` if nothing is left."""
+    cleaned = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return cleaned[:40] or "view"
+
+
+def export_filename(what: str, sel: Selection, ext: str, when: datetime) -> str:
+    """``landfall-cables-mediterranean-20261125.csv.zip``: what, which region, exported when."""
+    return f"landfall-{slug(what)}-{slug(sel.region)}-{when:%Y%m%d}.{ext}"
