@@ -17,11 +17,13 @@ from api.analysis_routes import register_analysis_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
+from components.data_notice import with_data_notice
 from components.layout import build_layout
 from config import data_dir_from_env, parse_args
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets, load_datasets
 from export.routes import register_export
+from security import register_security
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -66,9 +68,11 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
         serve_locally=True,
         update_title="",
     )
-    app.layout = build_layout(ctx)
+    app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
+    server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings
     register_callbacks(app, ctx)
     _register_routes(app, ctx)
+    register_security(app)
     return app
 
 
@@ -89,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     except DatasetError as exc:
         print(f"Landfall cannot start: {exc}", file=sys.stderr)
         return 2
+    for warning in dash_app.server.config.get("LANDFALL_DATA_WARNINGS", ()):
+        print(f"Landfall repaired the data: {warning}", file=sys.stderr)
     print(
         f"Landfall on http://{settings.host}:{settings.port}/ (data: {settings.data_dir})",
         flush=True,

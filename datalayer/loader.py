@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +16,7 @@ import shapely
 
 from datalayer import schema
 from datalayer.errors import DatasetError
-from datalayer.validate import feature_label, validate_features
+from datalayer.validate import Repairs, feature_label, validate_features
 
 CRS = "EPSG:4326"
 
@@ -40,15 +42,48 @@ class Datasets:
     warnings: tuple[str, ...] = field(default=())
 
 
-def read_json(path: Path) -> Any:
-    """Parse a JSON file, turning every failure into a :class:`DatasetError`."""
+class _NonFinite(float):
+    """A ``NaN``/``Infinity`` token: a float that the validators refuse as "not finite"."""
+
+    def __repr__(self) -> str:
+        return self.token
+
+    token = "NaN"
+
+
+def _non_finite(token: str) -> _NonFinite:
+    value = _NonFinite(token.replace("Infinity", "inf"))
+    value.token = token
+    return value
+
+
+def read_json(
+    path: Path, repairs: Repairs | None = None, max_bytes: int = schema.MAX_FILE_BYTES
+) -> Any:
+    """Parse a JSON file, turning every failure into a :class:`DatasetError`.
+
+    Files larger than ``max_bytes`` are refused before they are read. ``NaN``/``Infinity``
+    (not JSON, but written by some tools) are parsed so that validation can name the feature
+    and field that hold them.
+    """
     name = path.name
     if not path.is_file():
         raise DatasetError(name, f"file not found in {path.parent}")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DatasetError(
+            name,
+            f"file is {size / 2**20:,.1f} MiB, more than the {max_bytes / 2**20:,.0f} MiB "
+            "a Landfall dataset may have",
+        )
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         # A UTF-8 byte-order mark is harmless; strict JSON parsers reject it.
         raw = raw[3:]
+        if repairs is not None:
+            repairs.add(name, "UTF-8 byte-order mark removed")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DatasetError(name, "is UTF-16 text; save it as UTF-8")
     try:
         raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -56,28 +91,63 @@ def read_json(path: Path) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise DatasetError(
-            name, f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
-        ) from None
-
-
-def _to_frame(features: list[dict[str, Any]], spec: schema.DatasetSpec) -> gpd.GeoDataFrame:
-    """Build a GeoDataFrame from validated features (columns in schema order, then extras)."""
-    geometries = []
-    for index, feature in enumerate(features):
+        error = exc
+    if re.search(rb"(?<![\w\"])-?(NaN|Infinity)(?![\w\"])", raw):
         try:
-            geometries.append(shapely.geometry.shape(feature["geometry"]))
-        except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-            label = feature_label(index, feature.get("properties"), spec.id_field)
-            raise DatasetError(spec.file, f"invalid geometry ({exc})", label, "geometry") from None
-    props = pd.DataFrame.from_records([f["properties"] for f in features])
-    ordered = [f.name for f in spec.fields] + [
-        c for c in props.columns if c not in {f.name for f in spec.fields}
-    ]
-    frame = gpd.GeoDataFrame(
-        props[ordered] if len(props.columns) else props, geometry=geometries, crs=CRS
+            return json.loads(raw, parse_constant=_non_finite)
+        except (ValueError, RecursionError):
+            pass
+    raise DatasetError(
+        name,
+        f"is not valid JSON ({error.msg} at line {error.lineno}, column {error.colno})",
     )
-    for spec_field in spec.fields:
+
+
+def _polygonal(geometry: Any) -> Any:
+    """The polygonal part of a repaired geometry (make_valid may add lines or points)."""
+    if isinstance(geometry, shapely.Polygon | shapely.MultiPolygon):
+        return geometry
+    parts = [
+        g
+        for g in shapely.get_parts(geometry)
+        if isinstance(g, shapely.Polygon | shapely.MultiPolygon)
+    ]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
+
+
+def _to_frame(
+    features: list[dict[str, Any]], spec: schema.DatasetSpec, repairs: Repairs
+) -> gpd.GeoDataFrame:
+    """Build a GeoDataFrame from validated features (columns in schema order).
+
+    Invalid polygons (self-intersecting rings, for instance) are repaired with
+    ``shapely.make_valid`` and counted; one that cannot be repaired stops loading.
+    """
+    geometries: list[Any] = []
+    polygonal = any(t.endswith("Polygon") for t in spec.geometry_types)
+    for index, feature in enumerate(features):
+        label = feature_label(index, feature.get("properties"), spec.id_field)
+        try:
+            geometry: Any = shapely.geometry.shape(feature["geometry"])
+        except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
+            raise DatasetError(spec.file, f"invalid geometry ({exc})", label, "geometry") from None
+        if polygonal and not geometry.is_valid:
+            reason = shapely.is_valid_reason(geometry).split("[")[0].strip()
+            repaired = _polygonal(shapely.make_valid(geometry))
+            if repaired.is_empty:
+                raise DatasetError(
+                    spec.file,
+                    f"invalid polygon that cannot be repaired ({reason})",
+                    label,
+                    "geometry",
+                )
+            repairs.add(spec.file, "invalid polygons repaired", label, "geometry", reason)
+            geometry = repaired
+        geometries.append(geometry)
+    columns = [f.name for f in (*spec.fields, *spec.optional)]
+    props = pd.DataFrame.from_records([f["properties"] for f in features], columns=columns)
+    frame = gpd.GeoDataFrame(props, geometry=geometries, crs=CRS)
+    for spec_field in (*spec.fields, *spec.optional):
         if spec_field.kind is schema.Kind.OPT_INT:
             # Nullable integers stay integers (a plain column would turn into floats).
             frame[spec_field.name] = frame[spec_field.name].astype("Int64")
@@ -86,11 +156,14 @@ def _to_frame(features: list[dict[str, Any]], spec: schema.DatasetSpec) -> gpd.G
     return frame
 
 
-def load_dataset(data_dir: Path, spec: schema.DatasetSpec) -> gpd.GeoDataFrame:
-    """Read, validate and type one dataset."""
-    collection = read_json(data_dir / spec.file)
-    features = validate_features(collection, spec)
-    return _to_frame(features, spec)
+def load_dataset(
+    data_dir: Path, spec: schema.DatasetSpec, repairs: Repairs | None = None
+) -> gpd.GeoDataFrame:
+    """Read, validate and type one dataset (repairs are counted in ``repairs``)."""
+    repairs = repairs if repairs is not None else Repairs()
+    collection = read_json(data_dir / spec.file, repairs)
+    features = validate_features(collection, spec, repairs)
+    return _to_frame(features, spec, repairs)
 
 
 def _check_references(cables: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> None:
@@ -117,8 +190,8 @@ def _check_references(cables: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> Non
             )
 
 
-def _read_metadata(data_dir: Path) -> Mapping[str, Any]:
-    metadata = read_json(data_dir / schema.METADATA_FILE)
+def _read_metadata(data_dir: Path, repairs: Repairs) -> Mapping[str, Any]:
+    metadata = read_json(data_dir / schema.METADATA_FILE, repairs)
     if not isinstance(metadata, Mapping) or not isinstance(metadata.get("datasets"), Mapping):
         raise DatasetError(schema.METADATA_FILE, "expected an object with a 'datasets' object")
     for spec in (schema.CABLES, schema.LANDING_POINTS, schema.FACILITIES, schema.COVERAGE):
@@ -139,9 +212,10 @@ def load_datasets(data_dir: Path | str) -> Datasets:
     directory = Path(data_dir)
     if not directory.is_dir():
         raise DatasetError(str(directory), "data directory not found")
-    metadata = _read_metadata(directory)
+    repairs = Repairs()
+    metadata = _read_metadata(directory, repairs)
     frames = {
-        spec.key: load_dataset(directory, spec)
+        spec.key: load_dataset(directory, spec, repairs)
         for spec in (
             schema.CABLES,
             schema.LANDING_POINTS,
@@ -154,8 +228,10 @@ def load_datasets(data_dir: Path | str) -> Datasets:
     _check_references(frames["cables"], frames["landing_points"])
     basemap = {}
     for spec in (schema.BASEMAP_LAND, schema.BASEMAP_BORDERS):
-        validate_features(read_json(directory / spec.file), spec)
-        basemap[spec.key] = (directory / spec.file).read_bytes()
+        collection = read_json(directory / spec.file, repairs)
+        validate_features(collection, spec, repairs)
+        # The browser gets the file as validated (repairs included), without a BOM.
+        basemap[spec.key] = orjson.dumps(collection)
     return Datasets(
         cables=frames["cables"],
         landing_points=frames["landing_points"],
@@ -167,4 +243,5 @@ def load_datasets(data_dir: Path | str) -> Datasets:
         basemap_borders=basemap["basemap_borders"],
         metadata=metadata,
         source_dir=directory,
+        warnings=repairs.messages(),
     )

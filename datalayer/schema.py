@@ -41,6 +41,10 @@ class DatasetSpec:
     geometry_types: tuple[str, ...]
     fields: tuple[Field, ...]
     id_field: str | None = "id"
+    #: Known properties a feature may carry: type-checked when present, defaulted when absent.
+    optional: tuple[Field, ...] = ()
+    #: Properties that hold ids of other features (checked like ids, never altered).
+    reference_fields: tuple[str, ...] = ()
 
 
 CABLES = DatasetSpec(
@@ -61,6 +65,8 @@ CABLES = DatasetSpec(
         Field("url", Kind.OPT_STR),
         Field("regions", Kind.STR_LIST),
     ),
+    optional=(Field("notes", Kind.OPT_STR),),
+    reference_fields=("landing_point_ids",),
 )
 
 LANDING_POINTS = DatasetSpec(
@@ -73,6 +79,8 @@ LANDING_POINTS = DatasetSpec(
         Field("country", Kind.STR),
         Field("cable_ids", Kind.STR_LIST),
     ),
+    optional=(Field("is_tbd", Kind.BOOL), Field("regions", Kind.STR_LIST)),
+    reference_fields=("cable_ids",),
 )
 
 FACILITIES = DatasetSpec(
@@ -88,6 +96,7 @@ FACILITIES = DatasetSpec(
         Field("exchanges", Kind.STR_LIST),
         Field("exchange_count", Kind.INT),
     ),
+    optional=(Field("exchange_urls", Kind.STR_LIST),),
 )
 
 COVERAGE = DatasetSpec(
@@ -103,6 +112,7 @@ COVERAGE = DatasetSpec(
         Field("area_km2", Kind.NUMBER),
     ),
     id_field=None,
+    optional=(Field("operator_code", Kind.OPT_STR), Field("sites_in_marseille", Kind.OPT_INT)),
 )
 
 FIBRE = DatasetSpec(
@@ -117,6 +127,10 @@ FIBRE = DatasetSpec(
         Field("ftth_class_label", Kind.STR),
     ),
     id_field="code",
+    optional=(
+        Field("ftth_premises_2017q3", Kind.OPT_INT),
+        Field("ftth_premises_2017q4", Kind.OPT_INT),
+    ),
 )
 
 BASEMAP_LAND = DatasetSpec(
@@ -125,6 +139,7 @@ BASEMAP_LAND = DatasetSpec(
     geometry_types=("Polygon", "MultiPolygon"),
     fields=(),
     id_field=None,
+    optional=(Field("kind", Kind.OPT_STR),),
 )
 
 BASEMAP_BORDERS = DatasetSpec(
@@ -133,6 +148,7 @@ BASEMAP_BORDERS = DatasetSpec(
     geometry_types=("LineString", "MultiLineString"),
     fields=(),
     id_field=None,
+    optional=(Field("kind", Kind.OPT_STR),),
 )
 
 REGIONS = DatasetSpec(
@@ -140,6 +156,7 @@ REGIONS = DatasetSpec(
     file="regions.geojson",
     geometry_types=("Polygon", "MultiPolygon"),
     fields=(Field("id", Kind.STR), Field("name", Kind.STR)),
+    optional=(Field("source_names", Kind.STR_LIST),),
 )
 
 #: Every dataset, in load order (cross-file checks run after all are read).
@@ -155,3 +172,11 @@ ALL_SPECS: tuple[DatasetSpec, ...] = (
 )
 
 METADATA_FILE = "metadata.json"
+
+#: The largest dataset file read (the shipped ones are under 1 MB); larger ones are refused
+#: before they are read, so a huge file costs neither time nor memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: Ids (and references to ids) longer than this are refused: they end up in URLs.
+MAX_ID_CHARS = 200
+#: Longer text values are cut to this length (with a counted warning).
+MAX_TEXT_CHARS = 500
