@@ -81,7 +81,7 @@ import numpy as np
 import shapely
 from shapely.ops import nearest_points
 
-from analysis.proximity import haversine_km
+from analysis.proximity import EARTH_RADIUS_KM, haversine_km
 from datalayer.loader import Datasets
 
 #: One-way latency of light in fibre, in milliseconds per km (4.9 µs/km, group index ≈ 1.468).
@@ -720,10 +720,7 @@ def _add_terrestrial(
         return
     lon = np.array([lon_of[n] for n in nodes])
     lat = np.array([lat_of[n] for n in nodes])
-    matrix = haversine_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :])
-    rows, cols = np.nonzero(np.triu(matrix <= params.terrestrial_max_km, k=1))
-    for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-        gc = float(matrix[i, j])
+    for i, j, gc in _pairs_within(lon, lat, params.terrestrial_max_km):
         km = params.terrestrial_factor * gc
         graph.add_edge(
             nodes[i],
@@ -739,3 +736,34 @@ def _add_terrestrial(
             lon=(lon[i].item(), lon[j].item()),
             lat=(lat[i].item(), lat[j].item()),
         )
+
+
+def _pairs_within(
+    lon: np.ndarray, lat: np.ndarray, max_km: float, block: int = 512
+) -> list[tuple[int, int, float]]:
+    """Every pair ``i < j`` at most ``max_km`` apart, great-circle, with its km, by ``(i, j)``.
+
+    Points further apart in latitude than ``max_km`` along a meridian are further apart on
+    the sphere, so each block of rows (taken in latitude order) is only compared with the
+    points of its latitude band: memory stays ``block × band`` instead of ``n × n``.
+    """
+    order = np.argsort(lat, kind="stable")
+    lat_sorted = lat[order]
+    band_deg = math.degrees(max_km / EARTH_RADIUS_KM) * (1 + 1e-9) + 1e-9
+    found: list[tuple[int, int, float]] = []
+    for start in range(0, len(order), block):
+        rows = order[start : start + block]
+        low = int(np.searchsorted(lat_sorted, lat_sorted[start] - band_deg, side="left"))
+        high = int(
+            np.searchsorted(
+                lat_sorted, lat_sorted[min(start + block, len(order)) - 1] + band_deg, "right"
+            )
+        )
+        cols = order[low:high]
+        km = haversine_km(
+            lon[rows][:, None], lat[rows][:, None], lon[cols][None, :], lat[cols][None, :]
+        )
+        r, c = np.nonzero((km <= max_km) & (rows[:, None] < cols[None, :]))
+        found.extend(zip(rows[r].tolist(), cols[c].tolist(), km[r, c].tolist(), strict=True))
+    found.sort()
+    return found
