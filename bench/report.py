@@ -1,0 +1,403 @@
+"""Budgets (PASS/FAIL with ratios) and the Markdown report of a benchmark run."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+PAYLOAD_LIMIT = 0.7  # map payload gzip ≤ 0.7 × upstream-style GeoJSON gzip
+CALLBACK_LIMIT = 3.0  # render callback p95 ≤ 3 × serialising its own output (p95)
+COLD_START_LIMIT = 1.5  # process start → first layout ≤ 1.5 × bare `import dash, geopandas`
+MEMORY_LIMIT_MB = 2048.0  # peak RSS of the server and of the in-process load ≤ 2 GiB
+
+
+def _get(data: Mapping[str, Any], *path: str) -> Any:
+    value: Any = data
+    for key in path:
+        if not isinstance(value, Mapping) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
+        return float(value)
+    return None
+
+
+def _budget(
+    name: str,
+    scale: str,
+    measured: float | None,
+    reference: float | None,
+    limit: float,
+    unit: str,
+    note: str = "",
+) -> dict[str, Any]:
+    """A ratio budget: ``measured / reference ≤ limit`` (reference None: measured ≤ limit)."""
+    if measured is None or (reference is None and unit == "ratio"):
+        return {
+            "budget": name,
+            "scale": scale,
+            "measured": measured,
+            "reference": reference,
+            "ratio": None,
+            "limit": limit,
+            "result": "N/A",
+            "note": note or "not measured (see the scale's notes)",
+        }
+    ratio = measured / reference if reference else measured / limit
+    passed = ratio <= limit if reference else measured <= limit
+    return {
+        "budget": name,
+        "scale": scale,
+        "measured": measured,
+        "reference": reference,
+        "ratio": ratio,
+        "limit": limit,
+        "unit": unit,
+        "result": "PASS" if passed else "FAIL",
+        "note": note,
+    }
+
+
+def _why_missing(data: Mapping[str, Any]) -> str:
+    notes = data.get("notes") or []
+    return str(notes[-1]) if notes else "not measured (see the scale's notes)"
+
+
+def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every budget of every scale measured in this run."""
+    budgets: list[dict[str, Any]] = []
+    bare = _number(_get(results, "bare_import_s", "best"))
+    scales: Mapping[str, Any] = results.get("scales", {})
+    for scale, data in scales.items():
+        label = f"{scale}×"
+        budgets.append(
+            _budget(
+                "map payload gzip ≤ 0.7 × upstream GeoJSON gzip",
+                label,
+                _number(_get(data, "payload", "gzip")),
+                _number(_get(data, "upstream", "full", "gzip")),
+                PAYLOAD_LIMIT,
+                "ratio",
+            )
+        )
+        budgets.append(
+            _budget(
+                "render callback p95 ≤ 3 × serialising its output (p95)",
+                label,
+                _number(_get(data, "callback", "all", "p95")),
+                _number(_get(data, "inprocess", "render", "serialise_all", "p95")),
+                CALLBACK_LIMIT,
+                "ratio",
+            )
+        )
+        budgets.append(
+            _budget(
+                "cold start ≤ 1.5 × bare import dash, geopandas",
+                label,
+                _number(_get(data, "cold_start", "best")),
+                bare,
+                COLD_START_LIMIT,
+                "ratio",
+            )
+        )
+        peaks = [
+            _number(_get(data, "memory", "server_vmhwm_mb")),
+            _number(_get(data, "memory", "inprocess_peak_mb")),
+        ]
+        known = [p for p in peaks if p is not None]
+        budgets.append(
+            _budget(
+                "peak memory (server, in-process load) ≤ 2 GiB",
+                label,
+                max(known) if known else None,
+                None,
+                MEMORY_LIMIT_MB,
+                "MiB",
+                (
+                    f"lower bound: stopped during {data['stopped_in']}"
+                    if data.get("stopped_in")
+                    else ("" if len(known) == 2 else "only part of it measured")
+                ),
+            )
+        )
+    numeric = sorted(int(s) for s in scales)
+    for high_scale in numeric[1:]:
+        low, high = str(numeric[0]), str(high_scale)
+        growth = high_scale / numeric[0]
+        budgets.append(
+            _budget(
+                f"callback p50 from {low}× to {high}× grows ≤ data (≤ {growth:g}×)",
+                f"{low}×→{high}×",
+                _number(_get(scales[high], "callback", "all", "p50")),
+                _number(_get(scales[low], "callback", "all", "p50")),
+                growth,
+                "ratio",
+                "" if _get(scales[high], "callback") else _why_missing(scales[high]),
+            )
+        )
+    for budget in budgets:
+        if budget["result"] == "N/A" and budget["note"] == "not measured (see the scale's notes)":
+            scale = budget["scale"].rstrip("×")
+            if scale in scales:
+                budget["note"] = _why_missing(scales[scale])
+    return budgets
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def _fmt(value: Any, digits: int = 3) -> str:
+    number = _number(value)
+    if number is None:
+        return "–"
+    if abs(number) >= 100:
+        return f"{number:,.0f}"
+    return f"{number:.{digits}g}" if abs(number) < 1 else f"{number:,.{digits - 1}f}"
+
+
+def _kb(value: Any) -> str:
+    number = _number(value)
+    return "–" if number is None else f"{number / 1024:,.0f} KiB"
+
+
+def _ms(value: Any) -> str:
+    number = _number(value)
+    return "–" if number is None else f"{number * 1000:,.0f} ms"
+
+
+def _pair(a: str, b: str) -> str:
+    return a if a == b == "–" else f"{a} / {b}"
+
+
+Row = tuple[str, Callable[[Mapping[str, Any]], str]]
+
+ROWS: list[Row] = [
+    (
+        "cables / landing points / facilities",
+        lambda d: " / ".join(
+            f"{_get(d, 'features', k):,}" if _get(d, "features", k) is not None else "–"
+            for k in ("cables", "landing_points", "facilities")
+        ),
+    ),
+    ("status", lambda d: str(d.get("status", "–"))),
+    ("synthetic data generated (s)", lambda d: _fmt(_get(d, "synth_s"))),
+    ("load_datasets (s)", lambda d: _fmt(_get(d, "inprocess", "load_s"))),
+    ("build_context (s)", lambda d: _fmt(_get(d, "inprocess", "context_s"))),
+    (
+        "cold start: process → first /_dash-layout 200 (s, best)",
+        lambda d: (
+            f"> {_fmt(_get(d, 'cold_start', 'did_not_start_within_s'))} (did not start)"
+            if _get(d, "cold_start", "did_not_start_within_s") is not None
+            else _fmt(_get(d, "cold_start", "best"))
+        ),
+    ),
+    (
+        "render callback via HTTP p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "callback", "all", "p50")), _ms(_get(d, "callback", "all", "p95"))
+        ),
+    ),
+    ("render callback via HTTP samples", lambda d: _fmt(_get(d, "callback", "all", "n"))),
+    ("first render request after start", lambda d: _ms(_get(d, "callback", "first_request_s"))),
+    (
+        "render_outputs in-process p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "inprocess", "render", "all", "p50")),
+            _ms(_get(d, "inprocess", "render", "all", "p95")),
+        ),
+    ),
+    (
+        "serialise output tuple (to_json_plotly) p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "inprocess", "render", "serialise_all", "p50")),
+            _ms(_get(d, "inprocess", "render", "serialise_all", "p95")),
+        ),
+    ),
+    (
+        "default map payload raw / gzip / brotli",
+        lambda d: " / ".join(_kb(_get(d, "payload", k)) for k in ("raw", "gzip", "brotli")),
+    ),
+    (
+        "upstream-style GeoJSON gzip: full / geometry+id",
+        lambda d: _pair(
+            _kb(_get(d, "upstream", "full", "gzip")), _kb(_get(d, "upstream", "geometry", "gzip"))
+        ),
+    ),
+    (
+        "default render response on the wire (browser Accept-Encoding)",
+        lambda d: (
+            f"{_kb(_get(d, 'wire', 'bytes'))} ({_get(d, 'wire', 'encoding') or 'identity'})"
+            if _get(d, "wire", "bytes") is not None
+            else "–"
+        ),
+    ),
+    (
+        "browser: page load → map drawn (s)",
+        lambda d: _fmt(_get(d, "browser", "page_load_to_map_s")),
+    ),
+    (
+        "browser: filter change → map repainted (median)",
+        lambda d: (
+            f"{_fmt(_get(d, 'browser', 'median_ms'))} ms (n={len(_get(d, 'browser', 'samples_ms') or [])})"
+            if _get(d, "browser", "median_ms") is not None
+            else str(_get(d, "browser", "status") or "–")
+        ),
+    ),
+    ("peak RSS, app server (MiB)", lambda d: _fmt(_get(d, "memory", "server_vmhwm_mb"))),
+    (
+        "peak RSS, in-process load_datasets / whole worker (MiB)",
+        lambda d: _pair(
+            _fmt(_get(d, "memory", "inprocess_load_mb")),
+            _fmt(_get(d, "memory", "inprocess_peak_mb")),
+        ),
+    ),
+    (
+        "render via HTTP, production response cache (hits) p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "caching", "response", "hits", "p50")),
+            _ms(_get(d, "caching", "response", "hits", "p95")),
+        ),
+    ),
+    (
+        "render via HTTP with LRU memo (hits) p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "caching", "lru", "hits", "p50")),
+            _ms(_get(d, "caching", "lru", "hits", "p95")),
+        ),
+    ),
+    (
+        "render via HTTP with flask-caching SimpleCache (hits) p50 / p95",
+        lambda d: _pair(
+            _ms(_get(d, "caching", "flask-caching", "hits", "p50")),
+            _ms(_get(d, "caching", "flask-caching", "hits", "p95")),
+        ),
+    ),
+]
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines.extend("| " + " | ".join(r) + " |" for r in rows)
+    return lines
+
+
+def _budget_value(b: Mapping[str, Any]) -> str:
+    if b.get("ratio") is None:
+        return "–"
+    if b.get("reference") is None:
+        return f"{_fmt(b['measured'])} {b.get('unit', '')} ({b['ratio']:.2f}× the limit)"
+    return f"{b['ratio']:.2f}×"
+
+
+def _budget_limit(b: Mapping[str, Any]) -> str:
+    if b.get("unit") == "MiB" or (b.get("reference") is None and b.get("ratio") is not None):
+        return f"≤ {b['limit']:,.0f} MiB"
+    return f"≤ {b['limit']:g}×"
+
+
+def to_markdown(results: Mapping[str, Any]) -> str:
+    scales: Mapping[str, Any] = results.get("scales", {})
+    meta = results.get("meta", {})
+    lines = [
+        "# Landfall benchmark",
+        "",
+        f"Run {meta.get('started', '?')} · commit {meta.get('commit', '?')} · "
+        f"{meta.get('cpus', '?')} CPUs · Python {meta.get('python', '?')} · "
+        f"iterations {meta.get('iterations', '?')} · total {_fmt(results.get('elapsed_s'))} s",
+        "",
+        f'Bare `python -c "import dash, geopandas"`: best of 3 '
+        f"{_fmt(_get(results, 'bare_import_s', 'best'))} s.",
+        "",
+    ]
+    header = ["metric", *[f"{s}×" for s in scales]]
+    rows = [[name, *[fn(d) for d in scales.values()]] for name, fn in ROWS]
+    lines += _table(header, rows)
+    lines += ["", "## Budgets", ""]
+    budget_rows = [
+        [
+            b["budget"],
+            b["scale"],
+            _budget_value(b),
+            _budget_limit(b),
+            f"**{b['result']}**",
+            str(b.get("note") or ""),
+        ]
+        for b in results.get("budgets", [])
+    ]
+    lines += _table(["budget", "scale", "measured", "limit", "result", "note"], budget_rows)
+    for scale, data in scales.items():
+        per_filter = _get(data, "callback", "per_filter") or {}
+        inproc = _get(data, "inprocess", "render", "per_filter") or {}
+        if not per_filter and not inproc:
+            continue
+        lines += ["", f"## Render callback per filter, {scale}×", ""]
+        rows = []
+        for label in dict.fromkeys([*per_filter, *inproc]):
+            http = per_filter.get(label, {})
+            local = inproc.get(label, {})
+            rows.append(
+                [
+                    label,
+                    _pair(_ms(http.get("p50")), _ms(http.get("p95"))),
+                    _ms(local.get("p50")),
+                    _ms(_get(local, "serialise", "p50")),
+                    _ms(local.get("memo_hit_unpickle_s")),
+                    _kb(local.get("output_bytes")),
+                ]
+            )
+        lines += _table(
+            [
+                "filter",
+                "HTTP p50 / p95",
+                "render_outputs p50",
+                "serialise p50",
+                "unpickle (flask-caching hit)",
+                "output JSON",
+            ],
+            rows,
+        )
+    for scale, data in scales.items():
+        layers = _get(data, "payload", "layers")
+        if not layers:
+            continue
+        files = _get(data, "upstream", "files") or {}
+        lines += ["", f"## Default map payload by layer vs upstream GeoJSON, {scale}×", ""]
+        rows = []
+        for r in layers:
+            up = files.get(f"{r['layer']}.geojson", {})
+            ratio = f"{r['gzip'] / up['gzip']:.2f}×" if _number(up.get("gzip")) else "–"
+            rows.append(
+                [
+                    str(r["layer"]),
+                    str(r["traces"]),
+                    f"{r['points']:,}",
+                    _kb(r["raw"]),
+                    _kb(r["gzip"]),
+                    f"{up['features']:,}" if "features" in up else "–",
+                    _kb(up.get("gzip")),
+                    ratio,
+                ]
+            )
+        lines += _table(
+            [
+                "layer",
+                "traces",
+                "points",
+                "raw",
+                "gzip",
+                "upstream features",
+                "upstream gzip",
+                "gzip ratio",
+            ],
+            rows,
+        )
+    notes = [(s, n) for s, d in scales.items() for n in d.get("notes", [])]
+    if notes:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {s}×: {n}" for s, n in notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,359 @@
+"""In-process measurements on one data directory, run in a fresh subprocess per scale.
+
+``python -m bench.worker --data DIR --out FILE [--iterations N] [--deadline-seconds S]``
+
+A fresh process per scale gives each scale its own memory high-water mark and lets the
+benchmark enforce a time cap (it kills the worker). It measures: ``load_datasets`` time and
+peak RSS; the render callback's function (``components.callbacks.render_outputs``) and the
+serialisation of its output tuple with Dash's encoder (``plotly.io.json.to_json_plotly``, what
+``dash._utils.to_json`` calls); the default map's payload (raw, gzip, brotli) next to the
+upstream-style GeoJSON of the same features; what the browser should draw for the states the
+browser measurement switches between; and what a memoising cache would cost on a hit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import pickle
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import orjson
+
+from bench.measure import proc_status_mb, summary
+from bench.mix import BROWSER_TARGET, DEFAULT_SEARCH, MIX
+
+#: flask-compress 1.25 defaults (COMPRESS_LEVEL, COMPRESS_BR_LEVEL): what the server sends.
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 4
+
+try:
+    import brotli  # a hard dependency of flask-compress (pinned in requirements.txt)
+except ImportError:  # pragma: no cover - only without flask-compress
+    brotli = None
+
+
+def gzip_size(data: bytes, level: int = GZIP_LEVEL) -> int:
+    """Size of ``data`` gzip-compressed (zlib deflate + the 18-byte gzip header and trailer)."""
+    return len(zlib.compress(data, level)) - 6 + 18
+
+
+def brotli_size(data: bytes) -> int | None:
+    return len(brotli.compress(data, quality=BROTLI_QUALITY)) if brotli is not None else None
+
+
+# --- upstream-style GeoJSON --------------------------------------------------------------------
+#
+# TeleGeography ships cable routes and landing points with float64 coordinates printed in full
+# (15-17 significant digits, e.g. 111.14999549624022) and the IX buildings with 7 decimals.
+# Landfall's files are rounded to 5 decimals, so the full digits are put back: every coordinate
+# gets a deterministic pseudo-random offset inside its rounding interval (±0.5e-5), a function
+# of the value itself, so shared vertices stay identical (as upstream, where gzip finds them).
+# The modelled coverage polygons and the arrondissements have no upstream GeoJSON of their own
+# (Landfall derives them from ARCEP site lists and IGN boundaries): they count as shipped.
+
+FULL = None
+SHIPPED = -1
+#: File → (property that identifies a feature, or "" for its position; decimals upstream).
+UPSTREAM: dict[str, tuple[str, int | None]] = {
+    "cables.geojson": ("id", FULL),
+    "landing_points.geojson": ("id", FULL),
+    "facilities.geojson": ("id", 7),
+    "coverage.geojson": ("", SHIPPED),
+    "fibre.geojson": ("code", SHIPPED),
+}
+
+
+def _full_precision(coords: Any, decimals: int | None) -> Any:
+    values = np.asarray(coords, dtype=np.float64)
+    noise = np.sin(values * 12.9898 + 78.233) * 43758.5453
+    restored = values + (noise - np.floor(noise) - 0.5) * 1e-5
+    if decimals is not None:
+        restored = np.round(restored, decimals)
+    return restored.tolist()
+
+
+def _upstream_geometry(geometry: dict[str, Any], decimals: int | None) -> dict[str, Any]:
+    if decimals == SHIPPED:
+        return geometry
+    kind = geometry["type"]
+    coords = geometry["coordinates"]
+    if kind in ("Point", "LineString"):
+        restored = _full_precision(coords, decimals)
+    elif kind in ("MultiLineString", "Polygon"):
+        restored = [_full_precision(part, decimals) for part in coords]
+    else:
+        restored = [[_full_precision(ring, decimals) for ring in poly] for poly in coords]
+    return {"type": kind, "coordinates": restored}
+
+
+def _sizes(features: list[dict[str, Any]]) -> dict[str, Any]:
+    raw = orjson.dumps({"type": "FeatureCollection", "features": features})
+    return {"raw": len(raw), "gzip": gzip_size(raw), "brotli": brotli_size(raw)}
+
+
+def upstream_geojson(data_dir: Path, selected: dict[str, set[str]]) -> dict[str, Any]:
+    """Sizes of the selected features as upstream-style GeoJSON (one FeatureCollection).
+
+    ``selected`` maps a file to the keys of its features on the map (see :data:`UPSTREAM`).
+    ``full``: every property of Landfall's files plus upstream-precision geometry (what an app
+    that shipped the upstream data to the browser would send); ``geometry``: id and geometry
+    only (a lower bound); ``files``: ``full`` per file.
+    """
+    full: list[dict[str, Any]] = []
+    bare: list[dict[str, Any]] = []
+    files: dict[str, Any] = {}
+    for name, wanted in selected.items():
+        key, decimals = UPSTREAM[name]
+        collection = orjson.loads((data_dir / name).read_bytes())
+        chosen: list[dict[str, Any]] = []
+        for position, feature in enumerate(collection["features"]):
+            props = feature["properties"]
+            ident = str(props[key]) if key else str(position)
+            if ident not in wanted:
+                continue
+            geometry = _upstream_geometry(feature["geometry"], decimals)
+            chosen.append({"type": "Feature", "properties": props, "geometry": geometry})
+            bare.append({"type": "Feature", "properties": {"id": ident}, "geometry": geometry})
+        full.extend(chosen)
+        files[name] = {"features": len(chosen), **_sizes(chosen)}
+    return {"features": len(full), "full": _sizes(full), "geometry": _sizes(bare), "files": files}
+
+
+# --- the figure --------------------------------------------------------------------------------
+
+
+def _trace_length(trace: Any) -> int:
+    for attr in ("lon", "locations"):
+        values = getattr(trace, attr, None)
+        if values is not None:
+            return len(values)
+    return 0
+
+
+def figure_signature(figure: Any) -> dict[str, Any]:
+    """What the browser's ``_fullData`` holds once this figure is drawn: the figure's
+    ``uirevision`` (the store value) and the total number of longitudes over all traces."""
+    points = sum(len(t.lon) for t in figure.data if getattr(t, "lon", None) is not None)
+    return {"uirevision": figure.layout.uirevision, "points": points, "traces": len(figure.data)}
+
+
+def payload_breakdown(figure: Any) -> list[dict[str, Any]]:
+    """Raw and gzip bytes of each map layer's traces (to see what dominates the payload)."""
+    from plotly.io.json import to_json_plotly
+
+    # Serialise the traces exactly as in the whole figure (typed arrays base64-encoded).
+    layers: dict[str, list[Any]] = {}
+    counts: dict[str, int] = {}
+    for trace, as_json in zip(figure.data, figure.to_plotly_json()["data"], strict=True):
+        meta = trace.meta if isinstance(trace.meta, dict) else {}
+        layer = str(meta.get("layer", trace.type))
+        layers.setdefault(layer, []).append(as_json)
+        counts[layer] = counts.get(layer, 0) + _trace_length(trace)
+    rows = []
+    for layer, traces in layers.items():
+        raw = to_json_plotly(traces).encode()
+        rows.append(
+            {
+                "layer": layer,
+                "traces": len(traces),
+                "points": counts[layer],
+                "raw": len(raw),
+                "gzip": gzip_size(raw),
+            }
+        )
+    layout = to_json_plotly(figure.layout).encode()
+    rows.append(
+        {"layer": "layout", "traces": 0, "points": 0, "raw": len(layout), "gzip": gzip_size(layout)}
+    )
+    return rows
+
+
+def drawn_features(ctx: Any, sel: Any) -> dict[str, set[str]]:
+    """The features of each file the map draws for ``sel`` (keys as in :data:`UPSTREAM`)."""
+    from components.state import layers_of
+
+    filtered = ctx.select(sel)
+    layers = set(layers_of(sel))
+    drawn: dict[str, set[str]] = {}
+    for layer, name, frame in (
+        ("cables", "cables.geojson", filtered.cables),
+        ("landing_points", "landing_points.geojson", filtered.landing_points),
+        ("facilities", "facilities.geojson", filtered.facilities),
+    ):
+        if layer in layers:
+            drawn[name] = {str(i) for i in frame.index}
+    if "coverage" in layers:
+        coverage = filtered.coverage[filtered.coverage["technology"] == sel.technology]
+        drawn["coverage.geojson"] = {str(i) for i in coverage.index}
+    if "fibre" in layers:
+        drawn["fibre.geojson"] = {str(c) for c in filtered.fibre["code"]}
+    return drawn
+
+
+def run(
+    data_dir: Path,
+    iterations: int,
+    deadline: float,
+    checkpoint: Callable[[dict[str, Any]], None] = lambda _result: None,
+) -> dict[str, Any]:
+    """Every in-process measurement; ``checkpoint(result)`` after each stage, so a worker
+    killed at the time cap still leaves the stages it finished (and how far it got)."""
+    result: dict[str, Any] = {"status": "ok", "notes": [], "stage": "import"}
+    checkpoint(result)
+    start = time.perf_counter()
+    from plotly.io.json import to_json_plotly
+
+    from components.callbacks import render_outputs, store_key
+    from components.context import build_context
+    from datalayer.loader import load_datasets
+    from datalayer.query import parse_query
+
+    result["import_s"] = time.perf_counter() - start
+    hwm_before = proc_status_mb(os.getpid())
+    result["stage"] = "load_datasets"
+    checkpoint(result)
+    start = time.perf_counter()
+    data = load_datasets(data_dir)
+    result["load_s"] = time.perf_counter() - start
+    result["load_vmhwm_mb"] = proc_status_mb(os.getpid())
+    result["import_vmhwm_mb"] = hwm_before
+    result["features"] = {
+        "cables": len(data.cables),
+        "landing_points": len(data.landing_points),
+        "facilities": len(data.facilities),
+    }
+    result["stage"] = "build_context"
+    checkpoint(result)
+    start = time.perf_counter()
+    ctx = build_context(data)
+    result["context_s"] = time.perf_counter() - start
+    result["context_vmhwm_mb"] = proc_status_mb(os.getpid())
+    result["stage"] = "payload"
+    checkpoint(result)
+
+    stores = {label: store_key(parse_query(search, ctx.vocab)[0]) for label, search in MIX}
+    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
+        stores.setdefault(search, store_key(parse_query(search, ctx.vocab)[0]))
+    result["stores"] = stores
+    result["mix"] = [{"label": label, "search": search} for label, search in MIX]
+
+    # Browser expectations and the default payload, first (they are needed at every scale).
+    signatures = {}
+    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
+        store = store_key(parse_query(search, ctx.vocab)[0])
+        figure = render_outputs(ctx, store, None, search)[0]
+        signatures[search] = figure_signature(figure)
+        if search == DEFAULT_SEARCH:
+            raw = to_json_plotly(figure).encode()
+            result["payload"] = {
+                "raw": len(raw),
+                "gzip": gzip_size(raw),
+                "brotli": brotli_size(raw),
+                "layers": payload_breakdown(figure),
+            }
+            sel = parse_query(search, ctx.vocab)[0]
+            result["upstream"] = upstream_geojson(data_dir, drawn_features(ctx, sel))
+            filtered = ctx.select(sel)
+            result["default_counts"] = {
+                "cables": len(filtered.cables),
+                "landing_points": len(filtered.landing_points),
+                "facilities": len(filtered.facilities),
+            }
+            del raw
+        del figure
+    result["signatures"] = signatures
+    result["stage"] = "render"
+    checkpoint(result)
+
+    render: dict[str, list[float]] = {label: [] for label, _ in MIX}
+    first: dict[str, float] = {}
+    serialise: dict[str, list[float]] = {label: [] for label, _ in MIX}
+    output_bytes: dict[str, int] = {}
+    memo_hit: dict[str, list[float]] = {label: [] for label, _ in MIX}
+    for round_index in range(iterations):
+        for label, search in MIX:
+            if time.perf_counter() > deadline:
+                result["status"] = "partial"
+                result["notes"].append(
+                    f"in-process timing stopped at the time cap (round {round_index + 1})"
+                )
+                break
+            store = stores[label]
+            gc.collect()
+            t0 = time.perf_counter()
+            outputs = render_outputs(ctx, store, None, search)
+            elapsed = time.perf_counter() - t0
+            if round_index == 0:
+                first[label] = elapsed
+            render[label].append(elapsed)
+            t0 = time.perf_counter()
+            text = to_json_plotly(outputs)
+            serialise[label].append(time.perf_counter() - t0)
+            output_bytes[label] = len(text)
+            del text
+            if round_index == 0:
+                # A memoising cache keyed on (store, theme, view): flask-caching's SimpleCache
+                # pickles values, so a hit costs an unpickle (then Dash serialises as usual).
+                pickled = pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
+                t0 = time.perf_counter()
+                pickle.loads(pickled)
+                memo_hit[label].append(time.perf_counter() - t0)
+                del pickled
+            del outputs
+        else:
+            continue
+        break
+
+    all_render = [t for values in render.values() for t in values]
+    all_serialise = [t for values in serialise.values() for t in values]
+    result["render"] = {
+        "per_filter": {
+            label: {
+                **summary(render[label]),
+                "first_s": first.get(label),
+                "serialise": summary(serialise[label]),
+                "output_bytes": output_bytes.get(label),
+                "memo_hit_unpickle_s": memo_hit[label][0] if memo_hit[label] else None,
+            }
+            for label, _ in MIX
+        },
+        "all": summary(all_render),
+        "serialise_all": summary(all_serialise),
+    }
+    result["peak_vmhwm_mb"] = proc_status_mb(os.getpid())
+    result["stage"] = "done"
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.worker")
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--iterations", type=int, default=5)
+    parser.add_argument("--deadline-seconds", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    deadline = time.perf_counter() + args.deadline_seconds
+
+    started = time.perf_counter()
+
+    def checkpoint(result: dict[str, Any]) -> None:
+        result["vmhwm_mb"] = proc_status_mb(os.getpid())
+        result["elapsed_s"] = time.perf_counter() - started
+        partial = args.out.with_suffix(".partial")
+        partial.write_text(json.dumps(result, indent=1))
+        partial.replace(args.out)
+
+    checkpoint(run(args.data, max(1, args.iterations), deadline, checkpoint))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,47 @@
+"""gunicorn settings for Landfall in production: ``gunicorn -c gunicorn.conf.py app:server``.
+
+Environment overrides: ``LANDFALL_BIND`` (default ``127.0.0.1:8050``; put a reverse proxy in
+front rather than binding a public interface), ``LANDFALL_WORKERS`` (2: one per core of the
+target machine), ``LANDFALL_THREADS`` (4), ``LANDFALL_ACCESS_LOG`` (a path or ``-`` for
+stdout; off by default), ``LANDFALL_DATA`` (the dataset directory, read by the app itself), ``LANDFALL_RENDER_CACHE=0``
+(turns off the render-callback response cache, see components/render_cache.py).
+
+Response compression (gzip, brotli, zstd through flask-compress) is on in the app itself
+(``Dash(compress=True)``); ``/healthz`` answers ``{"status": "ok"}`` for a load balancer.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+wsgi_app = "app:server"
+bind = [os.environ.get("LANDFALL_BIND", "127.0.0.1:8050")]
+# Two cores: two worker processes, each with a few threads for the many small requests
+# (assets, layout, dependencies) a page load makes next to its render callbacks.
+workers = int(os.environ.get("LANDFALL_WORKERS", "2"))
+threads = int(os.environ.get("LANDFALL_THREADS", "4"))
+worker_class = "gthread"
+# Load and validate the data once in the master, then fork: workers share those pages
+# copy-on-write and a broken dataset stops the start-up before any worker exists.
+preload_app = True
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# No runtime control socket (gunicorn ≥ 25 creates ~/.gunicorn/gunicorn.ctl by default).
+control_socket_disable = True
+accesslog = os.environ.get("LANDFALL_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("LANDFALL_LOG_LEVEL", "info")
+# Worker heartbeat files on tmpfs where there is one (a slow disk can stall heartbeats).
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+proc_name = "landfall"
+
+
+def post_worker_init(worker: Any) -> None:
+    """Give each worker its own render-callback response cache (flask-caching SimpleCache)."""
+    from components.render_cache import install_render_cache
+
+    if install_render_cache(worker.wsgi) is not None:
+        worker.log.info("render-callback response cache on (worker %s)", worker.pid)
