@@ -35,6 +35,8 @@ PARAM_MEANINGS: dict[str, str] = {
     "hub": "Page only: the hub of the cut simulator (landing point id). Validated, then ignored.",
     "corridor": "Page only: a corridor 'lon lat, lon lat, …' whose crossing cables are cut. "
     "Validated, then ignored.",
+    "radius": "Page only: radius in km (5, 10, 25, 50, 100 or 250; default 25) of the IX "
+    "facilities listed in a landing point's details. Validated, then ignored.",
 }
 
 #: Endpoint path (below the API root) → (dataset file in metadata.json, what it returns).

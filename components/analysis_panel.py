@@ -12,9 +12,11 @@ from analysis.graph import CAVEAT
 from analysis.routing import RouteResult
 from components import ids
 from components.context import AppContext
-from datalayer.selection import Selection
+from datalayer.selection import DEFAULT_RADIUS_KM, RADII_KM, Selection
 from figures.analysis_layers import ROUTE_COLOURS, ROUTE_NAMES
 
+RANK_LABEL = "Rank critical cables"
+RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
 #: Rows of the cut-impact table shown on the page (the API returns all of them).
 IMPACT_ROWS = 40
 
@@ -152,7 +154,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
                 "does to the landing points' best RTT to the hub.",
                 className="caveat",
             ),
-            html.Button("Rank critical cables", id=ids.CRITICAL_RUN, className="btn", n_clicks=0),
+            html.Button(RANK_LABEL, id=ids.CRITICAL_RUN, className="btn", n_clicks=0),
             dcc.Loading(
                 html.Div(id=ids.CRITICAL_RESULT, className="analysis-result"), type="circle"
             ),
@@ -161,6 +163,23 @@ def analysis_card(ctx: AppContext) -> html.Section:
     proximity_tab = html.Div(
         className="analysis-tab",
         children=[
+            html.Div(
+                className="analysis-controls",
+                children=[
+                    _labelled(
+                        "Facilities within (listed in a landing point's details)",
+                        dcc.Dropdown(
+                            id=ids.A_RADIUS,
+                            options=[{"label": f"{r} km", "value": r} for r in RADII_KM],
+                            value=DEFAULT_RADIUS_KM,
+                            clearable=False,
+                            searchable=False,
+                            className="control-dropdown",
+                        ),
+                        ids.A_RADIUS,
+                    ),
+                ],
+            ),
             dcc.Graph(
                 id=ids.PROXIMITY_CHART, config={"displaylogo": False, "showSendToCloud": False}
             ),

@@ -22,7 +22,13 @@ from dash import ctx as callback_ctx
 from analysis.cuts import critical_cables
 from analysis.proximity import nearest_distance_table
 from components import ids
-from components.analysis_panel import critical_result, cut_result, route_result
+from components.analysis_panel import (
+    RANK_LABEL,
+    RANKING_LABEL,
+    critical_result,
+    cut_result,
+    route_result,
+)
 from components.analysis_run import analysis_overlays, run_analysis
 from components.context import AppContext
 from components.details import details_panel
@@ -296,7 +302,7 @@ def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFra
 
 def details_with_actions(ctx: AppContext, sel: Selection) -> list[Any]:
     """The details panel, plus 'cut this cable' for a selected cable."""
-    children = list(details_panel(ctx, sel.selected, with_close=False))
+    children = list(details_panel(ctx, sel.selected, with_close=False, radius_km=sel.radius_km))
     if sel.selected and sel.selected.startswith("cable:"):
         cable = sel.selected[len("cable:") :]
         if cable not in sel.cut:
@@ -392,6 +398,11 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Input(ids.CRITICAL_RUN, "n_clicks"),
         State(ids.SELECTION_STORE, "data"),
         prevent_initial_call=True,
+        # A world ranking takes seconds: say so on the button while it runs.
+        running=[
+            (Output(ids.CRITICAL_RUN, "disabled"), True, False),
+            (Output(ids.CRITICAL_RUN, "children"), RANKING_LABEL, RANK_LABEL),
+        ],
     )
     def _critical(_clicks: int | None, store: str | None) -> list[Any]:
         sel, _ = parse_query(store or "", ctx.vocab)
@@ -487,6 +498,7 @@ def register_export_callbacks(app: Dash, ctx: AppContext) -> None:
         State(ids.URL, "search"),
         *choice_states,
         prevent_initial_call=True,
+        running=[(Output(button, "disabled"), True, False) for button in BUTTON_KINDS],
     )
     def _export(*args: Any) -> tuple[Any, str]:
         trigger = callback_ctx.triggered_id

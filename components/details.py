@@ -20,10 +20,11 @@ import pandas as pd
 from dash import html
 from dash.development.base_component import Component
 
-from analysis.proximity import nearest
+from analysis.proximity import nearest, within_radius
 from components import ids
 from components.context import AppContext
 from datalayer import schema
+from datalayer.selection import DEFAULT_RADIUS_KM
 
 HINT = "Click a cable, landing point or facility on the map for details."
 
@@ -212,7 +213,13 @@ def _nearest_items(
     origin: pd.Series, candidates: pd.DataFrame, kind: str, extra: str
 ) -> list[list[Component | str]]:
     """Li contents for the nearest ``candidates``: a link, the distance and ``extra`` column."""
-    rows = nearest(origin, candidates, k=NEAREST_COUNT)
+    return _distance_items(nearest(origin, candidates, k=NEAREST_COUNT), candidates, kind, extra)
+
+
+def _distance_items(
+    rows: pd.DataFrame, candidates: pd.DataFrame, kind: str, extra: str
+) -> list[list[Component | str]]:
+    """Li contents for ``rows`` (id/name/distance_km): a link, the distance and ``extra``."""
     items: list[list[Component | str]] = []
     for feature_id, name, km in zip(
         rows["id"], rows["name"], rows["distance_km"].to_numpy(dtype=float), strict=True
@@ -288,7 +295,9 @@ def _cable_panel(ctx: AppContext, cable: pd.Series) -> list[Component]:
     ]
 
 
-def _landing_point_panel(ctx: AppContext, point: pd.Series) -> list[Component]:
+def _landing_point_panel(
+    ctx: AppContext, point: pd.Series, radius_km: int = DEFAULT_RADIUS_KM
+) -> list[Component]:
     cables = ctx.data.cables
     landed: list[tuple[str, str, Any, bool]] = []  # (id, name, rfs_year, planned)
     for cable_id in dict.fromkeys(_str_list(point.get("cable_ids"))):
@@ -310,17 +319,41 @@ def _landing_point_panel(ctx: AppContext, point: pd.Series) -> list[Component]:
         pairs.append(("Location", "Exact landing site to be determined"))
     n = len(cable_items)
     heading = f"{_count(n, 'cable')} {'lands' if n == 1 else 'land'} here"
-    facilities = _nearest_items(point, ctx.data.facilities, FACILITY, "city")
     return [
         _title(plain(point["name"])),
         _fields(pairs),
         _section(heading, _list(cable_items, heading) if cable_items else "None listed."),
-        _section(
-            "Nearest internet-exchange facilities",
-            html.P("Straight-line distance.", className="details-meta"),
-            _list(facilities) if facilities else "None with a known location.",
-        ),
+        _facilities_near(ctx, point, radius_km),
     ]
+
+
+def _facilities_near(ctx: AppContext, point: pd.Series, radius_km: int) -> html.Section:
+    """IX facilities within ``radius_km`` of a landing point, or the nearest when none is."""
+    facilities = ctx.data.facilities
+    geometry = point.get("geometry")
+    rows = pd.DataFrame()
+    if geometry is not None and not geometry.is_empty:
+        rows = within_radius(geometry.x, geometry.y, facilities, radius_km)
+    if not rows.empty:
+        heading = f"IX facilities within {radius_km} km ({len(rows):,})"
+        items = _distance_items(rows, facilities, FACILITY, "city")
+        return _section(
+            heading,
+            html.P(
+                "Straight-line distance; change the radius under Analysis → Proximity.",
+                className="details-meta",
+            ),
+            _list(items, heading),
+        )
+    nearest_items = _nearest_items(point, facilities, FACILITY, "city")
+    return _section(
+        "Nearest internet-exchange facilities",
+        html.P(
+            f"None within {radius_km} km (straight-line distance); the nearest are:",
+            className="details-meta",
+        ),
+        _list(nearest_items) if nearest_items else "None with a known location.",
+    )
 
 
 def _facility_panel(ctx: AppContext, facility: pd.Series) -> list[Component]:
@@ -354,7 +387,11 @@ def _facility_panel(ctx: AppContext, facility: pd.Series) -> list[Component]:
 
 
 def details_panel(
-    ctx: AppContext, selected: str | None, *, with_close: bool = True
+    ctx: AppContext,
+    selected: str | None,
+    *,
+    with_close: bool = True,
+    radius_km: int = DEFAULT_RADIUS_KM,
 ) -> list[Component]:
     """The panel content for ``"cable:<id>"``, ``"lp:<id>"`` or ``"fac:<id>"``.
 
@@ -362,13 +399,15 @@ def details_panel(
     False, for a page whose layout already has a static one (two would duplicate the id). None, a
     malformed selection or an id not in the data gives a one-line hint instead.
     """
-    body = _panel_body(ctx, selected)
+    body = _panel_body(ctx, selected, radius_km)
     if body is None:
         return [html.P(HINT, className="details-hint")]
     return [_close_button(), *body] if with_close else body
 
 
-def _panel_body(ctx: AppContext, selected: str | None) -> list[Component] | None:
+def _panel_body(
+    ctx: AppContext, selected: str | None, radius_km: int = DEFAULT_RADIUS_KM
+) -> list[Component] | None:
     """The panel without its close button, or None when nothing known is selected."""
     parsed = parse_selection(selected)
     if parsed is None:
@@ -377,7 +416,7 @@ def _panel_body(ctx: AppContext, selected: str | None) -> list[Component] | None
     if kind == CABLE and (row := _lookup(ctx.data.cables, feature_id)) is not None:
         return _cable_panel(ctx, row)
     if kind == LANDING_POINT and (row := _lookup(ctx.data.landing_points, feature_id)) is not None:
-        return _landing_point_panel(ctx, row)
+        return _landing_point_panel(ctx, row, radius_km)
     if kind == FACILITY and (row := _lookup(ctx.data.facilities, feature_id)) is not None:
         return _facility_panel(ctx, row)
     return None

@@ -68,6 +68,7 @@ CRITICAL_RUN = "critical-run"
 CRITICAL_RESULT = "critical-result"
 PROXIMITY_CHART = "proximity-chart"
 CLEAR_CUT = "clear-cut"
+A_RADIUS = "a-radius"
 
 # Export card
 EXPORT_CARD = "export"

@@ -11,7 +11,7 @@ from typing import Any
 
 from components import ids
 from datalayer.query import Vocabulary
-from datalayer.selection import STATUS_ALL, STATUSES, Selection
+from datalayer.selection import DEFAULT_RADIUS_KM, RADII_KM, STATUS_ALL, STATUSES, Selection
 from figures.map import DEFAULT_LAYERS
 
 #: The filter controls, in the order the sync callback lists them.
@@ -33,6 +33,7 @@ CONTROL_IDS: tuple[str, ...] = (
     ids.A_SCENARIO,
     ids.A_CUT,
     ids.A_HUB,
+    ids.A_RADIUS,
 )
 
 #: Single-value controls holding a landing point id → Selection field.
@@ -104,6 +105,9 @@ def selection_from_controls(
         fields[attr] = value if known else getattr(Selection(), attr)
     scenario = values.get(ids.A_SCENARIO)
     fields["scenario"] = scenario if scenario in vocab.scenarios else None
+    radius = values.get(ids.A_RADIUS)
+    known_radius = isinstance(radius, int) and not isinstance(radius, bool) and radius in RADII_KM
+    fields["radius_km"] = radius if known_radius else DEFAULT_RADIUS_KM
     return replace(
         base,
         **fields,
@@ -133,6 +137,7 @@ def controls_from_selection(sel: Selection, vocab: Vocabulary) -> dict[str, Any]
     for control, attr in _POINT_CONTROLS.items():
         values[control] = getattr(sel, attr)
     values[ids.A_SCENARIO] = sel.scenario
+    values[ids.A_RADIUS] = sel.radius_km
     return values
 
 

@@ -14,7 +14,9 @@ from urllib.parse import parse_qs, urlencode
 
 from datalayer.loader import Datasets
 from datalayer.selection import (
+    DEFAULT_RADIUS_KM,
     DEFAULT_REGION,
+    RADII_KM,
     REGION_WORLD,
     STATUS_ALL,
     STATUSES,
@@ -47,6 +49,7 @@ SCALAR_PARAMS = (
     "scenario",
     "hub",
     "corridor",
+    "radius",
 )
 #: Parameters that describe the page's view and analysis, not which features are selected.
 VIEW_PARAMS = (
@@ -60,6 +63,7 @@ VIEW_PARAMS = (
     "scenario",
     "hub",
     "corridor",
+    "radius",
 )
 ALL_PARAMS = tuple(LIST_PARAMS) + SCALAR_PARAMS
 SELECTED_KINDS = ("cable", "lp", "fac")
@@ -254,6 +258,14 @@ def parse_params(
             )
         else:
             fields["corridor"] = corridor
+    text = scalar("radius")
+    if text:
+        radius = _parse_int(text)
+        if radius in RADII_KM:
+            fields["radius_km"] = radius
+        else:
+            radii = ", ".join(str(r) for r in RADII_KM)
+            notices.append(f"Radius '{_short(text)}' is not one of {radii} km and was ignored.")
     text = scalar("view")
     if text is not None:
         view = _parse_view(text)
@@ -303,6 +315,8 @@ def to_query(sel: Selection, default_layers: Sequence[str] | None = None) -> str
         pairs.append(("hub", sel.hub))
     if sel.corridor:
         pairs.append(("corridor", sel.corridor))
+    if sel.radius_km != DEFAULT_RADIUS_KM:
+        pairs.append(("radius", str(sel.radius_km)))
     if sel.view is not None:
         # ``.10g``: plain ``g`` keeps only six significant digits (123.4567 → 123.457).
         view = sel.view

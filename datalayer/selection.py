@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 REGION_WORLD = "world"
 DEFAULT_REGION = "mediterranean"
 DEFAULT_HUB = "marseille-france"
+#: The radii (km) offered for "facilities within" a landing point, and the default.
+RADII_KM: tuple[int, ...] = (5, 10, 25, 50, 100, 250)
+DEFAULT_RADIUS_KM = 25
 STATUS_ALL = "all"
 STATUS_IN_SERVICE = "in-service"
 STATUS_PLANNED = "planned"
@@ -53,6 +56,8 @@ class Selection:
     hub: str = DEFAULT_HUB
     #: A corridor drawn on the map: ``"lon lat, lon lat, …"``; every cable crossing it is cut.
     corridor: str | None = None
+    #: Radius (km) of the "facilities within" list of a landing point's details.
+    radius_km: int = DEFAULT_RADIUS_KM
 
 
 def filters_only(sel: Selection) -> Selection:

@@ -162,6 +162,7 @@ def data_selection(selection: Selection) -> Selection:
         scenario=None,
         corridor=None,
         hub=default.hub,
+        radius_km=default.radius_km,
     )
 
 

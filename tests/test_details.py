@@ -13,6 +13,7 @@ import pytest
 from dash import html
 from dash.development.base_component import Component
 
+from analysis.proximity import within_radius
 from components import ids
 from components.context import AppContext, build_context
 from components.details import HINT, details_panel, parse_selection, safe_http_url
@@ -167,13 +168,31 @@ def test_marseille_landing_point(ctx: AppContext) -> None:
     seamewe = next(li for li in items_with_link(panel, "cable:") if links(li, "cable:seamewe-4"))
     assert "RFS 2005" in strings(seamewe)
 
-    facility_items = items_with_link(section(panel, "Nearest"), "fac:")
-    assert len(facility_items) == 5
+    facility_items = items_with_link(section(panel, "IX facilities within 25 km"), "fac:")
+    point = ctx.data.landing_points.loc["marseille-france", "geometry"]
+    expected_within = within_radius(point.x, point.y, ctx.data.facilities, 25)
+    assert len(facility_items) == len(expected_within) > 0
     first = links(facility_items[0], "fac:")[0]
     assert first.removeprefix("fac:") in MARSEILLE_BUILDINGS
     distances = [distance_of(li) for li in facility_items]
-    assert distances[0] < 15
+    assert distances[0] < 15 and max(distances) <= 25
     assert distances == sorted(distances)
+
+
+def test_landing_point_radius_changes_the_facility_list(ctx: AppContext) -> None:
+    point = ctx.data.landing_points.loc["marseille-france", "geometry"]
+    for radius in (5, 100):
+        panel = details_panel(ctx, "lp:marseille-france", radius_km=radius)
+        items = items_with_link(section(panel, f"IX facilities within {radius} km"), "fac:")
+        assert len(items) == len(within_radius(point.x, point.y, ctx.data.facilities, radius))
+        assert all(distance_of(li) <= radius for li in items)
+
+
+def test_landing_point_without_facilities_in_radius_lists_the_nearest(ctx: AppContext) -> None:
+    panel = details_panel(ctx, "lp:corvo-portugal", radius_km=5)
+    nearest_items = items_with_link(section(panel, "Nearest"), "fac:")
+    assert len(nearest_items) == 5
+    assert any("None within 5 km" in text for text in strings(panel))
 
 
 def test_landing_point_singular_count(ctx: AppContext) -> None:

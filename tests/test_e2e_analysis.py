@@ -63,9 +63,30 @@ def test_apply_a_preset_and_see_the_impact(live_server: LiveServer, page: Page) 
 
 
 def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/?region=world")
     wait_for_map(page)
     page.click("text=Critical cables")
     page.click(f"#{ids.CRITICAL_RUN}")
-    page.wait_for_selector(f"#{ids.CRITICAL_RESULT} table", timeout=60_000)
+    # The whole world takes seconds: the button says it is working and cannot be clicked twice.
+    page.wait_for_selector(f"#{ids.CRITICAL_RUN}:disabled", timeout=10_000)
+    assert page.inner_text(f"#{ids.CRITICAL_RUN}").startswith("Ranking…")
+    page.wait_for_selector(f"#{ids.CRITICAL_RESULT} table", timeout=120_000)
     assert "Ranked" in page.inner_text(f"#{ids.CRITICAL_RESULT}")
+    page.wait_for_selector(f"#{ids.CRITICAL_RUN}:enabled")
+    assert page.inner_text(f"#{ids.CRITICAL_RUN}") == "Rank critical cables"
+
+
+def test_radius_changes_the_facilities_listed_for_a_landing_point(
+    live_server: LiveServer, page: Page
+) -> None:
+    page.goto(live_server.url + "/?sel=lp:marseille-france")
+    wait_for_map(page)
+    page.wait_for_selector(f"#{ids.DETAILS} >> text=IX facilities within 25 km")
+    page.locator(".tab", has_text="Proximity").click()
+    page.click(f"#{ids.A_RADIUS}")
+    page.locator(".dash-dropdown-option", has_text="100 km").first.click()
+    page.wait_for_selector(f"#{ids.DETAILS} >> text=IX facilities within 100 km")
+    assert "radius=100" in page.url
+    page.reload()
+    wait_for_map(page)
+    page.wait_for_selector(f"#{ids.DETAILS} >> text=IX facilities within 100 km")

@@ -286,3 +286,14 @@ def test_invalid_selection_never_reaches_to_query(vocab: Vocabulary) -> None:
     )
     assert sel == expected
     assert again == expected
+
+
+def test_radius_round_trips_and_bad_radius_gets_a_notice(vocab: Vocabulary) -> None:
+    sel, notices = parse_query("?radius=100", vocab)
+    assert notices == [] and sel.radius_km == 100
+    assert to_query(sel) == "?radius=100"
+    assert to_query(Selection()) == ""  # the default radius is not written
+    for bad in ("7", "abc", "-25", "1e9"):
+        sel, notices = parse_query(f"?radius={bad}", vocab)
+        assert sel.radius_km == Selection().radius_km
+        assert len(notices) == 1 and "Radius" in notices[0]
