@@ -79,7 +79,12 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
 def __getattr__(name: str) -> Any:
     """``app:server`` for gunicorn: build the app lazily on first access."""
     if name == "server":
-        server = create_app().server
+        try:
+            server = create_app().server
+        except DatasetError as exc:
+            # One line for the operator, not a traceback (gunicorn then stops: exit status 2).
+            print(f"Landfall cannot start: {exc}", file=sys.stderr, flush=True)
+            raise SystemExit(2) from None
         globals()["server"] = server
         return server
     raise AttributeError(name)

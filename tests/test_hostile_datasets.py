@@ -735,3 +735,19 @@ def test_shipped_page_has_no_repair_notice() -> None:
 
     app = create_app(data_dir=DATA_DIR)
     assert DATA_WARNINGS not in app.server.test_client().get("/_dash-layout").get_data(as_text=True)
+
+
+def test_gunicorn_refuses_bad_data_without_traceback(tmp_path: Path) -> None:
+    case = next(c for c in CASES if c.name == "duplicate cable id")
+    directory = write_case(tmp_path, case)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py", "app:server"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO,
+        env={**os.environ, "LANDFALL_DATA": str(directory), "LANDFALL_BIND": "127.0.0.1:0"},
+    )
+    assert result.returncode != 0
+    assert "Landfall cannot start: cables.geojson, feature #1" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
