@@ -164,16 +164,17 @@ def nearest_distance_table(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame)
     best = np.full(n, -1, dtype=np.int64)
     best_km = np.full(n, np.nan, dtype=np.float64)
     if len(t_ids):
-        for start in range(0, n, _BLOCK_ROWS):
-            block = slice(start, start + _BLOCK_ROWS)
-            matrix = haversine_km(
-                s_lon[block, None], s_lat[block, None], t_lon[None, :], t_lat[None, :]
+        rows = np.flatnonzero(~np.isnan(s_lon) & ~np.isnan(s_lat))
+        rows = rows[np.argsort(s_lat[rows], kind="stable")]
+        by_lat = np.argsort(t_lat, kind="stable")
+        lat_sorted = t_lat[by_lat]
+        for start in range(0, len(rows), _BAND_ROWS):
+            _nearest_in_band(
+                rows[start : start + _BAND_ROWS],
+                (s_lon, s_lat, t_lon, t_lat),
+                (by_lat, lat_sorted),
+                (best, best_km),
             )
-            valid = ~np.isnan(s_lon[block])
-            # argmin of an all-NaN row is meaningless; those rows keep -1/NaN.
-            idx = np.argmin(np.where(np.isnan(matrix), np.inf, matrix), axis=1)
-            best[block] = np.where(valid, idx, -1)
-            best_km[block] = np.where(valid, matrix[np.arange(len(idx)), idx], np.nan)
 
     found = best >= 0
     nearest_ids = np.full(n, None, dtype=object)
@@ -190,3 +191,53 @@ def nearest_distance_table(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame)
         },
         index=sources.index.copy(),
     )
+
+
+#: First latitude half-band searched for a nearest target (degrees); widened where needed.
+_BAND_DEG = 0.25
+#: Sources handled together by :func:`_nearest_in_band` (neighbours in latitude).
+_BAND_ROWS = 256
+
+
+def _nearest_in_band(
+    rows: npt.NDArray[np.int64],
+    coords: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    lat_index: tuple[npt.NDArray[np.int64], FloatArray],
+    out: tuple[npt.NDArray[np.int64], FloatArray],
+) -> None:
+    """Nearest target of each source row (rows sorted by latitude), written into ``out``.
+
+    Only targets within a latitude band around the rows are compared: a target further away in
+    latitude than the band's half-width h is more than R·h away, so a nearest found within
+    R·h is the nearest of all; rows whose nearest lies further are searched again with the
+    band widened to that distance. Candidates are compared in target (id) order, so ties go to
+    the smallest id as with a full matrix. Memory and time grow with rows × band, not rows × all.
+    """
+    s_lon, s_lat, t_lon, t_lat = coords
+    by_lat, lat_sorted = lat_index
+    best, best_km = out
+    half = np.full(len(rows), _BAND_DEG)
+    todo = np.ones(len(rows), dtype=bool)
+    while todo.any():
+        part = rows[todo]
+        band = half[todo].max()
+        low = int(np.searchsorted(lat_sorted, s_lat[part].min() - band, side="left"))
+        high = int(np.searchsorted(lat_sorted, s_lat[part].max() + band, side="right"))
+        cols = np.sort(by_lat[low:high])
+        if len(cols):
+            matrix = haversine_km(
+                s_lon[part, None], s_lat[part, None], t_lon[None, cols], t_lat[None, cols]
+            )
+            idx = np.argmin(matrix, axis=1)
+            km = matrix[np.arange(len(part)), idx]
+            best[part], best_km[part] = cols[idx], km
+            reach = np.radians(band) * EARTH_RADIUS_KM
+            exact = (km <= reach) | ((low == 0) & (high == len(lat_sorted)))
+        else:
+            km = np.full(len(part), np.inf)
+            exact = np.zeros(len(part), dtype=bool)
+        where = np.flatnonzero(todo)
+        todo[where[exact]] = False
+        # Widen to the distance found (any closer target lies within it), or double the band.
+        wider = np.where(np.isfinite(km), np.degrees(km / EARTH_RADIUS_KM) * 1.000001, 2 * band)
+        half[where[~exact]] = np.maximum(wider[~exact], band * 1.000001)
