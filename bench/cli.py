@@ -24,11 +24,13 @@ from bench.mix import BROWSER_TARGET, DEFAULT_SEARCH, MIX
 from bench.report import evaluate_budgets, to_markdown
 
 #: Seconds per scale: the three add up to under ten minutes with the bare import runs.
-DEFAULT_CAPS = {1: 150.0, 10: 240.0, 100: 180.0}
+DEFAULT_CAPS = {1: 180.0, 10: 240.0, 100: 150.0}
 DEFAULT_OUT = measure.REPO / "bench" / "results"
 DATA_DIR = measure.REPO / "data"
 #: Worker stages the app server also goes through before it serves its first layout.
 STARTUP_STAGES = ("import", "load_datasets", "build_context")
+#: The 1× cap of ``--quick``.
+QUICK_CAP = 300.0
 #: Rounds over the filter mix above 1×.
 LARGE_ROUNDS = 3
 
@@ -198,7 +200,9 @@ class Scale:
         spec = measure.load_render_spec(server.port)
         samples: dict[str, list[float]] = {label: [] for label, _ in MIX}
         t, status, data, _ = measure.post_callback(
-            server.port, measure.render_body(spec, self.stores["default"], ""), timeout=self.cap
+            server.port,
+            measure.render_body(spec, self.stores["default"], ""),
+            timeout=max(5.0, self.remaining()),
         )
         if status != 200:
             raise RuntimeError(f"render callback answered {status}: {data[:200]!r}")
@@ -207,7 +211,7 @@ class Scale:
         # What the browser receives: the server picks among Chromium's Accept-Encoding.
         body = measure.render_body(spec, self.stores["default"], "")
         _, _, wire, headers = measure.post_callback(
-            server.port, body, measure.BROWSER_ACCEPT_ENCODING, timeout=self.cap
+            server.port, body, measure.BROWSER_ACCEPT_ENCODING, timeout=max(5.0, self.remaining())
         )
         self.result["wire"] = {
             "accept_encoding": measure.BROWSER_ACCEPT_ENCODING,
@@ -224,7 +228,7 @@ class Scale:
                     break
                 body = measure.render_body(spec, self.stores[label], search)
                 t, status, data, _ = measure.post_callback(
-                    server.port, body, timeout=max(5.0, stop_at - time.perf_counter() + 5)
+                    server.port, body, timeout=max(5.0, self.remaining())
                 )
                 if status != 200:
                     raise RuntimeError(f"render callback ({label}) answered {status}")
@@ -331,6 +335,11 @@ class Scale:
                 reserve = self.remaining() * 0.4 if chromium_available() else 0.0
                 try:
                     self.http_callbacks(server, self.deadline - reserve)
+                except TimeoutError:
+                    self.note(
+                        f"HTTP callback timing stopped: a request was still running at the "
+                        f"{self.cap:.0f} s cap"
+                    )
                 except (OSError, RuntimeError) as exc:
                     self.note(f"HTTP callback timing failed: {exc}", "error")
                 if self.remaining() > 5:
@@ -374,7 +383,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--caps",
         default=None,
-        help="time cap per scale in seconds, e.g. '1=150,10=240,100=180' (those are defaults)",
+        help="time cap per scale in seconds, e.g. '1=180,10=240,100=150' (those are defaults)",
     )
     parser.add_argument(
         "--cache-scales",
@@ -385,6 +394,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--quick",
         action="store_true",
         help="1× only, 2 iterations, one browser filter change, no caching proposal",
+    )
+    parser.add_argument(
+        "--total-cap",
+        type=float,
+        default=570.0,
+        help="seconds for the whole run: the last scales get less if earlier ones overran",
     )
     parser.add_argument(
         "--keep-data", action="store_true", help="keep the synthetic data (path in the JSON)"
@@ -403,6 +418,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     caps = parse_caps(args.caps)
+    if args.quick and args.caps is None:
+        # The smoke run does a fraction of the work: its cap is only a safety net on a busy host.
+        caps[1] = QUICK_CAP
     started = time.perf_counter()
     args.out.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
@@ -426,7 +444,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="landfall-bench-"))
     try:
         for scale in args.scale_list:
-            results["scales"][str(scale)] = Scale(scale, args, cap_for(scale, caps), workdir).run()
+            # The caps add up to less than the total, but a stage can overrun its cap a little.
+            left = args.total_cap - (time.perf_counter() - started)
+            cap = min(cap_for(scale, caps), max(30.0, left))
+            results["scales"][str(scale)] = Scale(scale, args, cap, workdir).run()
             _write(results, args.out, started)
     finally:
         if not args.keep_data:

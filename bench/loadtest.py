@@ -31,7 +31,7 @@ from bench.mix import MIX
 from components.render_cache import CACHE_HEADER, ENABLE_ENV
 
 DEFAULT_OUT = measure.REPO / "bench" / "results"
-REQUEST_TIMEOUT_S = 30.0
+REQUEST_TIMEOUT_S = 60.0  # gunicorn.conf.py timeout: a request that long is an error
 
 
 @dataclass

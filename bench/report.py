@@ -63,9 +63,25 @@ def _budget(
     }
 
 
-def _why_missing(data: Mapping[str, Any]) -> str:
-    notes = data.get("notes") or []
-    return str(notes[-1]) if notes else "not measured (see the scale's notes)"
+#: Words of the notes that explain a missing measurement, per budget (first word of its name).
+_REASONS = {
+    "map": ("in-process",),
+    "render": ("HTTP callback", "app server", "in-process", "layout"),
+    "callback": ("HTTP callback", "app server", "layout"),
+    "cold": ("app server", "layout"),
+    "peak": ("in-process", "app server"),
+}
+
+
+def _why_missing(data: Mapping[str, Any], budget: str = "") -> str:
+    """The note of a scale that says why ``budget`` has no measurement."""
+    notes = [str(n) for n in data.get("notes") or []]
+    words = _REASONS.get(budget.split(" ")[0], ())
+    for word in words:  # in order of relevance
+        for note in notes:
+            if word in note:
+                return note
+    return notes[-1] if notes else "not measured (see the scale's notes)"
 
 
 def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -137,14 +153,14 @@ def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                 _number(_get(scales[low], "callback", "all", "p50")),
                 growth,
                 "ratio",
-                "" if _get(scales[high], "callback") else _why_missing(scales[high]),
+                "" if _get(scales[high], "callback") else _why_missing(scales[high], "callback"),
             )
         )
     for budget in budgets:
         if budget["result"] == "N/A" and budget["note"] == "not measured (see the scale's notes)":
             scale = budget["scale"].rstrip("×")
             if scale in scales:
-                budget["note"] = _why_missing(scales[scale])
+                budget["note"] = _why_missing(scales[scale], budget["budget"])
     return budgets
 
 
