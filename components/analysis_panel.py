@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from analysis.cuts import CutImpact
-from analysis.graph import CAVEAT
+from analysis.graph import CAVEAT, GraphParams
 from analysis.routing import RouteResult
 from components import ids
 from components.context import AppContext
@@ -17,6 +17,8 @@ from figures.analysis_layers import ROUTE_COLOURS, ROUTE_NAMES
 
 RANK_LABEL = "Rank critical cables"
 RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
+#: The distance below which the graph joins landing points by land.
+TERRESTRIAL_KM = GraphParams().terrestrial_max_km
 #: Rows of the cut-impact table shown on the page (the API returns all of them).
 IMPACT_ROWS = 40
 
@@ -314,6 +316,12 @@ def cut_result(impact: CutImpact | None, scenario_text: str | None) -> list[Any]
         html.P(
             "Countries cut off: " + (", ".join(impact.countries_cut_off) or "none"),
             className="route-summary",
+        ),
+        html.P(
+            f"Land links are modelled only between landing points at most "
+            f"{TERRESTRIAL_KM:.0f} km apart: a coastal town whose cables are all cut shows as "
+            "cut off even where national terrestrial fibre would still carry its traffic.",
+            className="hint",
         ),
     ]
     if impact.ignored_cable_ids:

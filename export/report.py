@@ -31,6 +31,7 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
+from analysis.graph import GraphParams
 from analysis.routing import RouteResult
 from components.analysis_run import run_analysis
 from components.context import AppContext
@@ -245,6 +246,9 @@ def _cut_html(impact: CutImpact, scenario_text: str | None) -> str:
         f"{summary['points_disconnected']}; slower: {summary['points_slower']} (mean "
         f"+{_ms(summary['mean_increase_ms'])} ms, max +{_ms(summary['max_increase_ms'])} ms). "
         f"Countries cut off: {_esc(', '.join(impact.countries_cut_off) or 'none')}.</p>",
+        f'<p class="note">Land links are modelled only between landing points at most '
+        f"{GraphParams().terrestrial_max_km:.0f} km apart: a coastal town whose cables are all "
+        "cut shows as cut off even where national terrestrial fibre would carry its traffic.</p>",
     ]
     affected = impact.table[impact.table["status"].isin([STATUS_CUT_OFF, STATUS_SLOWER])].head(
         CUT_ROWS
