@@ -41,7 +41,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_api(server, ctx)
-    register_analysis_api(server, ctx, ctx.graph)
+    register_analysis_api(server, ctx)
     register_export(server, ctx)
 
 

@@ -61,13 +61,18 @@ class BadRequest(ValueError):
 class GraphCache:
     """The in-service graph given at registration, and the one with planned cables on demand."""
 
-    def __init__(self, ctx: AppContext, graph: CableGraph) -> None:
+    def __init__(self, ctx: AppContext, graph: CableGraph | None = None) -> None:
         self._ctx = ctx
-        self._graphs = {graph.params.include_planned: graph}
-        self._params = graph.params
+        self._given = graph
+        self._params = graph.params if graph is not None else GraphParams()
+        self._graphs: dict[bool, CableGraph] = {}
         self._lock = threading.Lock()
 
     def get(self, include_planned: bool) -> CableGraph:
+        if include_planned == self._params.include_planned:
+            # The graph given at registration, else the context's own in-service graph (built
+            # on first use and shared with the page).
+            return self._given if self._given is not None else self._ctx.graph
         found = self._graphs.get(include_planned)
         if found is not None:
             return found
@@ -152,7 +157,9 @@ def _cable_list(params: Mapping[str, list[str]], known: frozenset[str]) -> list[
     return list(dict.fromkeys(ids))
 
 
-def register_analysis_api(server: flask.Flask, ctx: AppContext, graph: CableGraph) -> None:
+def register_analysis_api(
+    server: flask.Flask, ctx: AppContext, graph: CableGraph | None = None
+) -> None:
     """Add ``/api/v1/route``, ``/api/v1/cut`` and ``/api/v1/scenarios`` to ``server``."""
     graphs = GraphCache(ctx, graph)
     entry: Mapping[str, Any] = ctx.data.metadata["datasets"].get(CABLES_FILE, {})

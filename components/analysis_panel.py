@@ -26,9 +26,10 @@ IMPACT_ROWS = 40
 def _point_options(ctx: AppContext) -> list[dict[str, str]]:
     """Landing points in the cable graph, searchable by name and country."""
     points = ctx.data.landing_points
-    in_graph = [pid for pid in points.index if pid in ctx.graph.points]
+    # Every landing point is a place of the graph (one without an in-service cable gets a clear
+    # "no route" answer), so the options need no graph: it is built on first use.
     return sorted(
-        ({"label": f"{points.loc[p, 'name']}", "value": str(p)} for p in in_graph),
+        ({"label": str(name), "value": str(p)} for p, name in points["name"].items()),
         key=lambda o: o["label"].casefold(),
     )
 

@@ -20,7 +20,6 @@ from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, dcc
 from dash import ctx as callback_ctx
 
 from analysis.cuts import critical_cables
-from analysis.proximity import nearest_distance_table
 from components import ids
 from components.analysis_panel import (
     RANK_LABEL,
@@ -295,8 +294,9 @@ def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFra
     """Each facility's nearest landing point and distance, with the facility's city."""
     if facilities.empty:
         return pd.DataFrame(columns=["name", "city", "nearest_name", "distance_km"])
-    table = nearest_distance_table(facilities, ctx.data.landing_points)
-    table["city"] = facilities["city"].reindex(table.index).to_numpy()
+    # The nearest landing point depends on no filter: look the facilities up in the shared table.
+    table = ctx.facility_proximity().reindex(facilities.index)
+    table["city"] = facilities["city"].to_numpy()
     return table
 
 

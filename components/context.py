@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TypeVar
+
+import pandas as pd
 
 from analysis.graph import CableGraph, build_cable_graph
+from analysis.proximity import nearest_distance_table
 from analysis.scenarios import Scenario, all_scenarios
 from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
@@ -16,6 +21,7 @@ from figures.map import ALL_LAYERS, MapContext, build_map_context
 
 LAND_URL = "/basemap/land.geojson"
 BORDERS_URL = "/basemap/borders.geojson"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -25,13 +31,26 @@ class AppContext:
     data: Datasets
     map: MapContext
     vocab: Vocabulary
-    #: The in-service cable network as a graph, for routes and cut scenarios.
-    graph: CableGraph
+    #: Builds the in-service cable graph on first call, then returns the same one (see
+    #: :attr:`graph`).
+    graph_factory: Callable[[], CableGraph]
     #: Preset cut scenarios resolved against this data.
     scenarios: dict[str, Scenario]
     #: :func:`~datalayer.filters.apply_selection` on this data, memoised per selection so the
     #: page, the API and the exports share one computation of the same view.
     select: Callable[[Selection], Filtered]
+    #: Each IX facility's nearest landing point and distance (the filters change neither),
+    #: computed on first call and shared.
+    facility_proximity: Callable[[], pd.DataFrame]
+
+    @property
+    def graph(self) -> CableGraph:
+        """The in-service cable network as a graph, for routes and cut scenarios.
+
+        Built on first use, not at start-up: the page and the data API need it only for the
+        analysis tools, and at 100× data it takes minutes.
+        """
+        return self.graph_factory()
 
     def attribution_lines(self) -> list[str]:
         """Attribution text for every dataset shown, from the data's own metadata."""
@@ -75,7 +94,25 @@ def build_context(data: Datasets) -> AppContext:
         vocab=replace(
             build_vocabulary(data, ALL_LAYERS), scenarios=frozenset(s.key for s in scenarios)
         ),
-        graph=build_cable_graph(data),
+        graph_factory=_once(lambda: build_cable_graph(data)),
         scenarios={s.key: s for s in scenarios},
         select=select,
+        facility_proximity=_once(
+            lambda: nearest_distance_table(data.facilities, data.landing_points)
+        ),
     )
+
+
+def _once(build: Callable[[], T]) -> Callable[[], T]:
+    """``build``, called at most once (thread-safe); later calls return its first result."""
+    lock = threading.Lock()
+    done: list[T] = []
+
+    def get() -> T:
+        if not done:
+            with lock:
+                if not done:
+                    done.append(build())
+        return done[0]
+
+    return get

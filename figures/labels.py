@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -43,7 +43,7 @@ def format_km(value: float | None) -> str:
     return f"{value:,.0f} km"
 
 
-def cable_hover(row: pd.Series) -> str:
+def cable_hover(row: Mapping[str, Any]) -> str:
     """The hover label of one cable: name, owners, RFS and length."""
     status = "planned (as of data date)" if row["is_planned"] else "in service"
     return (
@@ -54,7 +54,7 @@ def cable_hover(row: pd.Series) -> str:
     )
 
 
-def landing_point_hover(row: pd.Series, cable_names: dict[str, str]) -> str:
+def landing_point_hover(row: Mapping[str, Any], cable_names: dict[str, str]) -> str:
     """The hover label of one landing point: name, country and the cables landing there."""
     names = [cable_names.get(c, c) for c in row["cable_ids"]]
     return (
@@ -63,7 +63,7 @@ def landing_point_hover(row: pd.Series, cable_names: dict[str, str]) -> str:
     )
 
 
-def facility_hover(row: pd.Series) -> str:
+def facility_hover(row: Mapping[str, Any]) -> str:
     """The hover label of one interconnection facility."""
     return (
         f"<b>{inert(row['name'])}</b><br>{inert(row['address'])}<br>"

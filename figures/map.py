@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -73,6 +74,12 @@ class MapContext:
     borders_url: str
 
 
+def _records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(index, properties) of every row; plain dicts, many times faster than ``iterrows``."""
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return zip(frame.index, frame[columns].to_dict("records"), strict=True)
+
+
 def build_map_context(
     cables: gpd.GeoDataFrame,
     landing_points: gpd.GeoDataFrame,
@@ -86,11 +93,11 @@ def build_map_context(
         lines=precompute_lines(dict(zip(cables.index, cables.geometry, strict=True))),
         cable_order=tuple(cables.index),
         cable_position={cid: i for i, cid in enumerate(cables.index)},
-        cable_hover={cid: labels.cable_hover(row) for cid, row in cables.iterrows()},
+        cable_hover={cid: labels.cable_hover(row) for cid, row in _records(cables)},
         point_hover={
-            pid: labels.landing_point_hover(row, names) for pid, row in landing_points.iterrows()
+            pid: labels.landing_point_hover(row, names) for pid, row in _records(landing_points)
         },
-        facility_hover={fid: labels.facility_hover(row) for fid, row in facilities.iterrows()},
+        facility_hover={fid: labels.facility_hover(row) for fid, row in _records(facilities)},
         cable_names=names,
         land_url=land_url,
         borders_url=borders_url,
