@@ -236,8 +236,30 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], caption: str) ->
     )
 
 
-def route_result(result: RouteResult | None) -> list[Any]:
-    """The routes found, as a table with their latency next to the great-circle floor."""
+def cut_comparison(result: RouteResult, before: RouteResult | None) -> str | None:
+    """How the active cut changes the best route's RTT, in one sentence (None without a cut)."""
+    if before is None or not result.removed:
+        return None
+    n = len(result.removed)
+    cut = f"With the cut ({n} cable{'s' if n != 1 else ''})"
+    if before.best is None:
+        return f"{cut}: no route existed before the cut either."
+    was = f"{before.best.rtt_ms:,.1f} ms RTT without the cut"
+    if result.best is None:
+        return f"{cut} there is no route left; it was {was}."
+    change = result.best.rtt_ms - before.best.rtt_ms
+    if abs(change) < 0.05:
+        return f"{cut} the best route is unchanged ({was})."
+    return (
+        f"{cut} the best route takes {result.best.rtt_ms:,.1f} ms RTT, {change:+,.1f} ms ({was})."
+    )
+
+
+def route_result(result: RouteResult | None, before: RouteResult | None = None) -> list[Any]:
+    """The routes found, as a table with their latency next to the great-circle floor.
+
+    ``before`` is the uncut search when a cut is active: the change is stated first.
+    """
     if result is None:
         return [
             html.P(
@@ -246,8 +268,10 @@ def route_result(result: RouteResult | None) -> list[Any]:
                 className="hint",
             )
         ]
+    comparison = cut_comparison(result, before)
+    head = [html.P(comparison, className="route-summary cut-comparison")] if comparison else []
     if not result.reachable:
-        return [html.P(result.message, className="notice-inline")]
+        return [*head, html.P(result.message, className="notice-inline")]
     rows = [
         {
             "route": ROUTE_NAMES[i],
@@ -267,6 +291,7 @@ def route_result(result: RouteResult | None) -> list[Any]:
     ]
     notes = [html.P(n, className="caveat") for n in result.notes]
     return [
+        *head,
         html.P(
             [
                 f"{result.source.name} → {result.target.name}: great-circle floor "

@@ -21,13 +21,16 @@ class AnalysisResults:
     route: RouteResult | None
     impact: CutImpact | None
     scenario_text: str | None
+    #: The same route search on the uncut network, when a cut is active (for the comparison).
+    route_before: RouteResult | None = None
 
 
 def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
-    """Find the selection's routes and apply its cut, on the in-service cable graph."""
-    route = None
-    if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
-        route = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=3)
+    """Apply the selection's cut and find its routes on the in-service cable graph.
+
+    With a cut active the routes avoid the cut cables, and the uncut best route is kept too:
+    "what happens to Marseille–Singapore if the Red Sea cables are cut" in one view.
+    """
     scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
     corridor: list[str] = []
     if sel.corridor:
@@ -40,11 +43,17 @@ def run_analysis(ctx: AppContext, sel: Selection) -> AnalysisResults:
     if cut_ids:
         region = None if sel.region == REGION_WORLD else sel.region
         impact = cut_impact(ctx.graph, cut_ids, hub=sel.hub, region=region)
+    route = route_before = None
+    if sel.route_from and sel.route_to and sel.route_from != sel.route_to:
+        graph = ctx.graph.without(cut_ids) if cut_ids else ctx.graph
+        route = find_routes(graph, sel.route_from, sel.route_to, alternatives=3)
+        if cut_ids:
+            route_before = find_routes(ctx.graph, sel.route_from, sel.route_to, alternatives=0)
     text = f"{scenario.label} ({scenario.date}): {scenario.description}" if scenario else None
     if sel.corridor:
         drawn = f"Corridor drawn on the map: {len(corridor)} cables cross it."
         text = f"{text} {drawn}" if text else drawn
-    return AnalysisResults(route, impact, text)
+    return AnalysisResults(route, impact, text, route_before)
 
 
 def analysis_overlays(

@@ -284,7 +284,7 @@ def render_outputs(
             "IX facilities by country",
         ),
         details_with_actions(ctx, sel),
-        route_result(analysis.route),
+        route_result(analysis.route, analysis.route_before),
         cut_result(analysis.impact, analysis.scenario_text),
         charts.proximity_chart(proximity_table(ctx, filtered.facilities), theme),
     )

@@ -33,6 +33,7 @@ from plotly.offline import get_plotlyjs
 from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
 from analysis.graph import GraphParams
 from analysis.routing import RouteResult
+from components.analysis_panel import cut_comparison
 from components.analysis_run import run_analysis
 from components.context import AppContext
 from datalayer.query import to_query
@@ -208,8 +209,9 @@ def _ms(value: float | None) -> str:
     return "—" if value is None or not math.isfinite(value) else f"{value:,.1f}"
 
 
-def _route_html(route: RouteResult) -> str:
-    head = (
+def _route_html(route: RouteResult, before: RouteResult | None) -> str:
+    comparison = cut_comparison(route, before)
+    head = (f'<p class="note"><strong>{_esc(comparison)}</strong></p>' if comparison else "") + (
         f"<h3>Route {_esc(route.source.name)} → {_esc(route.target.name)}</h3>"
         f'<p class="note">{_esc(route.message)} Great-circle floor: '
         f"{_number(route.great_circle_km)} km, RTT {_ms(route.floor_rtt_ms)} ms.</p>"
@@ -280,7 +282,7 @@ def analysis_html(ctx: AppContext, sel: Selection) -> str:
     analysis = run_analysis(ctx, sel)
     parts = []
     if analysis.route is not None:
-        parts.append(_route_html(analysis.route))
+        parts.append(_route_html(analysis.route, analysis.route_before))
     if analysis.impact is not None:
         parts.append(_cut_html(analysis.impact, analysis.scenario_text))
     if not parts:

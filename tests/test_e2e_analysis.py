@@ -90,3 +90,19 @@ def test_radius_changes_the_facilities_listed_for_a_landing_point(
     page.reload()
     wait_for_map(page)
     page.wait_for_selector(f"#{ids.DETAILS} >> text=IX facilities within 100 km")
+
+
+def test_route_with_a_cut_states_what_the_cut_costs(live_server: LiveServer, page: Page) -> None:
+    page.goto(
+        live_server.url
+        + "/?region=world&from=marseille-france&to=tuas-singapore&scenario=red-sea-all"
+    )
+    wait_for_map(page)
+    page.wait_for_selector(f"#{ids.ROUTE_RESULT} table")
+    text = page.inner_text(f"#{ids.ROUTE_RESULT}")
+    assert "With the cut (20 cables) the best route takes" in text
+    assert "without the cut" in text
+    layer_drawn(page, "route")
+    layer_drawn(page, "cut-cables")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "route-with-cut.png"))
