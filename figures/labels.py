@@ -19,11 +19,11 @@ def inert(value: Any, limit: int = MAX_LABEL_CHARS) -> str:
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
-    text = "".join(
-        ch
-        for ch in str(value)
-        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-    )
+    text = str(value)
+    # Bidi embeddings, overrides and isolates (U+202A–E, U+2066–9) are format characters, which
+    # str.isprintable rejects: one check in C drops them with every other control character.
+    if not text.isprintable():
+        text = "".join(ch for ch in text if ch.isprintable())
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return html.escape(text, quote=True)
