@@ -98,8 +98,14 @@ def test_route_with_a_cut_states_what_the_cut_costs(live_server: LiveServer, pag
         + "/?region=world&from=marseille-france&to=tuas-singapore&scenario=red-sea-all"
     )
     wait_for_map(page)
-    page.wait_for_selector(f"#{ids.ROUTE_RESULT} table")
-    text = page.inner_text(f"#{ids.ROUTE_RESULT}")
+    # The result may be re-rendered (hidden by its loading wrapper) while the URL settles:
+    # wait on the text itself, then read it.
+    page.wait_for_function(
+        "id => (document.getElementById(id).textContent || '').includes('With the cut')",
+        arg=ids.ROUTE_RESULT,
+        timeout=60_000,
+    )
+    text = page.text_content(f"#{ids.ROUTE_RESULT}") or ""
     assert "With the cut (20 cables) the best route takes" in text
     assert "without the cut" in text
     layer_drawn(page, "route")
