@@ -10,6 +10,22 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 DATA_ENV = "LANDFALL_DATA"
+#: Debian's Chromium, for every headless browser Landfall starts (PDF reports; the benchmark and
+#: tests too). kaleido reads ``BROWSER_PATH`` itself; ``LANDFALL_CHROMIUM`` is the older name.
+CHROMIUM = os.environ.get("BROWSER_PATH") or os.environ.get(
+    "LANDFALL_CHROMIUM", "/usr/bin/chromium"
+)
+#: The flags every one of them starts with: headless, no sandbox (root in containers), no GPU,
+#: and nothing that calls home.
+CHROMIUM_FLAGS: tuple[str, ...] = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 @dataclass(frozen=True)

@@ -11,23 +11,15 @@ made and undone alternately; every change is one sample.
 
 from __future__ import annotations
 
-import os
 import statistics
 import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = os.environ.get("LANDFALL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from config import CHROMIUM, CHROMIUM_FLAGS
+
+CHROMIUM_ARGS = list(CHROMIUM_FLAGS)
 MAP_SELECTOR = "#map .js-plotly-plot"
 
 #: True once the map has drawn the figure whose ``uirevision`` and longitude count are given.

@@ -34,7 +34,8 @@ def _point_options(ctx: AppContext) -> list[dict[str, str]]:
     )
 
 
-def _labelled(label: str, control: Any, control_id: str) -> html.Div:
+def labelled(label: str, control: Any, control_id: str) -> html.Div:
+    """``control`` under its visible ``<label>`` (the card's controls share this layout)."""
     return html.Div(
         className="control",
         children=[
@@ -60,7 +61,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
             html.Div(
                 className="analysis-controls",
                 children=[
-                    _labelled(
+                    labelled(
                         "From",
                         dcc.Dropdown(
                             id=ids.A_FROM,
@@ -71,7 +72,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
                         ),
                         ids.A_FROM,
                     ),
-                    _labelled(
+                    labelled(
                         "To",
                         dcc.Dropdown(
                             id=ids.A_TO,
@@ -93,7 +94,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
             html.Div(
                 className="analysis-controls",
                 children=[
-                    _labelled(
+                    labelled(
                         "Preset scenario",
                         dcc.Dropdown(
                             id=ids.A_SCENARIO,
@@ -104,7 +105,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
                         ),
                         ids.A_SCENARIO,
                     ),
-                    _labelled(
+                    labelled(
                         "Cables to cut (or click a cable, then 'Cut this cable')",
                         dcc.Dropdown(
                             id=ids.A_CUT,
@@ -116,7 +117,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
                         ),
                         ids.A_CUT,
                     ),
-                    _labelled(
+                    labelled(
                         "Hub",
                         dcc.Dropdown(
                             id=ids.A_HUB,
@@ -169,7 +170,7 @@ def analysis_card(ctx: AppContext) -> html.Section:
             html.Div(
                 className="analysis-controls",
                 children=[
-                    _labelled(
+                    labelled(
                         "Facilities within (listed in a landing point's details)",
                         dcc.Dropdown(
                             id=ids.A_RADIUS,

@@ -28,7 +28,7 @@ from components.analysis_panel import (
     cut_result,
     route_result,
 )
-from components.analysis_run import analysis_overlays, run_analysis
+from components.analysis_run import run_analysis
 from components.context import AppContext
 from components.details import details_panel
 from components.export_panel import (
@@ -44,22 +44,17 @@ from components.state import (
     CONTROL_IDS,
     apply_chart_click,
     controls_from_selection,
-    layers_of,
     selected_from_map_click,
     selection_from_controls,
 )
 from components.tables import frame_table, grid_rows
+from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
-from figures.map import map_figure
 from figures.summaries import (
-    country_summary,
-    facility_country_summary,
     fold_top,
     kpis,
-    owner_summary,
-    year_summary,
 )
 from figures.theme import get_theme
 from figures.view import fit_selection
@@ -215,27 +210,13 @@ def render_outputs(
     else:
         centre, zoom = fit_selection(filtered.landing_points, sel.region)
         revision = store or "?"
-    figure = map_figure(
-        ctx.map,
-        filtered.cables,
-        filtered.landing_points,
-        filtered.facilities,
-        filtered.coverage,
-        filtered.fibre,
-        layers=frozenset(layers_of(sel)),
-        coverage_technology=sel.technology,
-        theme=theme,
-        selected=sel.selected,
-        center=centre,
-        zoom=zoom,
-        uirevision=revision,
-        overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
+    figure = selection_map(
+        ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision
     )
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
-    owners = owner_summary(filtered.cables)
-    years = year_summary(filtered.cables)
-    countries = country_summary(filtered.landing_points)
-    fac_countries = facility_country_summary(filtered.facilities)
+    summaries = chart_summaries(filtered)
+    owners, years = summaries["owners"], summaries["years"]
+    countries, fac_countries = summaries["countries"], summaries["facilities"]
     return (
         figure,
         _format_int(numbers["cables"]),
@@ -243,19 +224,7 @@ def render_outputs(
         _format_int(numbers["landing_points"]),
         _format_int(numbers["countries"]),
         _format_int(numbers["facilities"]),
-        charts.owners_chart(owners, theme),
-        charts.years_chart(years, theme),
-        charts.count_chart(
-            countries, "country", "landing_points", theme, "Landing points by country"
-        ),
-        charts.count_chart(
-            fac_countries,
-            "country",
-            "facilities",
-            theme,
-            "IX facilities by country",
-            colour=charts.BAR_2,
-        ),
+        *[chart_figure(name, summaries[name], theme) for name in CHART_NAMES],
         # The table views show what the charts show (top N, the rest folded into one row):
         # hundreds of rows would be thousands of components for the Dash renderer.
         frame_table(

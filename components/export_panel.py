@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 from dash import dcc, html
 
 from components import ids
+from components.analysis_panel import labelled
 from components.context import AppContext
 from datalayer.query import parse_query
 from datalayer.selection import Selection
@@ -66,6 +67,10 @@ class ExportChoice:
     theme: str = "light"
 
 
+#: The card's initial choice (the kind is set by the button pressed).
+DEFAULT = ExportChoice(kind=KIND_IMAGE)
+
+
 def _pick(value: Any, allowed: dict[str, str] | tuple[Any, ...], default: Any) -> Any:
     return value if value in allowed else default
 
@@ -82,18 +87,18 @@ def choice_from(
     """The controls' values as an :class:`ExportChoice`; anything unknown falls back."""
     return ExportChoice(
         kind=kind,
-        figure=_pick(figure, FIGURE_LABELS, "map"),
-        image_format=_pick(image_format, IMAGE_FORMATS, "png"),
-        scale=_pick(scale, images.SCALES, 2),
-        dataset=_pick(dataset, DATASET_LABELS, "cables"),
-        data_format=_pick(data_format, DATA_FORMATS, "csv"),
-        theme=_pick(theme, THEMES, "light"),
+        figure=_pick(figure, FIGURE_LABELS, DEFAULT.figure),
+        image_format=_pick(image_format, IMAGE_FORMATS, DEFAULT.image_format),
+        scale=_pick(scale, images.SCALES, DEFAULT.scale),
+        dataset=_pick(dataset, DATASET_LABELS, DEFAULT.dataset),
+        data_format=_pick(data_format, DATA_FORMATS, DEFAULT.data_format),
+        theme=_pick(theme, THEMES, DEFAULT.theme),
     )
 
 
 def size_note(figure: str, image_format: str, scale: int) -> str:
     """The size of the image the current choice produces, e.g. ``2800 × 1800 px``."""
-    width, height = images.export_size(_pick(figure, FIGURE_LABELS, "map"), None, None)
+    width, height = images.export_size(_pick(figure, FIGURE_LABELS, DEFAULT.figure), None, None)
     if image_format == "png":
         return f"PNG {width * scale:,} × {height * scale:,} px ({scale}× of {width} × {height})"
     return f"{IMAGE_FORMATS.get(image_format, 'Vector')} (vector), {width} × {height}"
@@ -176,10 +181,19 @@ def run_export(
     return file, f"Saved {file.filename} ({detail})."
 
 
-def _control(label: str, control: Any, control_id: str) -> html.Div:
-    return html.Div(
-        className="control",
-        children=[html.Label(label, htmlFor=control_id, className="control-label"), control],
+def _dropdown(control_id: str, label: str, options: dict[str, str], value: str) -> html.Div:
+    """A labelled, non-searchable single choice."""
+    return labelled(
+        label,
+        dcc.Dropdown(
+            id=control_id,
+            options=[{"label": text, "value": key} for key, text in options.items()],
+            value=value,
+            clearable=False,
+            searchable=False,
+            className="control-dropdown",
+        ),
+        control_id,
     )
 
 
@@ -199,20 +213,9 @@ def export_card() -> html.Section:
         className="export-group",
         children=[
             html.H3("Image", className="export-heading"),
-            _control(
-                "Figure",
-                dcc.Dropdown(
-                    id=ids.EXPORT_FIGURE,
-                    options=[{"label": v, "value": k} for k, v in FIGURE_LABELS.items()],
-                    value="map",
-                    clearable=False,
-                    searchable=False,
-                    className="control-dropdown",
-                ),
-                ids.EXPORT_FIGURE,
-            ),
-            _radio(ids.EXPORT_IMAGE_FORMAT, IMAGE_FORMATS, "png"),
-            _radio(ids.EXPORT_SCALE, {s: f"{s}×" for s in images.SCALES}, 2),
+            _dropdown(ids.EXPORT_FIGURE, "Figure", FIGURE_LABELS, DEFAULT.figure),
+            _radio(ids.EXPORT_IMAGE_FORMAT, IMAGE_FORMATS, DEFAULT.image_format),
+            _radio(ids.EXPORT_SCALE, {s: f"{s}×" for s in images.SCALES}, DEFAULT.scale),
             html.P(id=ids.EXPORT_SIZE_NOTE, className="hint export-size"),
             html.Button(
                 "Download image", id=ids.EXPORT_IMAGE_BTN, className="btn btn-primary", n_clicks=0
@@ -223,19 +226,8 @@ def export_card() -> html.Section:
         className="export-group",
         children=[
             html.H3("Data of the selection", className="export-heading"),
-            _control(
-                "Dataset",
-                dcc.Dropdown(
-                    id=ids.EXPORT_DATASET,
-                    options=[{"label": v, "value": k} for k, v in DATASET_LABELS.items()],
-                    value="cables",
-                    clearable=False,
-                    searchable=False,
-                    className="control-dropdown",
-                ),
-                ids.EXPORT_DATASET,
-            ),
-            _radio(ids.EXPORT_DATA_FORMAT, DATA_FORMATS, "csv"),
+            _dropdown(ids.EXPORT_DATASET, "Dataset", DATASET_LABELS, DEFAULT.dataset),
+            _radio(ids.EXPORT_DATA_FORMAT, DATA_FORMATS, DEFAULT.data_format),
             html.P(
                 "Owners and landing points as readable columns; licence and attribution inside.",
                 className="hint",
@@ -254,7 +246,7 @@ def export_card() -> html.Section:
                 "HTML report is interactive and opens offline.",
                 className="hint",
             ),
-            _control("Style", _radio(ids.EXPORT_THEME, THEMES, "light"), ids.EXPORT_THEME),
+            labelled("Style", _radio(ids.EXPORT_THEME, THEMES, DEFAULT.theme), ids.EXPORT_THEME),
             html.Div(
                 className="export-buttons",
                 children=[

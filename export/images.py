@@ -23,25 +23,17 @@ import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.analysis_run import analysis_overlays, run_analysis
+from components.analysis_run import AnalysisResults, run_analysis
 from components.context import AppContext
-from components.state import layers_of
+from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 from datalayer.selection import Selection
 from export import meta
-from figures import charts
 from figures.labels import inert
-from figures.map import map_figure
-from figures.summaries import (
-    country_summary,
-    facility_country_summary,
-    owner_summary,
-    year_summary,
-)
 from figures.theme import Theme, get_theme
 from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM, fit_selection
 
 ImageFormat = Literal["png", "svg", "pdf"]
-FIGURE_NAMES: tuple[str, ...] = ("map", "owners", "years", "countries", "facilities")
+FIGURE_NAMES: tuple[str, ...] = ("map", *CHART_NAMES)
 FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 MIME_TYPES: dict[str, str] = {
     "png": "image/png",
@@ -196,10 +188,12 @@ def build_figure(
     *,
     width: int | None = None,
     height: int | None = None,
+    analysis: AnalysisResults | None = None,
 ) -> go.Figure:
-    """The page's figure ``name`` for ``sel``, from the page's own pure builders.
+    """The page's figure ``name`` for ``sel``, from the page's own builders.
 
-    The map gets its basemap inline and, when ``sel`` has no map view, a zoom fitted to
+    ``analysis`` is the selection's route and cut, when the caller has it already. The map gets
+    its basemap inline and, when ``sel`` has no map view, a zoom fitted to
     ``width``×``height`` (its plot area).
     """
     chosen = theme if isinstance(theme, Theme) else get_theme(theme)
@@ -212,46 +206,19 @@ def build_figure(
             centre, zoom = fit_selection(filtered.landing_points, sel.region)
             if width and height:
                 zoom = _export_zoom(zoom, width, height)
-        fig = map_figure(
-            ctx.map,
-            filtered.cables,
-            filtered.landing_points,
-            filtered.facilities,
-            filtered.coverage,
-            filtered.fibre,
-            layers=frozenset(layers_of(sel)),
-            coverage_technology=sel.technology,
-            theme=chosen,
-            selected=sel.selected,
+        fig = selection_map(
+            ctx,
+            sel,
+            filtered,
+            analysis if analysis is not None else run_analysis(ctx, sel),
+            chosen,
             center=centre,
             zoom=zoom,
             uirevision="export",
-            overlays=analysis_overlays(
-                ctx, sel, run_analysis(ctx, sel), dark=chosen.name == "dark"
-            ),
         )
         return inline_basemap(fig, ctx)
-    if name == "owners":
-        return charts.owners_chart(owner_summary(filtered.cables), chosen)
-    if name == "years":
-        return charts.years_chart(year_summary(filtered.cables), chosen)
-    if name == "countries":
-        return charts.count_chart(
-            country_summary(filtered.landing_points),
-            "country",
-            "landing_points",
-            chosen,
-            "Landing points by country",
-        )
-    if name == "facilities":
-        return charts.count_chart(
-            facility_country_summary(filtered.facilities),
-            "country",
-            "facilities",
-            chosen,
-            "IX facilities by country",
-            colour=charts.BAR_2,
-        )
+    if name in CHART_NAMES:
+        return chart_figure(name, chart_summaries(filtered)[name], chosen)
     raise ValueError(f"unknown figure {name!r}")
 
 

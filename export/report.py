@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import html
 import math
-import os
 import subprocess
 import tempfile
 import threading
@@ -34,8 +33,10 @@ from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
 from analysis.graph import GraphParams
 from analysis.routing import RouteResult
 from components.analysis_panel import cut_comparison
-from components.analysis_run import run_analysis
+from components.analysis_run import AnalysisResults, run_analysis
 from components.context import AppContext
+from components.view_figures import CHART_NAMES
+from config import CHROMIUM, CHROMIUM_FLAGS
 from datalayer.query import to_query
 from datalayer.selection import Selection
 from export import images, meta
@@ -43,7 +44,6 @@ from figures.analysis_layers import ROUTE_NAMES
 from figures.summaries import kpis
 from figures.theme import Theme, get_theme
 
-CHART_NAMES: tuple[str, ...] = ("owners", "years", "countries", "facilities")
 TOP_CABLES = 20
 OWNERS_SHOWN = 4
 #: Rows of the cut-impact table in the report (the API has them all).
@@ -111,18 +111,11 @@ WORKER_SHIM = r"""
 """
 FONT_STACK = "'DejaVu Sans', 'Segoe UI', Arial, sans-serif"
 
-#: Chromium for the PDF (kaleido honours the same variable).
-CHROMIUM = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 PDF_TIMEOUT_S = 90
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+#: The shared flags, plus what a one-shot print needs.
+PRINT_FLAGS = (
+    *CHROMIUM_FLAGS,
     "--disable-extensions",
-    "--no-first-run",
     "--no-default-browser-check",
     "--mute-audio",
     "--no-pdf-header-footer",
@@ -277,9 +270,12 @@ def _cut_html(impact: CutImpact, scenario_text: str | None) -> str:
     return "".join(parts)
 
 
-def analysis_html(ctx: AppContext, sel: Selection) -> str:
-    """The route and cut-scenario results of ``sel`` (empty when it asks for neither)."""
-    analysis = run_analysis(ctx, sel)
+def analysis_html(ctx: AppContext, sel: Selection, analysis: AnalysisResults | None = None) -> str:
+    """The route and cut-scenario results of ``sel`` (empty when it asks for neither).
+
+    ``analysis`` is ``run_analysis(ctx, sel)`` when the caller has it already.
+    """
+    analysis = analysis if analysis is not None else run_analysis(ctx, sel)
     parts = []
     if analysis.route is not None:
         parts.append(_route_html(analysis.route, analysis.route_before))
@@ -400,7 +396,10 @@ def build_report_html(
     """The standalone interactive HTML report of ``sel``: filters, KPIs, map, charts, table."""
     chosen = theme if isinstance(theme, Theme) else get_theme(theme)
     when = when or meta.utc_now()
-    map_fig = images.build_figure(ctx, sel, "map", chosen, width=1150, height=MAP_HEIGHT)
+    analysis = run_analysis(ctx, sel)
+    map_fig = images.build_figure(
+        ctx, sel, "map", chosen, width=1150, height=MAP_HEIGHT, analysis=analysis
+    )
     parts = [
         _header_html(ctx, sel, when),
         _kpis_html(_kpi_items(ctx, sel)),
@@ -417,7 +416,7 @@ def build_report_html(
         "</div>",
         "<h2>Cables</h2>",
         _cables_table_html(ctx, sel),
-        analysis_html(ctx, sel),
+        analysis_html(ctx, sel, analysis),
         _credits_html(ctx, sel),
     ]
     # plotly.js once, inline: the figures' <script> blocks call it after the page parsed.
@@ -441,7 +440,10 @@ def build_report_print_html(
     chosen = theme if isinstance(theme, Theme) else get_theme(theme)
     when = when or meta.utc_now()
     map_w, map_h = 1100, 720
-    map_fig = images.build_figure(ctx, sel, "map", chosen, width=map_w, height=map_h)
+    analysis = run_analysis(ctx, sel)
+    map_fig = images.build_figure(
+        ctx, sel, "map", chosen, width=map_w, height=map_h, analysis=analysis
+    )
     parts = [
         _header_html(ctx, sel, when),
         _kpis_html(_kpi_items(ctx, sel)),
@@ -452,7 +454,11 @@ def build_report_print_html(
         height = int(fig.layout.height or 360)
         title = images.heading(fig, name)
         parts.append(_png_img(fig, 900, height, title))
-    parts += [_cables_table_html(ctx, sel), analysis_html(ctx, sel), _credits_html(ctx, sel)]
+    parts += [
+        _cables_table_html(ctx, sel),
+        analysis_html(ctx, sel, analysis),
+        _credits_html(ctx, sel),
+    ]
     return _document(report_title(ctx, sel), _style(chosen, printable=True), "", "".join(parts))
 
 
@@ -472,7 +478,7 @@ def html_to_pdf(document: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
             source.write_text(document, encoding="utf-8")
             command = [
                 CHROMIUM,
-                *CHROMIUM_FLAGS,
+                *PRINT_FLAGS,
                 f"--user-data-dir={folder / 'profile'}",
                 f"--print-to-pdf={target}",
                 source.as_uri(),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -15,21 +14,13 @@ from typing import Any
 
 import pytest
 
+from config import CHROMIUM
+from config import CHROMIUM_FLAGS as APP_CHROMIUM_FLAGS
 from datalayer.loader import Datasets, load_datasets
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
-CHROMIUM = os.environ.get("LANDFALL_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+CHROMIUM_FLAGS = [*APP_CHROMIUM_FLAGS, "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
