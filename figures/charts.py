@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from figures.fast import figure
 from figures.labels import inert
 from figures.summaries import OTHER
 from figures.theme import CABLE_PALETTE, Theme
@@ -18,21 +21,30 @@ BAR = CABLE_PALETTE[0]
 BAR_2 = CABLE_PALETTE[1]
 
 
-def _style(fig: go.Figure, theme: Theme, title: str, height: int) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0.01, "font": {"size": 14}},
-        height=height,
-        margin={"l": 8, "r": 8, "t": 40, "b": 8},
-        paper_bgcolor=theme.paper,
-        plot_bgcolor=theme.paper,
-        font={"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif", "size": 12},
-        showlegend=False,
-        bargap=0.25,
-        hoverlabel={"bgcolor": theme.paper, "font": {"color": theme.text}},
-    )
-    fig.update_xaxes(gridcolor=theme.grid, zerolinecolor=theme.grid)
-    fig.update_yaxes(gridcolor=theme.grid, zerolinecolor=theme.grid, automargin=True)
-    return fig
+def _layout(theme: Theme, title: str, height: int, **extra: Any) -> dict[str, Any]:
+    """The charts' shared layout; ``xaxis``/``yaxis`` in ``extra`` are merged with the grid style."""
+    grid = {"gridcolor": theme.grid, "zerolinecolor": theme.grid}
+    layout: dict[str, Any] = {
+        "title": {"text": title, "x": 0.01, "font": {"size": 14}},
+        "height": height,
+        "margin": {"l": 8, "r": 8, "t": 40, "b": 8},
+        "paper_bgcolor": theme.paper,
+        "plot_bgcolor": theme.paper,
+        "font": {
+            "color": theme.text,
+            "family": "Inter, DejaVu Sans, Arial, sans-serif",
+            "size": 12,
+        },
+        "showlegend": False,
+        "bargap": 0.25,
+        "hoverlabel": {"bgcolor": theme.paper, "font": {"color": theme.text}},
+        **extra,
+    }
+    layout["xaxis"] = {**grid, **extra.get("xaxis", {})}
+    layout["yaxis"] = {**grid, "automargin": True, **extra.get("yaxis", {})}
+    if "yaxis2" in extra:
+        layout["yaxis2"] = {**grid, "automargin": True, **extra["yaxis2"]}
+    return layout
 
 
 def _clickable(labels: pd.Series) -> list[str | None]:
@@ -44,23 +56,53 @@ def empty_figure(
     theme: Theme, title: str, message: str = "Nothing matches the filters"
 ) -> go.Figure:
     """A blank chart that says why it is blank."""
-    fig = go.Figure()
-    fig.add_annotation(
-        text=message,
-        showarrow=False,
-        x=0.5,
-        y=0.5,
-        xref="paper",
-        yref="paper",
-        font={"color": theme.text},
+    annotation = {
+        "text": message,
+        "showarrow": False,
+        "x": 0.5,
+        "y": 0.5,
+        "xref": "paper",
+        "yref": "paper",
+        "font": {"color": theme.text},
+    }
+    return figure(
+        [],
+        _layout(
+            theme,
+            title,
+            260,
+            annotations=[annotation],
+            xaxis={"visible": False},
+            yaxis={"visible": False},
+        ),
     )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return _style(fig, theme, title, 260)
 
 
 def _top_title(title: str, shown: int, total: int) -> str:
     return f"{title} (top {shown} of {total})" if total > shown else title
+
+
+def _ranked_bar(
+    labels: pd.Series, values: pd.Series, colour: str, text: list[str], hover: str
+) -> dict[str, Any]:
+    """Horizontal bars, one per label; each bar's ``customdata`` is the value it filters by."""
+    return {
+        "type": "bar",
+        "y": [inert(v, 40) for v in labels],
+        "x": values.to_numpy(),
+        "orientation": "h",
+        "marker": {"color": colour},
+        "customdata": _clickable(labels),
+        "text": text,
+        "textposition": "auto",
+        "hovertemplate": hover + "<extra></extra>",
+    }
+
+
+def _ranked_figure(bar: dict[str, Any], theme: Theme, title: str, **axes: Any) -> go.Figure:
+    """A ranked bar chart, top first, as tall as its bars need."""
+    height = 140 + 24 * len(bar["y"])
+    return figure([bar], _layout(theme, title, height, yaxis={"autorange": "reversed"}, **axes))
 
 
 def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> go.Figure:
@@ -69,24 +111,15 @@ def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> g
     if table.empty:
         return empty_figure(theme, title)
     head = table.iloc[:top_n]
-    fig = go.Figure(
-        go.Bar(
-            y=[inert(v, 40) for v in head["owner"]],
-            x=head["cables"],
-            orientation="h",
-            marker_color=BAR,
-            customdata=_clickable(head["owner"]),
-            text=[
-                f"{int(c)} · {km:,.0f} km" for c, km in zip(head["cables"], head["km"], strict=True)
-            ],
-            textposition="auto",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x} cables<extra></extra>",
-        )
+    text = [f"{int(c)} · {km:,.0f} km" for c, km in zip(head["cables"], head["km"], strict=True)]
+    bar = _ranked_bar(head["owner"], head["cables"], BAR, text, "%{y}: %{x} cables")
+    bar["cliponaxis"] = False
+    return _ranked_figure(
+        bar,
+        theme,
+        _top_title(title, len(head), len(table)),
+        xaxis={"title": {"text": "cables (label: cables · km of published lengths)"}},
     )
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title_text="cables (label: cables · km of published lengths)")
-    return _style(fig, theme, _top_title(title, len(head), len(table)), 140 + 24 * len(head))
 
 
 def years_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
@@ -94,34 +127,53 @@ def years_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
     title = "Cables by ready-for-service year"
     if table.empty:
         return empty_figure(theme, title)
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
     years = [int(y) for y in table["year"]]
-    fig.add_trace(
-        go.Bar(
-            x=years,
-            y=table["cables"],
-            marker_color=BAR,
-            customdata=years,
-            name="cables",
-            hovertemplate="%{x}: %{y} cables<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=years,
-            y=table["cumulative_km"],
-            mode="lines",
-            line={"color": BAR_2, "width": 2},
-            name="cumulative km",
-            hovertemplate="by %{x}: %{y:,.0f} km<extra></extra>",
+    bars = {
+        "type": "bar",
+        "x": years,
+        "y": table["cables"].to_numpy(),
+        "marker": {"color": BAR},
+        "customdata": years,
+        "name": "cables",
+        "hovertemplate": "%{x}: %{y} cables<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y",
+    }
+    cumulative = {
+        "type": "scatter",
+        "x": years,
+        "y": table["cumulative_km"].to_numpy(),
+        "mode": "lines",
+        "line": {"color": BAR_2, "width": 2},
+        "name": "cumulative km",
+        "hovertemplate": "by %{x}: %{y:,.0f} km<extra></extra>",
+        "xaxis": "x",
+        "yaxis": "y2",
+    }
+    # The secondary axis as ``make_subplots(specs=[[{"secondary_y": True}]])`` lays it out.
+    return figure(
+        [bars, cumulative],
+        _layout(
+            theme,
+            title,
+            300,
+            xaxis={"anchor": "y", "domain": [0.0, 0.94]},
+            yaxis={
+                "anchor": "x",
+                "domain": [0.0, 1.0],
+                "title": {"text": "cables"},
+                "rangemode": "tozero",
+            },
+            yaxis2={
+                "anchor": "x",
+                "overlaying": "y",
+                "side": "right",
+                "title": {"text": "cumulative km"},
+                "showgrid": False,
+                "rangemode": "tozero",
+            },
         ),
-        secondary_y=True,
     )
-    fig.update_yaxes(title_text="cables", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(
-        title_text="cumulative km", secondary_y=True, showgrid=False, rangemode="tozero"
-    )
-    return _style(fig, theme, title, 300)
 
 
 def count_chart(
@@ -137,20 +189,9 @@ def count_chart(
     if table.empty:
         return empty_figure(theme, title)
     head = table.iloc[:top_n]
-    fig = go.Figure(
-        go.Bar(
-            y=[inert(v, 40) for v in head[label]],
-            x=head[value],
-            orientation="h",
-            marker_color=colour,
-            customdata=_clickable(head[label]),
-            text=[f"{int(v):,}" for v in head[value]],
-            textposition="auto",
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed")
-    return _style(fig, theme, _top_title(title, len(head), len(table)), 140 + 24 * len(head))
+    text = [f"{int(v):,}" for v in head[value]]
+    bar = _ranked_bar(head[label], head[value], colour, text, "%{y}: %{x}")
+    return _ranked_figure(bar, theme, _top_title(title, len(head), len(table)))
 
 
 def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
@@ -163,29 +204,55 @@ def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
     if table.empty:
         return empty_figure(theme, title)
     ordered = table.sort_values(["distance_km", "name"]).reset_index(drop=True)
+    distances = ordered["distance_km"].to_numpy(dtype=float)
     hover = [
-        f"<b>{inert(r['name'], 60)}</b> ({inert(r['city'], 40)})<br>"
-        f"nearest landing point: {inert(r['nearest_name'], 60)}<br>{r['distance_km']:,.1f} km"
-        for _, r in ordered.iterrows()
-    ]
-    fig = go.Figure(
-        go.Bar(
-            x=list(range(1, len(ordered) + 1)),
-            y=ordered["distance_km"],
-            marker_color=BAR,
-            text=hover,
-            textposition="none",
-            hovertemplate="%{text}<extra></extra>",
+        f"<b>{inert(name, 60)}</b> ({inert(city, 40)})<br>"
+        f"nearest landing point: {inert(nearest, 60)}<br>{km:,.1f} km"
+        for name, city, nearest, km in zip(
+            ordered["name"], ordered["city"], ordered["nearest_name"], distances, strict=True
         )
+    ]
+    bar = {
+        "type": "bar",
+        "x": np.arange(1, len(ordered) + 1),
+        "y": distances,
+        "marker": {"color": BAR},
+        "text": hover,
+        "textposition": "none",
+        "hovertemplate": "%{text}<extra></extra>",
+    }
+    median = float(np.median(distances))
+    # The median line and its label, as ``fig.add_hline(..., annotation_position="top left")``
+    # draws them.
+    line = {
+        "type": "line",
+        "xref": "x domain",
+        "x0": 0,
+        "x1": 1,
+        "yref": "y",
+        "y0": median,
+        "y1": median,
+        "line": {"color": BAR_2, "dash": "dot"},
+    }
+    label = {
+        "text": f"median {median:,.0f} km",
+        "showarrow": False,
+        "xref": "x domain",
+        "x": 0,
+        "xanchor": "left",
+        "yref": "y",
+        "y": median,
+        "yanchor": "bottom",
+    }
+    return figure(
+        [bar],
+        _layout(
+            theme,
+            title,
+            300,
+            shapes=[line],
+            annotations=[label],
+            xaxis={"title": {"text": "facilities, nearest first"}},
+            yaxis={"title": {"text": "km (great circle)"}, "rangemode": "tozero"},
+        ),
     )
-    fig.update_xaxes(title_text="facilities, nearest first")
-    fig.update_yaxes(title_text="km (great circle)", rangemode="tozero")
-    median = float(ordered["distance_km"].median())
-    fig.add_hline(
-        y=median,
-        line_dash="dot",
-        line_color=BAR_2,
-        annotation_text=f"median {median:,.0f} km",
-        annotation_position="top left",
-    )
-    return _style(fig, theme, title, 300)

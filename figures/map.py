@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import shapely
 
 from figures import labels
+from figures.fast import Trace, figure
 from figures.geometry import LineArrays, concat_lines, precompute_lines
 from figures.theme import (
     FALLBACK_OPERATOR_COLOUR,
@@ -144,9 +145,9 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
 
 def _cable_traces(
     ctx: MapContext, cables: gpd.GeoDataFrame, selected: str | None, dim_all: bool = False
-) -> list[go.Scattermap]:
+) -> list[Trace]:
     """Cables merged into one trace per palette colour and status (a few traces, not hundreds)."""
-    traces: list[go.Scattermap] = []
+    traces: list[Trace] = []
     if cables.empty:
         return traces
     groups = pd.DataFrame(
@@ -163,37 +164,39 @@ def _cable_traces(
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, ids, ctx.cable_hover)
         position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
         traces.append(
-            go.Scattermap(
-                lon=lon,
-                lat=lat,
-                mode="lines",
-                text=text,
-                customdata=position,
-                hovertemplate="%{text}<extra></extra>",
-                line={"color": colour, "width": 1.4 if planned else 2.0},
-                opacity=(0.25 if dim else (0.55 if planned else 0.9)),
-                name="Planned cables" if planned else "Cables in service",
-                meta={"layer": LAYER_CABLES, "planned": bool(planned)},
-                showlegend=False,
-                connectgaps=False,
-            )
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "lines",
+                "text": text,
+                "customdata": position,
+                "hovertemplate": "%{text}<extra></extra>",
+                "line": {"color": colour, "width": 1.4 if planned else 2.0},
+                "opacity": 0.25 if dim else (0.55 if planned else 0.9),
+                "name": "Planned cables" if planned else "Cables in service",
+                "meta": {"layer": LAYER_CABLES, "planned": bool(planned)},
+                "showlegend": False,
+                "connectgaps": False,
+            }
         )
     if selected is not None and selected in cables.index:
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
         traces.append(
-            go.Scattermap(
-                lon=lon,
-                lat=lat,
-                mode="lines",
-                text=text,
-                customdata=np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
-                hovertemplate="%{text}<extra></extra>",
-                line={"color": cable_colour(selected), "width": 5},
-                opacity=1,
-                name="Selected cable",
-                meta={"layer": LAYER_CABLES, "selected": True},
-                showlegend=False,
-            )
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "lines",
+                "text": text,
+                "customdata": np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
+                "hovertemplate": "%{text}<extra></extra>",
+                "line": {"color": cable_colour(selected), "width": 5},
+                "opacity": 1,
+                "name": "Selected cable",
+                "meta": {"layer": LAYER_CABLES, "selected": True},
+                "showlegend": False,
+            }
         )
     return traces
 
@@ -207,20 +210,21 @@ def _point_trace(
     colour: str,
     size: float,
     key_prefix: str,
-) -> go.Scattermap:
+) -> Trace:
     """One marker trace; each point's customdata is its ``kind:id`` selection key."""
-    return go.Scattermap(
-        lon=frame.geometry.x.to_numpy(dtype=np.float32),
-        lat=frame.geometry.y.to_numpy(dtype=np.float32),
-        mode="markers",
-        text=hover,
-        customdata=[f"{key_prefix}:{i}" for i in frame.index],
-        hovertemplate="%{text}<extra></extra>",
-        marker={"size": size, "color": colour, "opacity": 0.9},
-        name=name,
-        meta={"layer": layer},
-        showlegend=False,
-    )
+    return {
+        "type": "scattermap",
+        "lon": frame.geometry.x.to_numpy(dtype=np.float32),
+        "lat": frame.geometry.y.to_numpy(dtype=np.float32),
+        "mode": "markers",
+        "text": hover,
+        "customdata": [f"{key_prefix}:{i}" for i in frame.index],
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": size, "color": colour, "opacity": 0.9},
+        "name": name,
+        "meta": {"layer": layer},
+        "showlegend": False,
+    }
 
 
 def _point_highlight(
@@ -228,7 +232,7 @@ def _point_highlight(
     landing_points: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
     theme: Theme,
-) -> list[go.Scattermap]:
+) -> list[Trace]:
     """A ring around the selected landing point or facility (three stacked circles)."""
     if not selected:
         return []
@@ -238,16 +242,17 @@ def _point_highlight(
         return []
     point = frame.geometry[key]
     return [
-        go.Scattermap(
-            lon=[point.x],
-            lat=[point.y],
-            mode="markers",
-            hoverinfo="skip",
-            marker={"size": size, "color": colour, "opacity": 1},
-            name="Selected",
-            meta={"layer": "selection"},
-            showlegend=False,
-        )
+        {
+            "type": "scattermap",
+            "lon": [point.x],
+            "lat": [point.y],
+            "mode": "markers",
+            "hoverinfo": "skip",
+            "marker": {"size": size, "color": colour, "opacity": 1},
+            "name": "Selected",
+            "meta": {"layer": "selection"},
+            "showlegend": False,
+        }
         for size, colour in ((22, theme.highlight), (16, theme.paper), (9, theme.highlight))
     ]
 
@@ -272,7 +277,7 @@ def _polygon_trace(
     name: str,
     opacity: float,
     show_scale: bool = False,
-) -> go.Choroplethmap:
+) -> Trace:
     keys = [str(i) for i in range(len(frame))]
     geojson = {
         "type": "FeatureCollection",
@@ -282,32 +287,35 @@ def _polygon_trace(
         ],
     }
     scale = colour if isinstance(colour, list) else [[0, colour], [1, colour]]
-    return go.Choroplethmap(
-        geojson=geojson,
-        locations=keys,
-        z=z,
-        colorscale=scale,
-        showscale=show_scale,
-        marker={"opacity": opacity, "line": {"width": 0.5, "color": "rgba(60,60,60,0.6)"}},
-        text=hover,
-        hovertemplate="%{text}<extra></extra>",
-        name=name,
-        meta={"layer": layer},
-        zmin=0 if show_scale else None,
-        zmax=80 if show_scale else None,
-        colorbar={
-            "title": {"text": "FTTH class"},
-            "thickness": 10,
-            "len": 0.4,
-            "x": 0.99,
-            "tickvals": [0, 25, 50, 80],
-        }
-        if show_scale
-        else None,
-    )
+    trace: dict[str, Any] = {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "locations": keys,
+        "z": z,
+        "colorscale": scale,
+        "showscale": show_scale,
+        "marker": {"opacity": opacity, "line": {"width": 0.5, "color": "rgba(60,60,60,0.6)"}},
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+        "name": name,
+        "meta": {"layer": layer},
+    }
+    if show_scale:
+        trace.update(
+            zmin=0,
+            zmax=80,
+            colorbar={
+                "title": {"text": "FTTH class"},
+                "thickness": 10,
+                "len": 0.4,
+                "x": 0.99,
+                "tickvals": [0, 25, 50, 80],
+            },
+        )
+    return trace
 
 
-def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[go.Choroplethmap]:
+def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[Trace]:
     """One translucent polygon trace per operator for the chosen technology."""
     chosen = coverage[coverage["technology"] == technology]
     traces = []
@@ -332,7 +340,7 @@ def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[go.Cho
     return traces
 
 
-def _fibre_trace(fibre: gpd.GeoDataFrame) -> go.Choroplethmap:
+def _fibre_trace(fibre: gpd.GeoDataFrame) -> Trace:
     hover = [
         f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
         f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
@@ -368,7 +376,7 @@ def map_figure(
     overlays: Sequence[go.Scattermap] = (),
 ) -> go.Figure:
     """Build the map for already-filtered frames; only the layers in ``layers`` are drawn."""
-    traces: list[go.Scattermap | go.Choroplethmap] = []
+    traces: list[Trace] = []
     if LAYER_FIBRE in layers and not fibre.empty:
         traces.append(_fibre_trace(fibre))
     if LAYER_COVERAGE in layers and not coverage.empty:
@@ -405,24 +413,25 @@ def map_figure(
         )
     traces.extend(overlays)
     traces.extend(_point_highlight(selected, landing_points, facilities, theme))
-    fig = go.Figure(data=traces)
-    fig.update_layout(
-        map={
-            "style": "white-bg",
-            "layers": _basemap_layers(ctx, theme),
-            "center": dict(center or MED_CENTER),
-            "zoom": MED_ZOOM if zoom is None else zoom,
+    return figure(
+        traces,
+        {
+            "map": {
+                "style": "white-bg",
+                "layers": _basemap_layers(ctx, theme),
+                "center": dict(center or MED_CENTER),
+                "zoom": MED_ZOOM if zoom is None else zoom,
+            },
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": theme.paper,
+            "font": {"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif"},
+            "hoverlabel": {
+                "bgcolor": theme.paper,
+                "font": {"color": theme.text, "size": 12},
+                "bordercolor": theme.border,
+                "align": "left",
+            },
+            "showlegend": False,
+            "uirevision": uirevision,
         },
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor=theme.paper,
-        font={"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif"},
-        hoverlabel={
-            "bgcolor": theme.paper,
-            "font": {"color": theme.text, "size": 12},
-            "bordercolor": theme.border,
-            "align": "left",
-        },
-        showlegend=False,
-        uirevision=uirevision,
     )
-    return fig
