@@ -19,9 +19,10 @@ from components.callbacks import register_callbacks
 from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from components.data_notice import with_data_notice
 from components.layout import build_layout
-from config import data_dir_from_env, parse_args
+from config import cache_dir_from_env, data_dir_from_env, parse_args
+from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
-from datalayer.loader import Datasets, load_datasets
+from datalayer.loader import Datasets
 from export.routes import register_export
 from security import register_security
 
@@ -46,8 +47,15 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
 
 
 def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Dash:
-    """Build the Dash app for ``data`` (or the datasets read from ``data_dir``)."""
-    datasets = data if data is not None else load_datasets(data_dir or data_dir_from_env())
+    """Build the Dash app for ``data`` (or the datasets read from ``data_dir``).
+
+    Datasets read from a directory go through the data cache (``$LANDFALL_CACHE_DIR``).
+    """
+    datasets = (
+        data
+        if data is not None
+        else load_datasets_cached(data_dir or data_dir_from_env(), cache_dir_from_env())
+    )
     ctx = build_context(datasets)
     server = Flask(__name__)
     # flask-compress reads this when Dash initialises it: GeoJSON must be compressed too.

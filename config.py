@@ -10,6 +10,10 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = REPO_ROOT / "data"
 DATA_ENV = "LANDFALL_DATA"
+#: Where the validated datasets are cached between starts (see ``datalayer/cache.py``); one of
+#: :data:`CACHE_OFF` turns the cache off.
+CACHE_ENV = "LANDFALL_CACHE_DIR"
+CACHE_OFF = frozenset({"off", "0", "no", "false", "none"})
 #: Debian's Chromium, for every headless browser Landfall starts (PDF reports; the benchmark and
 #: tests too). kaleido reads ``BROWSER_PATH`` itself; ``LANDFALL_CHROMIUM`` is the older name.
 CHROMIUM = os.environ.get("BROWSER_PATH") or os.environ.get(
@@ -42,6 +46,26 @@ def data_dir_from_env() -> Path:
     """The data directory: ``$LANDFALL_DATA`` if set, else the shipped ``data/``."""
     value = os.environ.get(DATA_ENV, "").strip()
     return Path(value) if value else DEFAULT_DATA_DIR
+
+
+def cache_dir_from_env() -> Path | None:
+    """The data cache directory, or None when the cache is off.
+
+    ``$LANDFALL_CACHE_DIR`` if set (``off``, ``0``, ``no``, ``false`` or ``none`` turn the cache
+    off), else ``$XDG_CACHE_HOME/landfall``, else ``~/.cache/landfall``.
+    """
+    value = os.environ.get(CACHE_ENV, "").strip()
+    if value.lower() in CACHE_OFF:
+        return None
+    if value:
+        return Path(value).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "landfall"
+    try:
+        return Path.home() / ".cache" / "landfall"
+    except RuntimeError:  # no home directory to be found: run without a cache
+        return None
 
 
 def parse_args(argv: list[str] | None = None) -> Settings:

@@ -19,6 +19,8 @@ from datalayer.errors import DatasetError
 from datalayer.validate import Repairs, feature_label, validate_features
 
 CRS = "EPSG:4326"
+#: Every file :func:`load_datasets` reads (the data cache's key covers exactly these).
+DATA_FILES: tuple[str, ...] = (schema.METADATA_FILE, *(spec.file for spec in schema.ALL_SPECS))
 
 
 @dataclass(frozen=True)

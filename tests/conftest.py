@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -14,13 +15,26 @@ from typing import Any
 
 import pytest
 
-from config import CHROMIUM
+from config import CACHE_ENV, CHROMIUM
 from config import CHROMIUM_FLAGS as APP_CHROMIUM_FLAGS
 from datalayer.loader import Datasets, load_datasets
 
 REPO = Path(__file__).resolve().parent.parent
 DATA_DIR = REPO / "data"
 CHROMIUM_FLAGS = [*APP_CHROMIUM_FLAGS, "--disable-quic"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_data_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The data cache of this run (the app and the servers it starts) lives in a temp dir."""
+    cache_dir = tmp_path_factory.mktemp("landfall-cache")
+    before = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(cache_dir)
+    yield cache_dir
+    if before is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = before
 
 
 @pytest.fixture(scope="session")
