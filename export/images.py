@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
-import kaleido
 import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -76,6 +75,8 @@ _state: dict[str, bool] = {"started": False, "atexit": False}
 
 def _server_api() -> bool:
     """Whether this kaleido has the persistent sync server (kaleido ≥ 1.0)."""
+    import kaleido  # here, not at the top: importing it costs every start 25 ms
+
     return callable(getattr(kaleido, "start_sync_server", None)) and callable(
         getattr(kaleido, "calc_fig_sync", None)
     )
@@ -83,6 +84,8 @@ def _server_api() -> bool:
 
 def _server_alive() -> bool:
     """False when the server's thread died (e.g. Chromium crashed): calls would then hang."""
+    import kaleido
+
     # kaleido keeps the thread private; without it, trust the started flag.
     server = getattr(kaleido, "_global_server", None)
     thread = getattr(server, "_thread", None)
@@ -91,6 +94,8 @@ def _server_alive() -> bool:
 
 def _ensure_server() -> None:
     """Start the process's one kaleido server (or restart a dead one). Hold ``_lock``."""
+    import kaleido
+
     if _state["started"] and _server_alive():
         return
     if _state["started"]:
@@ -110,6 +115,8 @@ def stop_server() -> None:
         return
     try:
         if _state["started"]:
+            import kaleido
+
             kaleido.stop_sync_server(silence_warnings=True)
             _state["started"] = False
     finally:
@@ -133,6 +140,8 @@ def export_figure(
             # An older kaleido: plotly's one-shot export (a browser start per image, slow).
             return bytes(pio.to_image(fig, format=fmt, width=width, height=height, scale=scale))
         _ensure_server()
+        import kaleido
+
         result = kaleido.calc_fig_sync(fig, opts=opts, topojson=pio.defaults.topojson)
     except ExportError:
         raise

@@ -31,7 +31,6 @@ from typing import Any
 import geopandas as gpd
 import orjson
 import pandas as pd
-import pyogrio
 
 from api.features import FeatureCache
 from components.context import AppContext
@@ -326,6 +325,8 @@ def geopackage(ctx: AppContext, sel: Selection, dataset: str, when: datetime) ->
     layer = dataset.replace("-", "_")
     about = _about_row(ctx, sel, dataset, when)
     description = f"{about['attribution']}. Licence: {about['licence']} ({about['licence_url']})."
+    import pyogrio  # here, not at the top: importing it costs every start 30 ms
+
     with tempfile.TemporaryDirectory(prefix="landfall-gpkg-") as directory:
         path = Path(directory) / "export.gpkg"
         pyogrio.write_dataframe(
