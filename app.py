@@ -19,6 +19,7 @@ from components.callbacks import register_callbacks
 from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from components.data_notice import with_data_notice
 from components.layout import build_layout
+from components.search_callbacks import register_search_callbacks
 from config import cache_dir_from_env, data_dir_from_env, parse_args
 from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
@@ -79,6 +80,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
     app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
     server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings
     register_callbacks(app, ctx)
+    register_search_callbacks(app, ctx.option_indexes)
     _register_routes(app, ctx)
     register_security(app)
     return app

@@ -12,6 +12,8 @@ from analysis.graph import CAVEAT, GraphParams
 from analysis.routing import RouteResult
 from components import ids
 from components.context import AppContext
+from components.option_search import OptionIndex
+from components.search_callbacks import selected_values, value_holder
 from datalayer.selection import DEFAULT_RADIUS_KM, RADII_KM, Selection
 from figures.analysis_layers import ROUTE_COLOURS, ROUTE_NAMES
 
@@ -21,37 +23,58 @@ RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
 TERRESTRIAL_KM = GraphParams().terrestrial_max_km
 #: Rows of the cut-impact table shown on the page (the API returns all of them).
 IMPACT_ROWS = 40
-
-
-def _point_options(ctx: AppContext) -> list[dict[str, str]]:
-    """Landing points in the cable graph, searchable by name and country."""
-    points = ctx.data.landing_points
-    # Every landing point is a place of the graph (one without an in-service cable gets a clear
-    # "no route" answer), so the options need no graph: it is built on first use.
-    return sorted(
-        ({"label": str(name), "value": str(p)} for p, name in points["name"].items()),
-        key=lambda o: o["label"].casefold(),
-    )
+POINT_PLACEHOLDER = "Type a place or country…"
+CABLE_PLACEHOLDER = "Type a cable name…"
 
 
 def labelled(label: str, control: Any, control_id: str) -> html.Div:
-    """``control`` under its visible ``<label>`` (the card's controls share this layout)."""
+    """``control`` (one component or a list) under its visible ``<label>`` (the card's
+    controls share this layout)."""
+    controls = control if isinstance(control, list) else [control]
     return html.Div(
         className="control",
         children=[
             html.Label(label, htmlFor=control_id, className="control-label"),
-            control,
+            *controls,
         ],
+    )
+
+
+def searched_picker(
+    label: str,
+    control_id: str,
+    index: OptionIndex,
+    value: Any,
+    placeholder: str,
+    **dropdown: Any,
+) -> html.Div:
+    """A dropdown searched on the server as the user types (search_callbacks.py), under its
+    label, with the hidden holder of its value; it starts with ``index``'s short list."""
+    return labelled(
+        label,
+        [
+            dcc.Dropdown(
+                id=control_id,
+                options=index.initial(selected_values(value)),
+                value=value,
+                placeholder=placeholder,
+                search_order="original",
+                className="control-dropdown",
+                **dropdown,
+            ),
+            value_holder(control_id, value),
+        ],
+        control_id,
     )
 
 
 def analysis_card(ctx: AppContext) -> html.Section:
     """Route finder, cut simulator, critical-cable ranking and proximity, as tabs."""
-    points = _point_options(ctx)
-    cables = sorted(
-        ({"label": str(n), "value": str(c)} for c, n in ctx.data.cables["name"].items()),
-        key=lambda o: o["label"].casefold(),
-    )
+    # Landing points and cables are searched on the server as the user types
+    # (search_callbacks.py): the page ships only the best-connected few.
+    points = ctx.option_indexes.landing_points
+    cables = ctx.option_indexes.cables
+    hub = Selection().hub
     scenarios = [
         {"label": f"{s.label} ({s.date})", "value": key} for key, s in ctx.scenarios.items()
     ]
@@ -61,28 +84,8 @@ def analysis_card(ctx: AppContext) -> html.Section:
             html.Div(
                 className="analysis-controls",
                 children=[
-                    labelled(
-                        "From",
-                        dcc.Dropdown(
-                            id=ids.A_FROM,
-                            options=points,
-                            value=None,
-                            placeholder="Landing point or city…",
-                            className="control-dropdown",
-                        ),
-                        ids.A_FROM,
-                    ),
-                    labelled(
-                        "To",
-                        dcc.Dropdown(
-                            id=ids.A_TO,
-                            options=points,
-                            value=None,
-                            placeholder="Landing point or city…",
-                            className="control-dropdown",
-                        ),
-                        ids.A_TO,
-                    ),
+                    searched_picker("From", ids.A_FROM, points, None, POINT_PLACEHOLDER),
+                    searched_picker("To", ids.A_TO, points, None, POINT_PLACEHOLDER),
                 ],
             ),
             dcc.Loading(html.Div(id=ids.ROUTE_RESULT, className="analysis-result"), type="dot"),
@@ -105,28 +108,16 @@ def analysis_card(ctx: AppContext) -> html.Section:
                         ),
                         ids.A_SCENARIO,
                     ),
-                    labelled(
+                    searched_picker(
                         "Cables to cut (or click a cable, then 'Cut this cable')",
-                        dcc.Dropdown(
-                            id=ids.A_CUT,
-                            options=cables,
-                            value=[],
-                            multi=True,
-                            placeholder="Search cables…",
-                            className="control-dropdown",
-                        ),
                         ids.A_CUT,
+                        cables,
+                        [],
+                        CABLE_PLACEHOLDER,
+                        multi=True,
                     ),
-                    labelled(
-                        "Hub",
-                        dcc.Dropdown(
-                            id=ids.A_HUB,
-                            options=points,
-                            value=Selection().hub,
-                            clearable=False,
-                            className="control-dropdown",
-                        ),
-                        ids.A_HUB,
+                    searched_picker(
+                        "Hub", ids.A_HUB, points, hub, POINT_PLACEHOLDER, clearable=False
                     ),
                 ],
             ),

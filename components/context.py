@@ -13,6 +13,7 @@ import pandas as pd
 from analysis.graph import CableGraph, build_cable_graph
 from analysis.proximity import nearest_distance_table
 from analysis.scenarios import Scenario, all_scenarios
+from components.option_search import OptionIndexes, build_option_indexes
 from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
 from datalayer.query import Vocabulary, build_vocabulary
@@ -42,6 +43,8 @@ class AppContext:
     #: Each IX facility's nearest landing point and distance (the filters change neither),
     #: computed on first call and shared.
     facility_proximity: Callable[[], pd.DataFrame]
+    #: The searched dropdowns' normalised option indexes (landing points, cables, owners, IX).
+    option_indexes: OptionIndexes
 
     @property
     def graph(self) -> CableGraph:
@@ -100,6 +103,7 @@ def build_context(data: Datasets) -> AppContext:
         facility_proximity=_once(
             lambda: nearest_distance_table(data.facilities, data.landing_points)
         ),
+        option_indexes=build_option_indexes(data),
     )
 
 

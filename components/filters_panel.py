@@ -10,6 +10,7 @@ from dash import dcc, html
 
 from components import ids
 from components.context import AppContext
+from components.search_callbacks import value_holder
 from datalayer.selection import (
     REGION_WORLD,
     STATUS_ALL,
@@ -31,8 +32,14 @@ def counted_options(values: Iterable[str], noun: str = "") -> list[dict[str, Any
 
 
 def _dropdown(
-    control_id: str, label: str, options: list[dict[str, Any]], placeholder: str
+    control_id: str,
+    label: str,
+    options: list[dict[str, Any]],
+    placeholder: str,
+    searched: bool = False,
 ) -> html.Div:
+    """A multi-select filter; ``searched``: its options come from the server as the user types
+    (search_callbacks.py), next to the hidden holder of its value."""
     return html.Div(
         className="control",
         children=[
@@ -46,7 +53,10 @@ def _dropdown(
                 placeholder=placeholder,
                 className="control-dropdown",
                 maxHeight=280,
+                # Searched: keep the server's ranking (best match first).
+                search_order="original" if searched else "index",
             ),
+            *([value_holder(control_id, [])] if searched else []),
         ],
     )
 
@@ -73,15 +83,12 @@ def filter_sections(ctx: AppContext) -> list[html.Section]:
     cables = data.cables
     low, high = ctx.vocab.year_range
     data_date = ctx.data_date("cables.geojson")
-    cable_options = sorted(
-        ({"label": str(name), "value": str(cid)} for cid, name in cables["name"].items()),
-        key=lambda o: o["label"].casefold(),
-    )
-    owners = counted_options((o for row in cables["owners"] for o in row), "cables")
+    # Cables, owners and exchanges grow with the data: the page ships the most used few and
+    # the server answers what the user types. The others are bounded (countries, suppliers).
+    searched = ctx.option_indexes
     suppliers = counted_options((s for row in cables["suppliers"] for s in row), "cables")
     countries = counted_options(data.landing_points["country"], "landing points")
     fac_countries = counted_options(data.facilities["country"], "facilities")
-    exchanges = counted_options(x for row in data.facilities["exchanges"] for x in row)
     operators = [{"label": o, "value": o} for o in sorted(data.coverage["operator"].unique())]
     # Decade marks, skipping any that would collide with the end labels.
     marks = {y: str(y) for y in range(low - low % 10 + 10, high + 1, 10) if low + 4 < y < high - 4}
@@ -104,9 +111,19 @@ def filter_sections(ctx: AppContext) -> list[html.Section]:
                         ),
                     ],
                 ),
-                _dropdown(ids.F_CABLE, "Cable", cable_options, "Search cables by name…"),
                 _dropdown(
-                    ids.F_OWNER, "Owner / operator (owned by any of)", owners, "Search owners…"
+                    ids.F_CABLE,
+                    "Cable",
+                    searched.cables.initial(),
+                    "Type a cable name…",
+                    searched=True,
+                ),
+                _dropdown(
+                    ids.F_OWNER,
+                    "Owner / operator (owned by any of)",
+                    searched.owners.initial(),
+                    "Type an owner…",
+                    searched=True,
                 ),
                 _dropdown(ids.F_SUPPLIER, "Supplier", suppliers, "Search suppliers…"),
                 _dropdown(ids.F_COUNTRY, "Landing country", countries, "Search countries…"),
@@ -157,7 +174,13 @@ def filter_sections(ctx: AppContext) -> list[html.Section]:
             "Facilities",
             [
                 _dropdown(ids.F_FAC_COUNTRY, "Country", fac_countries, "Search countries…"),
-                _dropdown(ids.F_IX, "Internet exchange", exchanges, "Search exchanges…"),
+                _dropdown(
+                    ids.F_IX,
+                    "Internet exchange",
+                    searched.exchanges.initial(),
+                    "Type an exchange…",
+                    searched=True,
+                ),
             ],
         ),
         _section(

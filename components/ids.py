@@ -23,6 +23,11 @@ F_COUNTRY = "f-country"
 F_FAC_COUNTRY = "f-fac-country"
 F_IX = "f-ix"
 F_OPERATOR = "f-operator"
+# Hidden holders of the searched dropdowns' values: the sync callback reads and writes these, and
+# components/search_callbacks.py copies them to the visible dropdown together with its options.
+F_CABLE_VALUE = "f-cable-value"
+F_OWNER_VALUE = "f-owner-value"
+F_IX_VALUE = "f-ix-value"
 COVERAGE_TECH = "coverage-tech"
 LAYERS = "layers"
 RESET = "reset"
@@ -69,6 +74,10 @@ CRITICAL_RESULT = "critical-result"
 PROXIMITY_CHART = "proximity-chart"
 CLEAR_CUT = "clear-cut"
 A_RADIUS = "a-radius"
+A_FROM_VALUE = "a-from-value"
+A_TO_VALUE = "a-to-value"
+A_CUT_VALUE = "a-cut-value"
+A_HUB_VALUE = "a-hub-value"
 
 # Export card
 EXPORT_CARD = "export"

@@ -16,43 +16,46 @@ from figures.map import DEFAULT_LAYERS
 
 #: The filter controls, in the order the sync callback lists them.
 CONTROL_IDS: tuple[str, ...] = (
-    ids.F_CABLE,
-    ids.F_OWNER,
+    # The searched dropdowns (cables, owners, exchanges, landing points) are listed by their
+    # hidden value holders: search_callbacks.py copies a holder to its dropdown together with
+    # options that contain its values, so a value set from the URL always has its label.
+    ids.F_CABLE_VALUE,
+    ids.F_OWNER_VALUE,
     ids.F_SUPPLIER,
     ids.F_YEARS,
     ids.F_STATUS,
     ids.F_REGION,
     ids.F_COUNTRY,
     ids.F_FAC_COUNTRY,
-    ids.F_IX,
+    ids.F_IX_VALUE,
     ids.F_OPERATOR,
     ids.COVERAGE_TECH,
     ids.LAYERS,
-    ids.A_FROM,
-    ids.A_TO,
+    ids.A_FROM_VALUE,
+    ids.A_TO_VALUE,
     ids.A_SCENARIO,
-    ids.A_CUT,
-    ids.A_HUB,
+    ids.A_CUT_VALUE,
+    ids.A_HUB_VALUE,
     ids.A_RADIUS,
 )
 
 #: Single-value controls holding a landing point id → Selection field.
 _POINT_CONTROLS: dict[str, str] = {
-    ids.A_FROM: "route_from",
-    ids.A_TO: "route_to",
-    ids.A_HUB: "hub",
+    ids.A_FROM_VALUE: "route_from",
+    ids.A_TO_VALUE: "route_to",
+    ids.A_HUB_VALUE: "hub",
 }
 
 #: List-valued controls → (Selection field, vocabulary attribute).
 _LIST_CONTROLS: dict[str, tuple[str, str]] = {
-    ids.F_CABLE: ("cables", "cables"),
-    ids.F_OWNER: ("owners", "owners"),
+    ids.F_CABLE_VALUE: ("cables", "cables"),
+    ids.F_OWNER_VALUE: ("owners", "owners"),
     ids.F_SUPPLIER: ("suppliers", "suppliers"),
     ids.F_COUNTRY: ("countries", "countries"),
     ids.F_FAC_COUNTRY: ("facility_countries", "facility_countries"),
-    ids.F_IX: ("exchanges", "exchanges"),
+    ids.F_IX_VALUE: ("exchanges", "exchanges"),
     ids.F_OPERATOR: ("operators", "operators"),
-    ids.A_CUT: ("cut", "cables"),
+    ids.A_CUT_VALUE: ("cut", "cables"),
 }
 
 #: Chart → the Selection list field a click on one of its bars adds to.

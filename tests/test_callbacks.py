@@ -66,7 +66,7 @@ def test_first_load_drops_unknown_params(ctx: AppContext) -> None:
     assert "bogus" in result.notice
     assert result.search is None  # left as typed; the next change writes a clean URL
     assert result.controls is not None
-    assert result.controls[ids.F_OWNER] == ["Orange"]
+    assert result.controls[ids.F_OWNER_VALUE] == ["Orange"]
     assert result.controls[ids.F_REGION] == "mediterranean"
     assert set(result.controls) == set(CONTROL_IDS)
     assert result.store == store_key(Selection(owners=("Orange",))) == "?owner=Orange"
@@ -106,8 +106,8 @@ def test_first_load_keeps_view_out_of_the_store(ctx: AppContext) -> None:
 
 
 def test_control_change_writes_the_url(ctx: AppContext) -> None:
-    values = default_controls(ctx, **{ids.F_OWNER: ["Orange"]})
-    result = sync_state(ctx, ids.F_OWNER, "", values)
+    values = default_controls(ctx, **{ids.F_OWNER_VALUE: ["Orange"]})
+    result = sync_state(ctx, ids.F_OWNER_VALUE, "", values)
     assert result.search is not None and "owner=Orange" in result.search
     assert params(result.search) == {"owner": ["Orange"]}
     assert result.controls is None
@@ -130,14 +130,17 @@ def test_control_change_keeps_selected_item_and_view(ctx: AppContext) -> None:
 
 
 def test_control_values_outside_the_vocabulary_are_dropped(ctx: AppContext) -> None:
-    values = default_controls(ctx, **{ids.F_OWNER: ["Orange", "Nobody"], ids.F_STATUS: "x"})
-    result = sync_state(ctx, ids.F_OWNER, "", values)
+    values = default_controls(ctx, **{ids.F_OWNER_VALUE: ["Orange", "Nobody"], ids.F_STATUS: "x"})
+    result = sync_state(ctx, ids.F_OWNER_VALUE, "", values)
     assert params(result.search) == {"owner": ["Orange"]}
 
 
 def test_unchanged_controls_leave_the_url_alone(ctx: AppContext) -> None:
     result = sync_state(
-        ctx, ids.F_OWNER, "?owner=Orange", default_controls(ctx, **{ids.F_OWNER: ["Orange"]})
+        ctx,
+        ids.F_OWNER_VALUE,
+        "?owner=Orange",
+        default_controls(ctx, **{ids.F_OWNER_VALUE: ["Orange"]}),
     )
     assert result.search is None
     assert result.store == "?owner=Orange"
@@ -155,7 +158,7 @@ def test_owner_bar_click_adds_the_owner(ctx: AppContext) -> None:
     sel, _ = parse_query(result.search or "", ctx.vocab)
     assert sel.owners == ("Telecom Egypt", "Orange")
     assert result.controls is not None
-    assert result.controls[ids.F_OWNER] == ["Telecom Egypt", "Orange"]
+    assert result.controls[ids.F_OWNER_VALUE] == ["Telecom Egypt", "Orange"]
     assert result.store == store_key(sel)
 
 
@@ -483,16 +486,16 @@ def test_cut_this_cable_button_adds_to_the_cut(ctx: AppContext) -> None:
     trigger = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
     result = sync_state(ctx, trigger, "?sel=cable:seamewe-4", {})
     assert result.search is not None and "cut=seamewe-4" in result.search
-    assert result.controls is not None and result.controls[ids.A_CUT] == ["seamewe-4"]
+    assert result.controls is not None and result.controls[ids.A_CUT_VALUE] == ["seamewe-4"]
     again = sync_state(ctx, trigger, result.search, {})
     assert again.search is None  # already cut: nothing changes
 
 
 def test_route_controls_write_the_url(ctx: AppContext) -> None:
     values = controls_from_selection(Selection(), ctx.vocab)
-    values[ids.A_FROM] = "marseille-france"
-    values[ids.A_TO] = "alexandria-egypt"
-    result = sync_state(ctx, ids.A_TO, "", values)
+    values[ids.A_FROM_VALUE] = "marseille-france"
+    values[ids.A_TO_VALUE] = "alexandria-egypt"
+    result = sync_state(ctx, ids.A_TO_VALUE, "", values)
     assert result.search == "?from=marseille-france&to=alexandria-egypt"
 
 

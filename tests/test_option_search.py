@@ -1,0 +1,173 @@
+"""The searched dropdowns' option index: ranking, accents, cap, selected values, hostile text."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from components.context import AppContext, build_context
+from components.option_search import (
+    LIMIT,
+    MAX_QUERY,
+    OptionIndex,
+    build_index,
+    counted_index,
+    normalise,
+)
+from datalayer.loader import Datasets
+
+
+@pytest.fixture(scope="module")
+def places() -> OptionIndex:
+    names = [
+        "Alexandria, Egypt",
+        "New Alexandria, Greece",
+        "Port Alexander, United States",
+        "Marseille, France",
+        "São Tomé, Sao Tome and Principe",
+        "Sao Paulo, Brazil",
+        "Côte d'Ivoire Landing, Côte d'Ivoire",
+        "Cairo, Egypt",
+    ]
+    countries = [n.rsplit(", ", 1)[1] for n in names]
+    return build_index(
+        [f"p{i}" for i in range(len(names))],
+        names,
+        names,
+        extra=countries,
+        weight=[1, 5, 2, 13, 1, 3, 1, 0],
+    )
+
+
+def labels(options: list[dict[str, object]]) -> list[object]:
+    return [o["label"] for o in options]
+
+
+def test_normalise_folds_case_accents_and_punctuation() -> None:
+    assert normalise("Côte d’Ivoire") == "cote d ivoire"
+    assert normalise("  SÃO   Tomé-et-Príncipe ") == "sao tome et principe"
+    assert normalise("Ærø, Øresund") == "ærø øresund"
+
+
+def test_initial_list_is_most_used_first_and_capped(places: OptionIndex) -> None:
+    assert labels(places.initial(limit=3)) == [
+        "Marseille, France",
+        "New Alexandria, Greece",
+        "Sao Paulo, Brazil",
+    ]
+    # The selected values come first, even when they would not make the cut.
+    assert labels(places.initial(["p7"], limit=2)) == [
+        "Cairo, Egypt",
+        "Marseille, France",
+        "New Alexandria, Greece",
+    ]
+
+
+def test_ranking_exact_then_prefix_then_word_then_inside_then_elsewhere(
+    places: OptionIndex,
+) -> None:
+    assert labels(places.search("alexandria")) == [
+        "Alexandria, Egypt",  # name starts with it
+        "New Alexandria, Greece",  # a word of the name starts with it
+    ]
+    assert labels(places.search("alex")) == [
+        "Alexandria, Egypt",
+        "New Alexandria, Greece",  # word starts, more cables than Port Alexander
+        "Port Alexander, United States",
+    ]
+    # Matched by the country only: after the names, by popularity.
+    assert labels(places.search("egypt")) == ["Alexandria, Egypt", "Cairo, Egypt"]
+    # Every word must match, in name or country.
+    assert labels(places.search("alexandria greece")) == ["New Alexandria, Greece"]
+
+
+def test_accents_and_case_do_not_matter(places: OptionIndex) -> None:
+    for text in ("sao", "SÃO", "São", "são "):
+        assert labels(places.search(text)) == [
+            "Sao Paulo, Brazil",
+            "São Tomé, Sao Tome and Principe",
+        ]
+    assert labels(places.search("cote d'ivoire")) == ["Côte d'Ivoire Landing, Côte d'Ivoire"]
+    assert labels(places.search("Côte d’Ivoire")) == ["Côte d'Ivoire Landing, Côte d'Ivoire"]
+
+
+def test_results_survive_the_browsers_own_filter(places: OptionIndex) -> None:
+    # Dash's dropdown filters again, lower-case substring per typed word over label, value and
+    # `search`: every server match carries what makes it pass.
+    for option in places.search("SÃO tome"):
+        haystack = f"{option['label']} {option['value']} {option['search']}".lower()
+        assert all(word in haystack for word in "SÃO tome".lower().split())
+
+
+def test_cap_and_selected_values_kept() -> None:
+    names = [f"Cable {i:03d}" for i in range(300)]
+    index = build_index([f"c{i}" for i in range(300)], names, names)
+    found = index.search("cable")
+    assert len(found) == LIMIT
+    kept = index.search("cable 00", selected=["c299", "c005", "unknown", 7])
+    values = [o["value"] for o in kept]
+    # "Cable 000"–"Cable 009" hold the phrase; "Cable 100", "Cable 200" only both words.
+    assert values[:12] == [*(f"c{i}" for i in range(10)), "c100", "c200"]
+    # The selected value outside the matches stays, after them; unknowns are dropped.
+    assert values[12:] == ["c299"]
+    assert index.search("nothing like it", selected=["c3"]) == [index.option(3)]
+
+
+def test_hostile_text_is_inert(places: OptionIndex) -> None:
+    for text in (
+        ".*",
+        "(((",
+        "[a-z]+",
+        "\\",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "\u202e\u0000\x1b",
+        "%s%n",
+        "a" * 10_000,
+    ):
+        result = places.search(text)
+        assert isinstance(result, list) and len(result) <= LIMIT
+    # Punctuation only is no search: the initial list.
+    assert places.search("((( ***") == places.initial()
+    assert places.search("x" * (MAX_QUERY + 50)) == []
+
+
+def test_counted_index_labels_and_order() -> None:
+    index = counted_index(["Orange", "Orange", "Telecom Egypt", "Orange", "Ooredoo"], "cables")
+    assert labels(index.initial()) == [
+        "Orange (3 cables)",
+        "Ooredoo (1 cables)",
+        "Telecom Egypt (1 cables)",
+    ]
+    assert [o["value"] for o in index.search("egypt")] == ["Telecom Egypt"]
+
+
+@pytest.fixture(scope="module")
+def ctx(real_data: Datasets) -> AppContext:
+    return build_context(real_data)
+
+
+def test_real_data_indexes(ctx: AppContext) -> None:
+    points = ctx.option_indexes.landing_points
+    assert len(points.values) == len(ctx.data.landing_points)
+    assert points.search("marseille")[0]["value"] == "marseille-france"
+    assert points.search("marseille france")[0]["value"] == "marseille-france"
+    assert ctx.option_indexes.cables.search("seamewe 4")[0]["value"] == "seamewe-4"
+    assert ctx.option_indexes.owners.search("orange")[0]["value"] == "Orange"
+    assert len(points.initial()) == LIMIT
+    # The initial list holds the best-connected points.
+    top = points.initial()[0]["value"]
+    most = max(len(c) for c in ctx.data.landing_points["cable_ids"])
+    assert len(ctx.data.landing_points.loc[top, "cable_ids"]) == most
+
+
+def test_a_keystroke_is_fast_on_100x_sized_index() -> None:
+    # 143,600 entries like the 100× landing points: one search well under 100 ms.
+    n = 143_600
+    names = [f"Place {i} x{i % 100}, Country {i % 180}" for i in range(n)]
+    index = build_index([str(i) for i in range(n)], names, names, weight=[i % 17 for i in range(n)])
+    for text in ("a", "place 1", "country 17 x3"):
+        start = time.perf_counter()
+        index.search(text, selected=["5", "77"])
+        assert time.perf_counter() - start < 0.1
