@@ -128,10 +128,14 @@ def register_search_callbacks(app: Dash, indexes: OptionIndexes) -> None:
     @app.callback(
         *[Output(s.control, "options") for s in SEARCHED],
         *[Output(s.control, "value") for s in SEARCHED],
-        *[Output(s.holder, "value") for s in SEARCHED],
+        # The sync callback writes the holders too (from the URL, a chart click, reset…).
+        *[Output(s.holder, "value", allow_duplicate=True) for s in SEARCHED],
         *[Input(s.holder, "value") for s in SEARCHED],
         *[Input(s.control, "value") for s in SEARCHED],
         *[Input(s.control, "search_value") for s in SEARCHED],
+        # No call of its own on page load: the sync callback's first answer sets every holder,
+        # which brings this one in after it.
+        prevent_initial_call=True,
     )
     def _search(*args: Any) -> tuple[Any, ...]:
         triggered = list(callback_ctx.triggered_prop_ids)

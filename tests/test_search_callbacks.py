@@ -127,3 +127,16 @@ def test_callback_over_http(real_data: Datasets) -> None:
     # The layout carries short lists only.
     layout = client.get("/_dash-layout").get_data()
     assert b"aasiaat-greenland" not in layout
+
+
+def test_no_output_is_claimed_twice_without_allow_duplicate(real_data: Datasets) -> None:
+    # The holders are written by the sync callback and by the search callback: Dash's debug
+    # mode refuses the page ("Duplicate callback outputs") unless the second says so.
+    deps = create_app(real_data).server.test_client().get("/_dash-dependencies").get_json()
+    plain: dict[str, int] = {}
+    for dep in deps:
+        for part in dep["output"].strip(".").split("..."):
+            if "@" not in part:
+                plain[part] = plain.get(part, 0) + 1
+    assert {k: n for k, n in plain.items() if n > 1} == {}
+    assert all(f"{s.holder}.value" in plain for s in SEARCHED)  # the sync callback's own
