@@ -22,9 +22,6 @@ EARTH_RADIUS_KM = 6371.0088
 #: Columns of every result of :func:`nearest` and :func:`within_radius`.
 RESULT_COLUMNS = ["id", "name", "country", "distance_km"]
 
-#: Sources handled per block in :func:`nearest_distance_table`, bounding the matrix in memory.
-_BLOCK_ROWS = 1024
-
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -165,16 +162,8 @@ def nearest_distance_table(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame)
     best_km = np.full(n, np.nan, dtype=np.float64)
     if len(t_ids):
         rows = np.flatnonzero(~np.isnan(s_lon) & ~np.isnan(s_lat))
-        rows = rows[np.argsort(s_lat[rows], kind="stable")]
-        by_lat = np.argsort(t_lat, kind="stable")
-        lat_sorted = t_lat[by_lat]
-        for start in range(0, len(rows), _BAND_ROWS):
-            _nearest_in_band(
-                rows[start : start + _BAND_ROWS],
-                (s_lon, s_lat, t_lon, t_lat),
-                (by_lat, lat_sorted),
-                (best, best_km),
-            )
+        found_at, found_km = _nearest_targets(s_lon[rows], s_lat[rows], t_lon, t_lat)
+        best[rows], best_km[rows] = found_at, found_km
 
     found = best >= 0
     nearest_ids = np.full(n, None, dtype=object)
@@ -193,51 +182,40 @@ def nearest_distance_table(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame)
     )
 
 
-#: First latitude half-band searched for a nearest target (degrees); widened where needed.
-_BAND_DEG = 0.25
-#: Sources handled together by :func:`_nearest_in_band` (neighbours in latitude).
-_BAND_ROWS = 256
+def _nearest_targets(
+    s_lon: FloatArray, s_lat: FloatArray, t_lon: FloatArray, t_lat: FloatArray
+) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """Position and great-circle distance of each source's nearest target (all located).
 
-
-def _nearest_in_band(
-    rows: npt.NDArray[np.int64],
-    coords: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
-    lat_index: tuple[npt.NDArray[np.int64], FloatArray],
-    out: tuple[npt.NDArray[np.int64], FloatArray],
-) -> None:
-    """Nearest target of each source row (rows sorted by latitude), written into ``out``.
-
-    Only targets within a latitude band around the rows are compared: a target further away in
-    latitude than the band's half-width h is more than R·h away, so a nearest found within
-    R·h is the nearest of all; rows whose nearest lies further are searched again with the
-    band widened to that distance. Candidates are compared in target (id) order, so ties go to
-    the smallest id as with a full matrix. Memory and time grow with rows × band, not rows × all.
+    Exact, through a spatial index: a source's nearest target in plain lon/lat is a real
+    target, so its distance d bounds the true nearest; every target within d km lies in the
+    lon/lat box of that radius around the source, and only the targets in those boxes are
+    compared. Ties go to the smallest position (the callers sort targets by id).
     """
-    s_lon, s_lat, t_lon, t_lat = coords
-    by_lat, lat_sorted = lat_index
-    best, best_km = out
-    half = np.full(len(rows), _BAND_DEG)
-    todo = np.ones(len(rows), dtype=bool)
-    while todo.any():
-        part = rows[todo]
-        band = half[todo].max()
-        low = int(np.searchsorted(lat_sorted, s_lat[part].min() - band, side="left"))
-        high = int(np.searchsorted(lat_sorted, s_lat[part].max() + band, side="right"))
-        cols = np.sort(by_lat[low:high])
-        if len(cols):
-            matrix = haversine_km(
-                s_lon[part, None], s_lat[part, None], t_lon[None, cols], t_lat[None, cols]
-            )
-            idx = np.argmin(matrix, axis=1)
-            km = matrix[np.arange(len(part)), idx]
-            best[part], best_km[part] = cols[idx], km
-            reach = np.radians(band) * EARTH_RADIUS_KM
-            exact = (km <= reach) | ((low == 0) & (high == len(lat_sorted)))
-        else:
-            km = np.full(len(part), np.inf)
-            exact = np.zeros(len(part), dtype=bool)
-        where = np.flatnonzero(todo)
-        todo[where[exact]] = False
-        # Widen to the distance found (any closer target lies within it), or double the band.
-        wider = np.where(np.isfinite(km), np.degrees(km / EARTH_RADIUS_KM) * 1.000001, 2 * band)
-        half[where[~exact]] = np.maximum(wider[~exact], band * 1.000001)
+    tree = shapely.STRtree(shapely.points(t_lon, t_lat))
+    sources = shapely.points(s_lon, s_lat)
+    first = tree.query_nearest(sources, all_matches=False)[1]
+    bound_km = haversine_km(s_lon, s_lat, t_lon[first], t_lat[first])
+    # The box of every point within ``bound_km`` (a hair wider, for rounding).
+    reach = np.degrees(bound_km / EARTH_RADIUS_KM) * 1.000001 + 1e-9
+    south, north = s_lat - reach, s_lat + reach
+    polar = (north >= 90.0) | (south <= -90.0)
+    ratio = np.sin(np.radians(reach)) / np.maximum(np.cos(np.radians(s_lat)), 1e-12)
+    half_lon = np.where(
+        polar | (ratio >= 1.0), 180.0, np.degrees(np.arcsin(np.minimum(ratio, 1.0)))
+    )
+    half_lon = np.minimum(half_lon * 1.000001 + 1e-9, 180.0)
+    pairs = [
+        tree.query(shapely.box(s_lon - half_lon + shift, south, s_lon + half_lon + shift, north))
+        for shift in (-360.0, 0.0, 360.0)
+    ]
+    source, target = np.concatenate(pairs, axis=1)
+    km = haversine_km(s_lon[source], s_lat[source], t_lon[target], t_lat[target])
+    # The closest per source, then the smallest position among equals.
+    order = np.lexsort((target, km, source))
+    firsts = order[np.unique(source[order], return_index=True)[1]]
+    best = np.array(first, dtype=np.int64)
+    best_km = np.asarray(bound_km, dtype=np.float64).copy()
+    best[source[firsts]] = target[firsts]
+    best_km[source[firsts]] = km[firsts]
+    return best, best_km

@@ -176,3 +176,32 @@ def test_nearest_distance_table_matches_nearest(real_data: Datasets) -> None:
         one = nearest(points.loc[point_id], facilities, k=1)
         assert table.loc[point_id, "nearest_id"] == one["id"].iloc[0]
         assert table.loc[point_id, "distance_km"] == pytest.approx(one["distance_km"].iloc[0])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_nearest_distance_table_equals_brute_force(seed: int) -> None:
+    """Random points, with the antimeridian, the poles and exact ties: same as the full matrix."""
+    rng = np.random.default_rng(seed)
+    t_lon = np.concatenate([rng.uniform(-180, 180, 300), [179.9, -179.9, 0.0, 0.0, 10.0, 10.0]])
+    t_lat = np.concatenate([rng.uniform(-89, 89, 300), [0.0, 0.0, 89.9, -89.9, 5.0, 5.0]])
+    s_lon = np.concatenate([rng.uniform(-180, 180, 200), [-179.95, 179.95, 120.0, 10.0]])
+    s_lat = np.concatenate([rng.uniform(-90, 90, 200), [0.0, 1.0, 89.99, 5.0]])
+    targets = gpd.GeoDataFrame(
+        {"name": [f"t{i}" for i in range(len(t_lon))]},
+        geometry=gpd.points_from_xy(t_lon, t_lat),
+        crs="EPSG:4326",
+        index=pd.Index([f"t{i:04d}" for i in range(len(t_lon))]),
+    )
+    sources = gpd.GeoDataFrame(
+        {"name": [f"s{i}" for i in range(len(s_lon))]},
+        geometry=gpd.points_from_xy(s_lon, s_lat),
+        crs="EPSG:4326",
+        index=pd.Index([f"s{i}" for i in range(len(s_lon))]),
+    )
+    table = nearest_distance_table(sources, targets)
+    matrix = haversine_km(s_lon[:, None], s_lat[:, None], t_lon[None, :], t_lat[None, :])
+    expected = np.argmin(matrix, axis=1)  # first minimum = smallest id (ids sort as positions)
+    assert list(table["nearest_id"]) == [targets.index[i] for i in expected]
+    assert np.allclose(table["distance_km"], matrix[np.arange(len(s_lon)), expected])
+    # The tie at (10, 5) goes to the smaller id.
+    assert table["nearest_id"].iloc[-1] == "t0304"
