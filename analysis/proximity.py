@@ -192,7 +192,7 @@ def _nearest_targets(
     lon/lat box of that radius around the source, and only the targets in those boxes are
     compared. Ties go to the smallest position (the callers sort targets by id).
     """
-    tree = shapely.STRtree(shapely.points(t_lon, t_lat))
+    tree = shapely.STRtree(np.asarray(shapely.points(t_lon, t_lat), dtype=object))
     sources = shapely.points(s_lon, s_lat)
     first = tree.query_nearest(sources, all_matches=False)[1]
     bound_km = haversine_km(s_lon, s_lat, t_lon[first], t_lat[first])
