@@ -52,6 +52,8 @@ from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, 
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
+from figures.lod import view_key
+from figures.map import needs_level_of_detail
 from figures.summaries import (
     fold_top,
     kpis,
@@ -77,6 +79,53 @@ class SyncResult:
 def store_key(sel: Selection) -> str:
     """The store value for a selection: its query string without the map view."""
     return to_query(replace(sel, view=None)) or "?"
+
+
+#: Separates the selection's query from the level-of-detail key in the store.
+DETAIL_MARK = "#lod="
+
+
+def store_value(ctx: AppContext, sel: Selection) -> str:
+    """What the sync callback stores: :func:`store_key`, plus, for a selection too large to draw
+    feature by feature, a key of the view, so that zooming and panning redraw its detail.
+
+    Smaller selections leave the view out: moving the map then never re-renders anything.
+    """
+    key = store_key(sel)
+    if sel.view is None:
+        return key
+    filtered = ctx.select(sel)
+    if not needs_level_of_detail(
+        ctx.map, filtered.cables, filtered.landing_points, filtered.facilities
+    ):
+        return key
+    centre = {"lon": sel.view.lon, "lat": sel.view.lat}
+    return key + DETAIL_MARK + view_key(centre, sel.view.zoom)
+
+
+def selection_of_store(ctx: AppContext, store: str | None) -> Selection:
+    """The selection a store value holds (its level-of-detail key dropped)."""
+    return parse_query((store or "").partition(DETAIL_MARK)[0], ctx.vocab)[0]
+
+
+def zoom_from_map_click(point: Mapping[str, Any] | None, zoom: float) -> MapView | None:
+    """The view a click on a group of markers asks for: centred on it, two levels closer."""
+    data = point.get("customdata") if isinstance(point, Mapping) else None
+    if isinstance(data, list) and data:
+        data = data[0]
+    if not isinstance(data, str) or not data.startswith("zoom:"):
+        return None
+    try:
+        lon, lat = (float(v) for v in data[len("zoom:") :].split(","))
+    except ValueError:
+        return None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return None
+    return MapView(
+        round((lon + 180) % 360 - 180, 4),
+        round(min(max(lat, -85.0), 85.0), 4),
+        round(min(max(zoom + 2.0, 0.0), 22.0), 2),
+    )
 
 
 def _view_from_relayout(relayout: Mapping[str, Any] | None) -> MapView | None:
@@ -133,7 +182,7 @@ def sync_state(
         return SyncResult(
             search=None,
             controls=controls_from_selection(current, ctx.vocab),
-            store=store_key(current),
+            store=store_value(ctx, current),
             notice=" ".join(notices),
         )
     controls_changed = False
@@ -147,7 +196,18 @@ def sync_state(
     elif trigger == ids.MAP:
         point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
         key = selected_from_map_click(point, ctx.map.cable_order, ctx.vocab)
-        sel = replace(current, selected=key) if key else current
+        zoom = (
+            current.view.zoom
+            if current.view
+            else fit_selection(ctx.select(current).landing_points, current.region)[1]
+        )
+        closer = zoom_from_map_click(point, zoom)
+        if key:
+            sel = replace(current, selected=key)
+        elif closer:
+            sel = replace(current, view=closer)
+        else:
+            sel = current
     elif (
         isinstance(trigger, Mapping)
         and trigger.get("type") == ids.DETAIL_LINK
@@ -185,7 +245,7 @@ def sync_state(
     return SyncResult(
         search=query if query != (search or "") else None,
         controls=controls_from_selection(sel, ctx.vocab) if controls_changed else None,
-        store=store_key(sel),
+        store=store_value(ctx, sel),
         notice="",
     )
 
@@ -198,7 +258,7 @@ def render_outputs(
     ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
 ) -> tuple[Any, ...]:
     """Filter once and build every output that shows the selection."""
-    sel, _ = parse_query(store or "", ctx.vocab)
+    sel = selection_of_store(ctx, store)
     view, _ = parse_query(search or "", ctx.vocab)
     theme = get_theme(theme_name)
     filtered = ctx.select(sel)
@@ -374,7 +434,7 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         ],
     )
     def _critical(_clicks: int | None, store: str | None) -> list[Any]:
-        sel, _ = parse_query(store or "", ctx.vocab)
+        sel = selection_of_store(ctx, store)
         region = None if sel.region == REGION_WORLD else sel.region
         table = critical_cables(ctx.graph, region=region, hub=sel.hub)
         return critical_result(table, float(table.attrs.get("seconds", 0.0)))
@@ -387,7 +447,7 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Input(ids.GRID_TAB, "value"),
     )
     def _grid(store: str | None, tab: str | None) -> tuple[Any, ...]:
-        sel, _ = parse_query(store or "", ctx.vocab)
+        sel = selection_of_store(ctx, store)
         rows, columns = grid_rows(ctx.select(sel), tab or "cables", ctx.map.cable_names)
         return rows, columns, f"{len(rows):,} rows"
 

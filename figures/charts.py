@@ -17,6 +17,9 @@ from figures.theme import CABLE_PALETTE, Theme
 OWNER_TOP = 12
 COUNTRY_TOP = 15
 
+#: Bars the proximity chart draws at most (one per facility up to this many).
+PROXIMITY_BARS = 2_000
+
 BAR = CABLE_PALETTE[0]
 BAR_2 = CABLE_PALETTE[1]
 
@@ -204,6 +207,13 @@ def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
     if table.empty:
         return empty_figure(theme, title)
     ordered = table.sort_values(["distance_km", "name"]).reset_index(drop=True)
+    median = float(np.median(ordered["distance_km"].to_numpy(dtype=float)))
+    ranks = np.arange(len(ordered))
+    if len(ordered) > PROXIMITY_BARS:
+        # The curve of many thousands of facilities: every n-th rank, first and last included.
+        ranks = np.unique(np.linspace(0, len(ordered) - 1, PROXIMITY_BARS).round().astype(int))
+        title += f" ({len(ranks):,} of {len(ordered):,} facilities shown, evenly by rank)"
+        ordered = ordered.iloc[ranks]
     distances = ordered["distance_km"].to_numpy(dtype=float)
     hover = [
         f"<b>{inert(name, 60)}</b> ({inert(city, 40)})<br>"
@@ -214,14 +224,13 @@ def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
     ]
     bar = {
         "type": "bar",
-        "x": np.arange(1, len(ordered) + 1),
+        "x": ranks + 1,
         "y": distances,
         "marker": {"color": BAR},
         "text": hover,
         "textposition": "none",
         "hovertemplate": "%{text}<extra></extra>",
     }
-    median = float(np.median(distances))
     # The median line and its label, as ``fig.add_hline(..., annotation_position="top left")``
     # draws them.
     line = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -12,9 +12,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from figures import labels
+from figures import labels, lod
 from figures.fast import Trace, figure
-from figures.geometry import LineArrays, concat_lines, precompute_lines
+from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, concat_lines, precompute_lines
 from figures.theme import (
     FALLBACK_OPERATOR_COLOUR,
     OPERATOR_COLOURS,
@@ -60,6 +60,28 @@ FTTH_CLASS_SCALE = [
 ]
 
 
+class CoarseLines:
+    """Cable line arrays at the :data:`~figures.lod.CABLE_TOLERANCES`, computed per cable on
+    first need and kept (derived, immutable data: sharing it between users is safe)."""
+
+    def __init__(
+        self,
+        geometries: Mapping[str, shapely.Geometry],
+        full: Mapping[str, LineArrays] | None = None,
+    ) -> None:
+        self._geometries = geometries
+        # The full display detail is already computed: share it rather than computing it again.
+        self._levels: dict[float, dict[str, LineArrays]] = {DISPLAY_TOLERANCE_DEG: dict(full or {})}
+
+    def lines(self, tolerance: float, ids: Sequence[str]) -> Mapping[str, LineArrays]:
+        """The arrays of ``ids`` simplified at ``tolerance`` (unknown ids are left out)."""
+        level = self._levels.setdefault(tolerance, {})
+        missing = {k: self._geometries[k] for k in ids if k not in level and k in self._geometries}
+        # Two threads may compute the same cables; the results are equal, either may stay.
+        level.update(precompute_lines(missing, tolerance))
+        return level
+
+
 @dataclass(frozen=True)
 class MapContext:
     """What every map figure reuses: precomputed cable arrays and labels, basemap URLs."""
@@ -73,6 +95,8 @@ class MapContext:
     cable_names: Mapping[str, str]
     land_url: str
     borders_url: str
+    #: Cables simplified for zoomed-out views of large selections, made on first need.
+    coarse: CoarseLines = field(default_factory=lambda: CoarseLines({}))
 
 
 def _records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -90,8 +114,10 @@ def build_map_context(
 ) -> MapContext:
     """Precompute everything about the full datasets that filters never change."""
     names = dict(zip(cables.index, cables["name"], strict=True))
+    geometries = dict(zip(cables.index, cables.geometry, strict=True))
+    lines = precompute_lines(geometries)
     return MapContext(
-        lines=precompute_lines(dict(zip(cables.index, cables.geometry, strict=True))),
+        lines=lines,
         cable_order=tuple(cables.index),
         cable_position={cid: i for i, cid in enumerate(cables.index)},
         cable_hover={cid: labels.cable_hover(row) for cid, row in _records(cables)},
@@ -102,6 +128,7 @@ def build_map_context(
         cable_names=names,
         land_url=land_url,
         borders_url=borders_url,
+        coarse=CoarseLines(geometries, lines),
     )
 
 
@@ -143,13 +170,68 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
     ]
 
 
+def cable_vertex_count(ctx: MapContext, ids: Iterable[str]) -> int:
+    """How many vertices the cables ``ids`` have at full display detail."""
+    lines = ctx.lines
+    return sum(len(lines[i].lon) for i in ids if i in lines)
+
+
+def needs_level_of_detail(
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+) -> bool:
+    """Whether a selection is too large to draw feature by feature (see :mod:`figures.lod`),
+    so that what the map draws depends on the view."""
+    return (
+        len(landing_points) > lod.POINT_LIMIT
+        or len(facilities) > lod.POINT_LIMIT
+        or cable_vertex_count(ctx, cables.index) > lod.VERTEX_LIMIT
+    )
+
+
 def _cable_traces(
-    ctx: MapContext, cables: gpd.GeoDataFrame, selected: str | None, dim_all: bool = False
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    selected: str | None,
+    dim_all: bool = False,
+    *,
+    center: Mapping[str, float],
+    zoom: float,
+    notes: list[str],
+    label_colour: str,
 ) -> list[Trace]:
-    """Cables merged into one trace per palette colour and status (a few traces, not hundreds)."""
+    """Cables merged into one trace per palette colour and status (a few traces, not hundreds).
+
+    A selection with more than :data:`~figures.lod.VERTEX_LIMIT` vertices is cut to the view and,
+    if still too large, drawn simplified to about a pixel, hovered through one label per cable.
+    """
     traces: list[Trace] = []
     if cables.empty:
         return traces
+    total = len(cables)
+    detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
+    if not detailed:
+        bounds = lod.view_bounds(center, zoom)
+        if bounds is not None:
+            cables = cables[bounds.intersects(shapely.bounds(cables.geometry.values))]
+        detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
+    tolerance = lod.cable_tolerance(zoom)
+    lines: Mapping[str, LineArrays] = ctx.lines
+    if not detailed:
+        ids = list(cables.index)
+        lines = ctx.coarse.lines(tolerance, ids)
+        # Very many cables in view: coarser still, down to the last step.
+        for coarser in (t for t in lod.CABLE_TOLERANCES if t > tolerance):
+            if sum(len(lines[i].lon) for i in ids if i in lines) <= lod.COARSE_VERTEX_LIMIT:
+                break
+            tolerance, lines = coarser, ctx.coarse.lines(coarser, ids)
+    if not detailed:
+        notes.append(
+            f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
+            f"~{tolerance * 111:,.0f} km; hover a dot for a cable, zoom in for every bend"
+        )
     groups = pd.DataFrame(
         {
             "colour": [cable_colour(c) for c in cables.index],
@@ -161,26 +243,28 @@ def _cable_traces(
     dim = dim_all or (selected is not None and selected in cables.index)
     for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
         ids = list(members.index)
-        lon, lat, text, vertex_ids = concat_lines(ctx.lines, ids, ctx.cable_hover)
-        position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
-        traces.append(
-            {
-                "type": "scattermap",
-                "lon": lon,
-                "lat": lat,
-                "mode": "lines",
-                "text": text,
-                "customdata": position,
-                "hovertemplate": "%{text}<extra></extra>",
-                "line": {"color": colour, "width": 1.4 if planned else 2.0},
-                "opacity": 0.25 if dim else (0.55 if planned else 0.9),
-                "name": "Planned cables" if planned else "Cables in service",
-                "meta": {"layer": LAYER_CABLES, "planned": bool(planned)},
-                "showlegend": False,
-                "connectgaps": False,
-            }
-        )
-    if selected is not None and selected in cables.index:
+        lon, lat, text, vertex_ids = concat_lines(lines, ids, ctx.cable_hover if detailed else None)
+        trace: dict[str, Any] = {
+            "type": "scattermap",
+            "lon": lon,
+            "lat": lat,
+            "mode": "lines",
+            "line": {"color": colour, "width": 1.4 if planned else 2.0},
+            "opacity": 0.25 if dim else (0.55 if planned else 0.9),
+            "name": "Planned cables" if planned else "Cables in service",
+            "meta": {"layer": LAYER_CABLES, "planned": bool(planned)},
+            "showlegend": False,
+            "connectgaps": False,
+        }
+        if detailed:
+            position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
+            trace.update(text=text, customdata=position, hovertemplate="%{text}<extra></extra>")
+        else:
+            trace["hoverinfo"] = "skip"
+        traces.append(trace)
+    if not detailed:
+        traces.extend(_cable_labels(ctx, lines, list(cables.index), zoom=zoom, colour=label_colour))
+    if selected is not None and selected in ctx.lines:
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
         traces.append(
             {
@@ -198,6 +282,60 @@ def _cable_traces(
                 "showlegend": False,
             }
         )
+    return traces
+
+
+def _cable_labels(
+    ctx: MapContext,
+    lines: Mapping[str, LineArrays],
+    ids: Sequence[str],
+    *,
+    zoom: float,
+    colour: str,
+) -> list[Trace]:
+    """One small dot per cable at the middle of its drawn line, carrying its hover label and
+    its click (the simplified lines carry neither); above :data:`~figures.lod.POINT_LIMIT`
+    dots, the dots are grouped like markers."""
+    kept, lon, lat = [], [], []
+    for key in ids:
+        arrays = lines.get(key)
+        if arrays is None:
+            continue
+        finite = np.flatnonzero(np.isfinite(arrays.lon))
+        if len(finite) == 0:
+            continue
+        middle = finite[len(finite) // 2]
+        kept.append(key)
+        lon.append(arrays.lon[middle])
+        lat.append(arrays.lat[middle])
+    keys = np.array(kept, dtype=object)
+    x, y = np.array(lon, dtype=np.float32), np.array(lat, dtype=np.float32)
+    traces: list[Trace] = []
+    singles = np.arange(len(keys))
+    if len(keys) > lod.POINT_LIMIT:
+        clusters = lod.cluster_points(x, y, zoom)
+        names = np.array([ctx.cable_names.get(k, k) for k in keys], dtype=object)
+        traces.append(
+            _cluster_trace(clusters, names, noun="cables", colour=colour, layer=LAYER_CABLES)
+        )
+        singles = clusters.singles
+    alone = keys[singles].tolist()
+    traces.insert(
+        0,
+        {
+            "type": "scattermap",
+            "lon": x[singles],
+            "lat": y[singles],
+            "mode": "markers",
+            "text": [ctx.cable_hover[k] for k in alone],
+            "customdata": np.array([ctx.cable_position[k] for k in alone], dtype=np.float32),
+            "hovertemplate": "%{text}<extra></extra>",
+            "marker": {"size": 5, "color": [cable_colour(k) for k in alone], "opacity": 0.9},
+            "name": "Cable labels",
+            "meta": {"layer": LAYER_CABLES, "labels": True},
+            "showlegend": False,
+        },
+    )
     return traces
 
 
@@ -225,6 +363,122 @@ def _point_trace(
         "meta": {"layer": layer},
         "showlegend": False,
     }
+
+
+def _point_layer(
+    frame: gpd.GeoDataFrame,
+    hover: Mapping[str, str],
+    *,
+    layer: str,
+    name: str,
+    noun: str,
+    colour: str,
+    size: float,
+    key_prefix: str,
+    center: Mapping[str, float],
+    zoom: float,
+    notes: list[str],
+) -> list[Trace]:
+    """A marker layer: each point, or, above :data:`~figures.lod.POINT_LIMIT` points in and
+    around the view, the points grouped into cells (one marker with the count; a click zooms in).
+    """
+    total = len(frame)
+    if total > lod.POINT_LIMIT:
+        bounds = lod.view_bounds(center, zoom)
+        if bounds is not None:
+            frame = frame[bounds.contains(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())]
+    if len(frame) <= lod.POINT_LIMIT:
+        labels_ = [hover.get(i, "") for i in frame.index]
+        return [
+            _point_trace(
+                frame,
+                labels_,
+                layer=layer,
+                name=name,
+                colour=colour,
+                size=size,
+                key_prefix=key_prefix,
+            )
+        ]
+    lon = frame.geometry.x.to_numpy()
+    lat = frame.geometry.y.to_numpy()
+    clusters = lod.cluster_points(lon, lat, zoom)
+    singles = frame.iloc[clusters.singles]
+    traces: list[Trace] = []
+    if not singles.empty:
+        traces.append(
+            _point_trace(
+                singles,
+                [hover.get(i, "") for i in singles.index],
+                layer=layer,
+                name=name,
+                colour=colour,
+                size=size,
+                key_prefix=key_prefix,
+            )
+        )
+    traces.append(
+        _cluster_trace(clusters, frame["name"].to_numpy(), noun=noun, colour=colour, layer=layer)
+    )
+    shown = f"{len(frame):,} of {total:,}" if len(frame) < total else f"{total:,}"
+    notes.append(
+        f"{shown} {noun} in and around the view, grouped into {len(clusters.count):,} "
+        "clusters (click one to zoom in)"
+    )
+    return traces
+
+
+def _cluster_trace(
+    clusters: lod.Clusters, names: np.ndarray, *, noun: str, colour: str, layer: str
+) -> Trace:
+    """One marker per group, sized by its count; hover names a few members, a click zooms in."""
+    text = [
+        f"<b>{count:,} {noun}</b> here, e.g.<br>"
+        + "<br>".join(labels.inert(names[m], 50) for m in members)
+        + "<br><i>click to zoom in</i>"
+        for count, members in zip(clusters.count.tolist(), clusters.members, strict=True)
+    ]
+    return {
+        "type": "scattermap",
+        "lon": clusters.lon,
+        "lat": clusters.lat,
+        "mode": "markers",
+        "text": text,
+        "customdata": [
+            f"zoom:{x:.4f},{y:.4f}"
+            for x, y in zip(clusters.lon.tolist(), clusters.lat.tolist(), strict=True)
+        ],
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {
+            "size": lod.cluster_marker_size(clusters.count),
+            "color": colour,
+            "opacity": 0.6,
+        },
+        "name": f"{noun} (grouped)",
+        "meta": {"layer": layer, "clusters": True},
+        "showlegend": False,
+    }
+
+
+def _detail_notes(notes: list[str], theme: Theme) -> list[dict[str, Any]]:
+    """The map's statement of what it simplified, bottom left."""
+    return [
+        {
+            "text": "<br>".join(labels.inert(n, 200) for n in notes),
+            "showarrow": False,
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.005,
+            "y": 0.01,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "align": "left",
+            "font": {"size": 11, "color": theme.text},
+            "bgcolor": theme.paper,
+            "opacity": 0.9,
+            "borderpad": 4,
+        }
+    ]
 
 
 def _point_highlight(
@@ -375,8 +629,15 @@ def map_figure(
     uirevision: str = "map",
     overlays: Sequence[go.Scattermap] = (),
 ) -> go.Figure:
-    """Build the map for already-filtered frames; only the layers in ``layers`` are drawn."""
+    """Build the map for already-filtered frames; only the layers in ``layers`` are drawn.
+
+    ``center`` and ``zoom`` are the view; a selection too large to draw feature by feature is
+    drawn at a level of detail for that view (:mod:`figures.lod`), and the map says so.
+    """
     traces: list[Trace] = []
+    notes: list[str] = []
+    view_center = dict(center or MED_CENTER)
+    view_zoom = MED_ZOOM if zoom is None else zoom
     if LAYER_FIBRE in layers and not fibre.empty:
         traces.append(_fibre_trace(fibre))
     if LAYER_COVERAGE in layers and not coverage.empty:
@@ -384,54 +645,77 @@ def map_figure(
     if LAYER_CABLES in layers:
         cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
         emphasis = any((t.meta or {}).get("layer") in ("route", "cut-cables") for t in overlays)
-        traces.extend(_cable_traces(ctx, cables, cable, dim_all=emphasis))
-    if LAYER_LANDING_POINTS in layers and not landing_points.empty:
-        hover = [ctx.point_hover.get(i, "") for i in landing_points.index]
-        traces.append(
-            _point_trace(
-                landing_points,
-                hover,
-                layer=LAYER_LANDING_POINTS,
-                name="Landing points",
-                colour=theme.landing_point,
-                size=6,
-                key_prefix="lp",
+        traces.extend(
+            _cable_traces(
+                ctx,
+                cables,
+                cable,
+                dim_all=emphasis,
+                center=view_center,
+                zoom=view_zoom,
+                notes=notes,
+                label_colour=theme.text,
             )
         )
-    if LAYER_FACILITIES in layers and not facilities.empty:
-        hover = [ctx.facility_hover.get(i, "") for i in facilities.index]
-        traces.append(
-            _point_trace(
-                facilities,
-                hover,
-                layer=LAYER_FACILITIES,
-                name="IX facilities",
-                colour=theme.facility,
-                size=7,
-                key_prefix="fac",
+    for frame, hover, layer, name, noun, colour, size, prefix in (
+        (
+            landing_points,
+            ctx.point_hover,
+            LAYER_LANDING_POINTS,
+            "Landing points",
+            "landing points",
+            theme.landing_point,
+            6,
+            "lp",
+        ),
+        (
+            facilities,
+            ctx.facility_hover,
+            LAYER_FACILITIES,
+            "IX facilities",
+            "IX facilities",
+            theme.facility,
+            7,
+            "fac",
+        ),
+    ):
+        if layer in layers and not frame.empty:
+            traces.extend(
+                _point_layer(
+                    frame,
+                    hover,
+                    layer=layer,
+                    name=name,
+                    noun=noun,
+                    colour=colour,
+                    size=size,
+                    key_prefix=prefix,
+                    center=view_center,
+                    zoom=view_zoom,
+                    notes=notes,
+                )
             )
-        )
     traces.extend(overlays)
     traces.extend(_point_highlight(selected, landing_points, facilities, theme))
-    return figure(
-        traces,
-        {
-            "map": {
-                "style": "white-bg",
-                "layers": _basemap_layers(ctx, theme),
-                "center": dict(center or MED_CENTER),
-                "zoom": MED_ZOOM if zoom is None else zoom,
-            },
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "paper_bgcolor": theme.paper,
-            "font": {"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif"},
-            "hoverlabel": {
-                "bgcolor": theme.paper,
-                "font": {"color": theme.text, "size": 12},
-                "bordercolor": theme.border,
-                "align": "left",
-            },
-            "showlegend": False,
-            "uirevision": uirevision,
+    layout: dict[str, Any] = {
+        "map": {
+            "style": "white-bg",
+            "layers": _basemap_layers(ctx, theme),
+            "center": view_center,
+            "zoom": view_zoom,
         },
-    )
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": theme.paper,
+        "font": {"color": theme.text, "family": "Inter, DejaVu Sans, Arial, sans-serif"},
+        "hoverlabel": {
+            "bgcolor": theme.paper,
+            "font": {"color": theme.text, "size": 12},
+            "bordercolor": theme.border,
+            "align": "left",
+        },
+        "showlegend": False,
+        "uirevision": uirevision,
+    }
+    if notes:
+        layout["annotations"] = _detail_notes(notes, theme)
+    return figure(traces, layout)

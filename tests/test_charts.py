@@ -333,3 +333,36 @@ def test_charts_of_real_selection(real_data: Datasets) -> None:
     fig = charts.owners_chart(table, LIGHT)
     assert fig.data[0].customdata[0] == "Orange"
     assert fig.layout.title.text == f"Cables and km by owner (top 12 of {len(table)})"
+
+
+def proximity_rows(n: int) -> pd.DataFrame:
+    distances = np.linspace(0.5, 900.0, n)[::-1]  # given in reverse: the chart sorts
+    return pd.DataFrame(
+        {
+            "name": [f"Facility {i}" for i in range(n)],
+            "city": ["Marseille"] * n,
+            "nearest_name": ["Marseille, France"] * n,
+            "distance_km": distances,
+        }
+    )
+
+
+def test_proximity_chart_one_bar_per_facility_nearest_first() -> None:
+    fig = charts.proximity_chart(proximity_rows(50), LIGHT)
+    (bar,) = fig.data
+    assert list(bar.x) == list(range(1, 51))
+    assert list(bar.y) == sorted(bar.y)
+    assert fig.layout.shapes[0].y0 == pytest.approx(float(np.median(bar.y)))
+    assert "shown" not in fig.layout.title.text
+
+
+def test_proximity_chart_of_many_facilities_shows_ranks_evenly() -> None:
+    table = proximity_rows(20_000)
+    fig = charts.proximity_chart(table, LIGHT)
+    (bar,) = fig.data
+    assert len(bar.x) == charts.PROXIMITY_BARS
+    assert bar.x[0] == 1 and bar.x[-1] == 20_000  # nearest and furthest both shown
+    assert list(bar.y) == sorted(bar.y)
+    # The median line is the median of every facility, not of the bars drawn.
+    assert fig.layout.shapes[0].y0 == pytest.approx(float(table["distance_km"].median()))
+    assert "2,000 of 20,000 facilities shown" in fig.layout.title.text

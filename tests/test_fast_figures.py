@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import plotly.graph_objects as go
 import pytest
@@ -22,6 +23,23 @@ from figures.theme import get_theme
 @pytest.fixture(scope="module")
 def ctx(real_data: Datasets) -> AppContext:
     return build_context(real_data)
+
+
+def world_map(ctx: AppContext, **options: Any) -> go.Figure:
+    """The map of every feature of ``ctx`` with every layer (``options`` go to map_figure)."""
+    world = ctx.select(Selection(region="world"))
+    options.setdefault("theme", get_theme("light"))
+    return map_figure(
+        ctx.map,
+        world.cables,
+        world.landing_points,
+        world.facilities,
+        world.coverage,
+        world.fibre,
+        layers=frozenset(ALL_LAYERS),
+        coverage_technology="4G",
+        **options,
+    )
 
 
 def assert_valid_and_unchanged(fig: go.Figure) -> None:
@@ -47,19 +65,7 @@ def test_figure_skips_validation_but_keeps_plotly_types() -> None:
     "selected", [None, "cable:2africa", "lp:marseille-france", "fac:nothing-like-this"]
 )
 def test_map_figure_is_valid(ctx: AppContext, theme: str, selected: str | None) -> None:
-    world = ctx.select(Selection(region="world"))
-    fig = map_figure(
-        ctx.map,
-        world.cables,
-        world.landing_points,
-        world.facilities,
-        world.coverage,
-        world.fibre,
-        layers=frozenset(ALL_LAYERS),
-        coverage_technology="4G",
-        theme=get_theme(theme),
-        selected=selected,
-    )
+    fig = world_map(ctx, theme=get_theme(theme), selected=selected)
     assert {t.meta["layer"] for t in fig.data} >= set(ALL_LAYERS)
     assert_valid_and_unchanged(fig)
 
