@@ -35,7 +35,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from datalayer.loader import DATA_FILES, Datasets, load_datasets
+from datalayer.loader import DATA_FILES, Datasets, gc_paused, load_datasets
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,8 @@ def read_entry(path: Path, key: bytes) -> Datasets | None:
         log.warning("data cache %s is corrupt (checksum): loading the files", path)
         return None
     try:
-        data = pickle.loads(payload)
+        with gc_paused():
+            data = pickle.loads(payload)
     except Exception as exc:  # whatever the unpickling raises, the files are still there
         log.warning("data cache %s cannot be unpickled (%r): loading the files", path, exc)
         return None

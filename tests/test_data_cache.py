@@ -4,6 +4,7 @@ written or a disabled cache all end in the normal load."""
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -234,3 +235,4 @@ def test_errors_are_never_cached(data_dir: Path, tmp_path: Path, loads: list[Pat
     (data_dir / "cables.geojson").write_bytes(good)
     assert_same(cache.load_datasets_cached(data_dir, cache_dir), load_datasets(data_dir))
     assert len(loads) == 5  # each attempt read the files (the restored file is a new one too)
+    assert gc.isenabled()  # paused while loading, restored after errors too
