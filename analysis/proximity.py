@@ -182,6 +182,10 @@ def nearest_distance_table(sources: gpd.GeoDataFrame, targets: gpd.GeoDataFrame)
     )
 
 
+#: Sources whose candidate boxes are searched together in :func:`_nearest_targets`.
+_CHUNK = 512
+
+
 def _nearest_targets(
     s_lon: FloatArray, s_lat: FloatArray, t_lon: FloatArray, t_lat: FloatArray
 ) -> tuple[npt.NDArray[np.int64], FloatArray]:
@@ -205,17 +209,29 @@ def _nearest_targets(
         polar | (ratio >= 1.0), 180.0, np.degrees(np.arcsin(np.minimum(ratio, 1.0)))
     )
     half_lon = np.minimum(half_lon * 1.000001 + 1e-9, 180.0)
-    pairs = [
-        tree.query(shapely.box(s_lon - half_lon + shift, south, s_lon + half_lon + shift, north))
-        for shift in (-360.0, 0.0, 360.0)
-    ]
-    source, target = np.concatenate(pairs, axis=1)
-    km = haversine_km(s_lon[source], s_lat[source], t_lon[target], t_lat[target])
-    # The closest per source, then the smallest position among equals.
-    order = np.lexsort((target, km, source))
-    firsts = order[np.unique(source[order], return_index=True)[1]]
     best = np.array(first, dtype=np.int64)
     best_km = np.asarray(bound_km, dtype=np.float64).copy()
-    best[source[firsts]] = target[firsts]
-    best_km[source[firsts]] = km[firsts]
+    # Sources in chunks: a source far inland in dense data has thousands of targets in its
+    # box, so all sources at once would hold billions of pairs (GBs at 100× data).
+    for start in range(0, len(s_lon), _CHUNK):
+        rows = slice(start, start + _CHUNK)
+        pairs = [
+            tree.query(
+                shapely.box(
+                    s_lon[rows] - half_lon[rows] + shift,
+                    south[rows],
+                    s_lon[rows] + half_lon[rows] + shift,
+                    north[rows],
+                )
+            )
+            for shift in (-360.0, 0.0, 360.0)
+        ]
+        source, target = np.concatenate(pairs, axis=1)
+        source = source + start
+        km = haversine_km(s_lon[source], s_lat[source], t_lon[target], t_lat[target])
+        # The closest per source, then the smallest position among equals.
+        order = np.lexsort((target, km, source))
+        firsts = order[np.unique(source[order], return_index=True)[1]]
+        best[source[firsts]] = target[firsts]
+        best_km[source[firsts]] = km[firsts]
     return best, best_km

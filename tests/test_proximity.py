@@ -9,6 +9,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import LineString, Point
 
+from analysis import proximity
 from analysis.proximity import (
     RESULT_COLUMNS,
     haversine_km,
@@ -178,9 +179,13 @@ def test_nearest_distance_table_matches_nearest(real_data: Datasets) -> None:
         assert table.loc[point_id, "distance_km"] == pytest.approx(one["distance_km"].iloc[0])
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_nearest_distance_table_equals_brute_force(seed: int) -> None:
-    """Random points, with the antimeridian, the poles and exact ties: same as the full matrix."""
+@pytest.mark.parametrize(("seed", "chunk"), [(1, 512), (2, 512), (3, 7)])
+def test_nearest_distance_table_equals_brute_force(
+    seed: int, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Random points, with the antimeridian, the poles and exact ties: same as the full matrix
+    (also when the sources are searched in many small chunks)."""
+    monkeypatch.setattr(proximity, "_CHUNK", chunk)
     rng = np.random.default_rng(seed)
     t_lon = np.concatenate([rng.uniform(-180, 180, 300), [179.9, -179.9, 0.0, 0.0, 10.0, 10.0]])
     t_lat = np.concatenate([rng.uniform(-89, 89, 300), [0.0, 0.0, 89.9, -89.9, 5.0, 5.0]])
