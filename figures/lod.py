@@ -27,6 +27,8 @@ POINT_LIMIT = 5_000
 #: Cable vertices drawn with a hover label each (today's whole world has 12,500); above this,
 #: cables are simplified and hovered through one dot per cable.
 VERTEX_LIMIT = 30_000
+#: Cables of a simplified view that get a hover dot each; above this, none do (the map says so).
+LABEL_LIMIT = 10_000
 #: Simplified cable vertices drawn at most, where a coarser step exists.
 COARSE_VERTEX_LIMIT = 300_000
 #: A grid cell of grouped markers, in screen pixels (MapLibre tiles are 512 px at zoom 0).

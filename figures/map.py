@@ -200,7 +200,6 @@ def _cable_traces(
     center: Mapping[str, float],
     zoom: float,
     notes: list[str],
-    label_colour: str,
 ) -> list[Trace]:
     """Cables merged into one trace per palette colour and status (a few traces, not hundreds).
 
@@ -227,10 +226,16 @@ def _cable_traces(
             if sum(len(lines[i].lon) for i in ids if i in lines) <= lod.COARSE_VERTEX_LIMIT:
                 break
             tolerance, lines = coarser, ctx.coarse.lines(coarser, ids)
+    labelled = not detailed and len(cables) <= lod.LABEL_LIMIT
     if not detailed:
+        hover = (
+            "hover a dot for a cable"
+            if labelled
+            else "too many to label: zoom in or filter to hover a cable"
+        )
         notes.append(
             f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
-            f"~{tolerance * 111:,.0f} km; hover a dot for a cable, zoom in for every bend"
+            f"~{tolerance * 111:,.0f} km; {hover}"
         )
     groups = pd.DataFrame(
         {
@@ -262,8 +267,8 @@ def _cable_traces(
         else:
             trace["hoverinfo"] = "skip"
         traces.append(trace)
-    if not detailed:
-        traces.extend(_cable_labels(ctx, lines, list(cables.index), zoom=zoom, colour=label_colour))
+    if labelled:
+        traces.append(_cable_labels(ctx, lines, list(cables.index)))
     if selected is not None and selected in ctx.lines:
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
         traces.append(
@@ -285,17 +290,9 @@ def _cable_traces(
     return traces
 
 
-def _cable_labels(
-    ctx: MapContext,
-    lines: Mapping[str, LineArrays],
-    ids: Sequence[str],
-    *,
-    zoom: float,
-    colour: str,
-) -> list[Trace]:
+def _cable_labels(ctx: MapContext, lines: Mapping[str, LineArrays], ids: Sequence[str]) -> Trace:
     """One small dot per cable at the middle of its drawn line, carrying its hover label and
-    its click (the simplified lines carry neither); above :data:`~figures.lod.POINT_LIMIT`
-    dots, the dots are grouped like markers."""
+    its click (the simplified lines carry neither)."""
     kept, lon, lat = [], [], []
     for key in ids:
         arrays = lines.get(key)
@@ -308,35 +305,19 @@ def _cable_labels(
         kept.append(key)
         lon.append(arrays.lon[middle])
         lat.append(arrays.lat[middle])
-    keys = np.array(kept, dtype=object)
-    x, y = np.array(lon, dtype=np.float32), np.array(lat, dtype=np.float32)
-    traces: list[Trace] = []
-    singles = np.arange(len(keys))
-    if len(keys) > lod.POINT_LIMIT:
-        clusters = lod.cluster_points(x, y, zoom)
-        names = np.array([ctx.cable_names.get(k, k) for k in keys], dtype=object)
-        traces.append(
-            _cluster_trace(clusters, names, noun="cables", colour=colour, layer=LAYER_CABLES)
-        )
-        singles = clusters.singles
-    alone = keys[singles].tolist()
-    traces.insert(
-        0,
-        {
-            "type": "scattermap",
-            "lon": x[singles],
-            "lat": y[singles],
-            "mode": "markers",
-            "text": [ctx.cable_hover[k] for k in alone],
-            "customdata": np.array([ctx.cable_position[k] for k in alone], dtype=np.float32),
-            "hovertemplate": "%{text}<extra></extra>",
-            "marker": {"size": 5, "color": [cable_colour(k) for k in alone], "opacity": 0.9},
-            "name": "Cable labels",
-            "meta": {"layer": LAYER_CABLES, "labels": True},
-            "showlegend": False,
-        },
-    )
-    return traces
+    return {
+        "type": "scattermap",
+        "lon": np.array(lon, dtype=np.float32),
+        "lat": np.array(lat, dtype=np.float32),
+        "mode": "markers",
+        "text": [ctx.cable_hover[k] for k in kept],
+        "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": 5, "color": [cable_colour(k) for k in kept], "opacity": 0.9},
+        "name": "Cable labels",
+        "meta": {"layer": LAYER_CABLES, "labels": True},
+        "showlegend": False,
+    }
 
 
 def _point_trace(
@@ -654,7 +635,6 @@ def map_figure(
                 center=view_center,
                 zoom=view_zoom,
                 notes=notes,
-                label_colour=theme.text,
             )
         )
     for frame, hover, layer, name, noun, colour, size, prefix in (

@@ -114,18 +114,24 @@ def test_many_cable_vertices_are_simplified_with_one_label_per_cable(ctx10: AppC
     full = sum(int(np.isfinite(ctx10.map.lines[i].lon).sum()) for i in world.cables.index)
     assert drawn < 0.75 * full
     label_traces = traces_of(fig, "cables", labels=True)
-    grouped = traces_of(fig, "cables", clusters=True)
-    labelled = sum(len(t.lon) for t in label_traces) + sum(
-        int(t.split("</b>")[0].split("<b>")[1].split()[0].replace(",", ""))
-        for g in grouped
-        for t in g.text
-    )
-    assert labelled == len(world.cables)  # every cable has a label or is counted in a group
+    assert len(world.cables) <= lod.LABEL_LIMIT
+    (labels,) = label_traces
+    assert len(labels.lon) == len(world.cables)  # one hover dot per cable
     # A label's customdata is its cable's position: a click selects that cable.
     if label_traces and len(label_traces[0].customdata):
         position = int(label_traces[0].customdata[0])
         assert ctx10.map.cable_order[position] in world.cables.index
     assert "simplified" in fig.layout.annotations[0].text
+    assert "hover a dot" in fig.layout.annotations[0].text
+
+
+def test_too_many_cables_to_label_get_no_dots_and_say_so(
+    ctx10: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lod, "LABEL_LIMIT", 100)
+    fig = world_map(ctx10, {"lon": 0, "lat": 20}, 1.0)
+    assert not traces_of(fig, "cables", labels=True)
+    assert "too many to label" in fig.layout.annotations[0].text
 
 
 def test_zoomed_in_cables_keep_their_detail(ctx10: AppContext) -> None:
