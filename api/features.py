@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -50,27 +49,55 @@ def feature_dict(feature_id: str, geometry: Any, properties: Mapping[str, Any]) 
     }
 
 
-@dataclass(frozen=True)
-class FeatureCache:
-    """Every row of one dataset, serialised as a GeoJSON Feature and keyed by feature id."""
+#: Datasets up to this many features keep every feature serialised after its first request;
+#: larger ones (100× data: 350,000 features, ~1 GB of GeoJSON) serialise each request's rows.
+MEMO_LIMIT = 50_000
 
-    fragments: Mapping[str, orjson.Fragment]
+
+class FeatureCache:
+    """The rows of one dataset as GeoJSON Features, serialised on first request.
+
+    Today's datasets keep each feature's bytes once made (the full world cable set is then a
+    splice of stored bytes, a few milliseconds); datasets above :data:`MEMO_LIMIT` features
+    serialise only the rows a request asks for, so the server holds no second copy of them.
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame) -> None:
+        self._frame = frame
+        self._memo: dict[str, orjson.Fragment] | None = {} if len(frame) <= MEMO_LIMIT else None
 
     @classmethod
     def build(cls, frame: gpd.GeoDataFrame) -> FeatureCache:
-        """Serialise every row of ``frame`` (indexed by id; every non-geometry column kept)."""
+        """A cache of ``frame``'s rows (indexed by id; every non-geometry column kept)."""
+        return cls(frame)
+
+    def _serialise(self, ids: list[str]) -> dict[str, orjson.Fragment]:
+        frame = self._frame
+        positions = frame.index.astype(str).get_indexer(ids)
+        if (positions < 0).any():
+            raise KeyError(ids[int(np.flatnonzero(positions < 0)[0])])
+        rows = frame.iloc[positions]
         geometry_column = frame.geometry.name
         columns = [c for c in frame.columns if c != geometry_column]
         # Column-wise lists avoid a slow per-row pandas Series for each of thousands of rows.
-        values = {c: frame[c].tolist() for c in columns}
-        geometries = frame.geometry.tolist()
-        fragments: dict[str, orjson.Fragment] = {}
-        for position, feature_id in enumerate(frame.index.astype(str)):
+        values = {c: rows[c].tolist() for c in columns}
+        geometries = rows.geometry.tolist()
+        made: dict[str, orjson.Fragment] = {}
+        for position, feature_id in enumerate(ids):
             properties = {c: values[c][position] for c in columns}
             feature = feature_dict(feature_id, geometries[position], properties)
-            fragments[feature_id] = orjson.Fragment(orjson.dumps(feature))
-        return cls(fragments=fragments)
+            made[feature_id] = orjson.Fragment(orjson.dumps(feature))
+        return made
 
     def features(self, ids: Iterable[str]) -> list[orjson.Fragment]:
-        """The stored features for ``ids``, in that order."""
-        return [self.fragments[str(i)] for i in ids]
+        """The features for ``ids``, in that order."""
+        keys = [str(i) for i in ids]
+        memo = self._memo
+        if memo is None:
+            made = self._serialise(keys)
+            return [made[k] for k in keys]
+        missing = list(dict.fromkeys(k for k in keys if k not in memo))
+        if missing:
+            # Two requests may serialise the same rows at once; the bytes are equal.
+            memo.update(self._serialise(missing))
+        return [memo[k] for k in keys]

@@ -374,3 +374,22 @@ def test_on_the_landfall_app(real_data: Datasets) -> None:
     assert response.status_code == 200
     assert body["count"] > 0
     assert client.get("/api/v1/nothing").mimetype == "application/json"
+
+
+def test_feature_cache_without_memo_serialises_the_same_bytes(
+    real_data: Datasets, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Datasets above the memo limit serialise per request: the same features, none kept."""
+    from api import features
+
+    ids = [*real_data.cables.index[:40], real_data.cables.index[3]]  # a repeat too
+    memoised = features.FeatureCache.build(real_data.cables)
+    first = [orjson.dumps(f) for f in memoised.features(ids)]
+    again = [orjson.dumps(f) for f in memoised.features(ids)]
+    monkeypatch.setattr(features, "MEMO_LIMIT", 10)
+    unmemoised = features.FeatureCache.build(real_data.cables)
+    assert unmemoised._memo is None
+    assert [orjson.dumps(f) for f in unmemoised.features(ids)] == first == again
+    assert orjson.loads(first[0])["id"] == ids[0]
+    with pytest.raises(KeyError):
+        unmemoised.features(["no-such-cable"])
