@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,6 +82,44 @@ class CoarseLines:
         return level
 
 
+class HoverLabels(Mapping[str, str]):
+    """The hover label of every row of a frame, made on first need (a batch at a time) and kept.
+
+    Making all of them at start-up costs seconds at 100× data, most of them for points that
+    are only ever drawn grouped; derived, immutable text, so sharing it between users is safe.
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame, make: Callable[[dict[str, Any]], str]) -> None:
+        self._frame = frame
+        self._make = make
+        self._made: dict[str, str] = {}
+
+    def labels(self, ids: Iterable[str]) -> list[str]:
+        """The labels of ``ids`` in order (``""`` for an id the frame does not have)."""
+        keys = list(ids)
+        made = self._made
+        missing = [k for k in dict.fromkeys(keys) if k not in made]
+        if missing:
+            known = self._frame.index.intersection(pd.Index(missing))
+            # Two requests may make the same labels at once; the text is equal.
+            made.update((k, self._make(row)) for k, row in _records(self._frame.loc[known]))
+        return [made.get(k, "") for k in keys]
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._made[key]
+        except KeyError:
+            if key not in self._frame.index:
+                raise
+        return self.labels([key])[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame.index)
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+
 @dataclass(frozen=True)
 class MapContext:
     """What every map figure reuses: precomputed cable arrays and labels, basemap URLs."""
@@ -89,9 +127,9 @@ class MapContext:
     lines: Mapping[str, LineArrays]
     cable_order: tuple[str, ...]
     cable_position: Mapping[str, int]
-    cable_hover: Mapping[str, str]
-    point_hover: Mapping[str, str]
-    facility_hover: Mapping[str, str]
+    cable_hover: HoverLabels
+    point_hover: HoverLabels
+    facility_hover: HoverLabels
     cable_names: Mapping[str, str]
     land_url: str
     borders_url: str
@@ -120,11 +158,9 @@ def build_map_context(
         lines=lines,
         cable_order=tuple(cables.index),
         cable_position={cid: i for i, cid in enumerate(cables.index)},
-        cable_hover={cid: labels.cable_hover(row) for cid, row in _records(cables)},
-        point_hover={
-            pid: labels.landing_point_hover(row, names) for pid, row in _records(landing_points)
-        },
-        facility_hover={fid: labels.facility_hover(row) for fid, row in _records(facilities)},
+        cable_hover=HoverLabels(cables, labels.cable_hover),
+        point_hover=HoverLabels(landing_points, lambda row: labels.landing_point_hover(row, names)),
+        facility_hover=HoverLabels(facilities, labels.facility_hover),
         cable_names=names,
         land_url=land_url,
         borders_url=borders_url,
@@ -246,6 +282,8 @@ def _cable_traces(
     )
     # A selected cable, a route or a cut stands out against the other cables faded back.
     dim = dim_all or (selected is not None and selected in cables.index)
+    if detailed:
+        ctx.cable_hover.labels(cables.index)  # made in one batch, not vertex by vertex
     for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
         ids = list(members.index)
         lon, lat, text, vertex_ids = concat_lines(lines, ids, ctx.cable_hover if detailed else None)
@@ -310,7 +348,7 @@ def _cable_labels(ctx: MapContext, lines: Mapping[str, LineArrays], ids: Sequenc
         "lon": np.array(lon, dtype=np.float32),
         "lat": np.array(lat, dtype=np.float32),
         "mode": "markers",
-        "text": [ctx.cable_hover[k] for k in kept],
+        "text": ctx.cable_hover.labels(kept),
         "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {"size": 5, "color": [cable_colour(k) for k in kept], "opacity": 0.9},
@@ -348,7 +386,7 @@ def _point_trace(
 
 def _point_layer(
     frame: gpd.GeoDataFrame,
-    hover: Mapping[str, str],
+    hover: HoverLabels,
     *,
     layer: str,
     name: str,
@@ -369,7 +407,7 @@ def _point_layer(
         if bounds is not None:
             frame = frame[bounds.contains(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())]
     if len(frame) <= lod.POINT_LIMIT:
-        labels_ = [hover.get(i, "") for i in frame.index]
+        labels_ = hover.labels(frame.index)
         return [
             _point_trace(
                 frame,
@@ -390,7 +428,7 @@ def _point_layer(
         traces.append(
             _point_trace(
                 singles,
-                [hover.get(i, "") for i in singles.index],
+                hover.labels(singles.index),
                 layer=layer,
                 name=name,
                 colour=colour,
