@@ -33,8 +33,7 @@ LABEL_LIMIT = 10_000
 COARSE_VERTEX_LIMIT = 300_000
 #: A grid cell of grouped markers, in screen pixels (MapLibre tiles are 512 px at zoom 0).
 CELL_PX = 44
-#: The map frame the view key and culling assume: wider than most desktop maps, so a pan of
-#: up to a quarter of it stays inside what was drawn.
+#: The widest map frame the view key and culling plan for (a desktop map is 900–1,900 px).
 FRAME_PX = 2048
 #: Simplification tolerances (degrees) for cables of large selections: the full display detail
 #: (:data:`figures.geometry.DISPLAY_TOLERANCE_DEG`), then about a pixel at zoom 3, 1 and 0.
@@ -71,9 +70,10 @@ class Bounds:
 
 
 def view_bounds(center: Mapping[str, float], zoom: float) -> Bounds | None:
-    """What the map shows around ``center`` at ``zoom``, plus a frame's margin; ``None`` when
-    that covers the whole world (nothing to cull)."""
-    half = FRAME_PX * degrees_per_pixel(zoom)
+    """What is drawn around ``center`` at ``zoom``: three quarters of :data:`FRAME_PX` each way
+    (the map plus a margin wider than the pan that :func:`view_key` lets pass without a redraw);
+    ``None`` when that covers the whole world (nothing to cull)."""
+    half = 0.75 * FRAME_PX * degrees_per_pixel(zoom)
     if half >= 180.0:
         return None
     lon, lat = float(center["lon"]), float(center["lat"])
@@ -82,9 +82,10 @@ def view_bounds(center: Mapping[str, float], zoom: float) -> Bounds | None:
 
 def view_key(center: Mapping[str, float], zoom: float) -> str:
     """A short key that changes when the view moves enough to need a new level of detail:
-    a half zoom level, or a quarter of the frame."""
+    half a zoom level, or a pan into another cell of a quarter :data:`FRAME_PX` (so the map
+    never shows more than what was drawn around the last centre, see :func:`view_bounds`)."""
     bucket = math.floor(zoom * 2.0) / 2.0
-    tile = FRAME_PX / 2.0 * degrees_per_pixel(bucket)
+    tile = FRAME_PX / 4.0 * degrees_per_pixel(bucket)
     x = math.floor((float(center["lon"]) + 180.0) / tile)
     y = math.floor((float(center["lat"]) + 90.0) / tile)
     return f"{bucket:g}/{x}/{y}"

@@ -12,7 +12,7 @@ def test_view_bounds_cover_the_frame_and_vanish_when_zoomed_out() -> None:
     assert lod.view_bounds({"lon": 5.0, "lat": 43.0}, 0.5) is None  # the whole world
     bounds = lod.view_bounds({"lon": 5.0, "lat": 43.0}, 6.0)
     assert bounds is not None
-    half = lod.FRAME_PX * lod.degrees_per_pixel(6.0)
+    half = 0.75 * lod.FRAME_PX * lod.degrees_per_pixel(6.0)
     assert bounds.west == pytest.approx(5.0 - half) and bounds.east == pytest.approx(5.0 + half)
     # A 1,600 px map at zoom 6 shows ±12.5° of longitude: all of it is inside.
     assert half > 800 * lod.degrees_per_pixel(6.0)
@@ -39,11 +39,21 @@ def test_intersects_boxes_and_their_copies_across_the_antimeridian() -> None:
     assert bounds.intersects(boxes).tolist() == [True, True, False, False, True]
 
 
+def test_a_pan_without_a_new_key_never_shows_undrawn_map() -> None:
+    # The worst case: a pan of just under one key cell, on the widest frame planned for.
+    for zoom in (3.0, 4.5, 7.5):
+        cell = lod.FRAME_PX / 4 * lod.degrees_per_pixel(zoom)
+        visible_half = lod.FRAME_PX / 2 * lod.degrees_per_pixel(zoom)
+        bounds = lod.view_bounds({"lon": 0.0, "lat": 0.0}, zoom)
+        assert bounds is not None
+        assert cell + visible_half <= bounds.east
+
+
 def test_view_key_changes_with_half_zoom_steps_and_quarter_frame_pans() -> None:
     key = lod.view_key({"lon": 5.0, "lat": 43.0}, 5.1)
     assert lod.view_key({"lon": 5.01, "lat": 43.0}, 5.2) == key  # a nudge: same detail
     assert lod.view_key({"lon": 5.0, "lat": 43.0}, 5.6) != key  # half a zoom level
-    quarter = lod.FRAME_PX / 2 * lod.degrees_per_pixel(5.0)
+    quarter = lod.FRAME_PX / 4 * lod.degrees_per_pixel(5.0)
     assert lod.view_key({"lon": 5.0 + quarter, "lat": 43.0}, 5.1) != key
 
 
