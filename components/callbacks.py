@@ -47,7 +47,7 @@ from components.state import (
     selected_from_map_click,
     selection_from_controls,
 )
-from components.tables import frame_table, grid_rows
+from components.tables import frame_table, grid_count, grid_rows, grid_total
 from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
@@ -448,8 +448,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
     )
     def _grid(store: str | None, tab: str | None) -> tuple[Any, ...]:
         sel = selection_of_store(ctx, store)
-        rows, columns = grid_rows(ctx.select(sel), tab or "cables", ctx.map.cable_names)
-        return rows, columns, f"{len(rows):,} rows"
+        filtered = ctx.select(sel)
+        rows, columns = grid_rows(filtered, tab or "cables", ctx.map.cable_names)
+        return rows, columns, grid_count(len(rows), grid_total(filtered, tab or "cables"))
 
     @app.callback(
         Output(ids.GRID, "dashGridOptions"),

@@ -11,6 +11,28 @@ from dash import html
 from datalayer.filters import Filtered
 
 GRID_TABS = ("cables", "landing_points", "facilities")
+#: Rows the data grid receives at most (today's largest tab has 1,515); above this the grid
+#: shows the first rows and says how many there are (the exports carry them all).
+GRID_ROW_LIMIT = 10_000
+
+
+def _records(frame: Any) -> list[tuple[Any, dict[str, Any]]]:
+    """(id, row) pairs as plain dicts: many times faster than ``iterrows``."""
+    columns = [c for c in frame.columns if c != "geometry"]
+    return list(zip(frame.index, frame[columns].to_dict("records"), strict=True))
+
+
+def grid_total(filtered: Filtered, tab: str) -> int:
+    """How many rows the tab has before :data:`GRID_ROW_LIMIT` (unknown tab: cables)."""
+    frames = {"landing_points": filtered.landing_points, "facilities": filtered.facilities}
+    return len(frames.get(tab, filtered.cables))
+
+
+def grid_count(shown: int, total: int) -> str:
+    """The grid's row count line."""
+    if shown < total:
+        return f"first {shown:,} of {total:,} rows: narrow the filters, or export them all"
+    return f"{total:,} rows"
 
 
 def _join(values: Sequence[str]) -> str:
@@ -22,9 +44,10 @@ def _num(value: Any) -> Any:
 
 
 def grid_rows(
-    filtered: Filtered, tab: str, cable_names: Mapping[str, str]
+    filtered: Filtered, tab: str, cable_names: Mapping[str, str], limit: int = GRID_ROW_LIMIT
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Row data and column definitions of the data grid for one tab (unknown tab: cables)."""
+    """Row data (the first ``limit`` rows) and column definitions of the data grid for one tab
+    (unknown tab: cables)."""
     columns: list[dict[str, Any]]
     if tab == "landing_points":
         points = filtered.landing_points
@@ -36,7 +59,7 @@ def grid_rows(
                 "cable_names": _join(sorted(cable_names.get(c, c) for c in r["cable_ids"])),
                 "id": pid,
             }
-            for pid, r in points.iterrows()
+            for pid, r in _records(points.iloc[:limit])
         ]
         columns = [
             {"field": "name", "headerName": "Landing point", "pinned": "left", "minWidth": 180},
@@ -62,7 +85,7 @@ def grid_rows(
                 "address": r["address"],
                 "id": fid,
             }
-            for fid, r in facilities.iterrows()
+            for fid, r in _records(facilities.iloc[:limit])
         ]
         columns = [
             {"field": "name", "headerName": "Facility", "pinned": "left", "minWidth": 180},
@@ -93,7 +116,7 @@ def grid_rows(
             "url": r["url"],
             "id": cid,
         }
-        for cid, r in cables.iterrows()
+        for cid, r in _records(cables.iloc[:limit])
     ]
     columns = [
         {"field": "name", "headerName": "Cable", "pinned": "left", "minWidth": 180},

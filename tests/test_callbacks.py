@@ -517,3 +517,24 @@ def test_lasso_on_the_map_cuts_every_cable_crossing_the_corridor(ctx: AppContext
 def test_bad_lasso_is_ignored(ctx: AppContext) -> None:
     assert sync_state(ctx, "lasso", "", {}, {"lassoPoints": {"map": [[1, 2]]}}).search is None
     assert sync_state(ctx, "lasso", "", {}, {"points": []}).search is None
+
+
+def test_grid_rows_are_capped_and_the_count_says_so(ctx: AppContext) -> None:
+    from components.tables import grid_count, grid_rows, grid_total
+
+    world = ctx.select(Selection(region="world"))
+    rows, columns = grid_rows(world, "facilities", ctx.map.cable_names, limit=100)
+    assert len(rows) == 100 and rows[0]["id"] == world.facilities.index[0]
+    assert {c["field"] for c in columns} <= set(rows[0])
+    total = grid_total(world, "facilities")
+    assert total == len(world.facilities)
+    assert (
+        grid_count(len(rows), total)
+        == f"first 100 of {total:,} rows: narrow the filters, or export them all"
+    )
+    full, _ = grid_rows(world, "cables", ctx.map.cable_names)
+    assert len(full) == len(world.cables)
+    assert grid_count(len(full), grid_total(world, "cables")) == f"{len(world.cables):,} rows"
+    points, _ = grid_rows(world, "landing_points", ctx.map.cable_names)
+    marseille = next(r for r in points if r["id"] == "marseille-france")
+    assert marseille["cables"] == len(world.landing_points.loc["marseille-france", "cable_ids"])
