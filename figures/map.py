@@ -82,6 +82,40 @@ class CoarseLines:
         return level
 
 
+class SharedGeoJSON(dict[str, Any]):
+    """A GeoJSON object shared by every figure that draws it, and never modified.
+
+    Plotly deep-copies every trace it is given; copying the coverage polygons' coordinates took
+    40 % of a render. A deep copy of this returns it as it is.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedGeoJSON:
+        return self
+
+
+class PolygonFeatures:
+    """The drawn GeoJSON Feature of each polygon row (coverage, fibre), made on first need and
+    kept: simplified and rounded for display (:func:`_display_polygons`)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], SharedGeoJSON] = {}
+
+    def features(self, layer: str, frame: gpd.GeoDataFrame) -> list[SharedGeoJSON]:
+        """The features of ``frame``'s rows, each with its row id as ``id``."""
+        keys = [(layer, str(i)) for i in frame.index]
+        missing = [n for n, key in enumerate(keys) if key not in self._made]
+        if missing:
+            shapes = _display_polygons(frame.geometry.values[missing])
+            for n, shape in zip(missing, shapes, strict=True):
+                self._made[keys[n]] = SharedGeoJSON(
+                    type="Feature",
+                    id=keys[n][1],
+                    properties={},
+                    geometry=SharedGeoJSON(shape.__geo_interface__),
+                )
+        return [self._made[key] for key in keys]
+
+
 class HoverLabels(Mapping[str, str]):
     """The hover label of every row of a frame, made on first need (a batch at a time) and kept.
 
@@ -135,6 +169,8 @@ class MapContext:
     borders_url: str
     #: Cables simplified for zoomed-out views of large selections, made on first need.
     coarse: CoarseLines = field(default_factory=lambda: CoarseLines({}))
+    #: The coverage and fibre polygons as drawn, made on first need.
+    polygons: PolygonFeatures = field(default_factory=PolygonFeatures)
 
 
 def _records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -541,6 +577,7 @@ def _display_polygons(geometries: np.ndarray) -> np.ndarray:
 
 
 def _polygon_trace(
+    ctx: MapContext,
     frame: gpd.GeoDataFrame,
     hover: list[str],
     colour: str | list[list[object]],
@@ -551,14 +588,9 @@ def _polygon_trace(
     opacity: float,
     show_scale: bool = False,
 ) -> Trace:
-    keys = [str(i) for i in range(len(frame))]
-    geojson = {
-        "type": "FeatureCollection",
-        "features": [
-            {"type": "Feature", "id": k, "properties": {}, "geometry": geom.__geo_interface__}
-            for k, geom in zip(keys, _display_polygons(frame.geometry.values), strict=True)
-        ],
-    }
+    features = ctx.polygons.features(layer, frame)
+    keys = [f["id"] for f in features]
+    geojson = SharedGeoJSON(type="FeatureCollection", features=features)
     scale = colour if isinstance(colour, list) else [[0, colour], [1, colour]]
     trace: dict[str, Any] = {
         "type": "choroplethmap",
@@ -588,7 +620,7 @@ def _polygon_trace(
     return trace
 
 
-def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[Trace]:
+def _coverage_traces(ctx: MapContext, coverage: gpd.GeoDataFrame, technology: str) -> list[Trace]:
     """One translucent polygon trace per operator for the chosen technology."""
     chosen = coverage[coverage["technology"] == technology]
     traces = []
@@ -601,6 +633,7 @@ def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[Trace]
         ]
         traces.append(
             _polygon_trace(
+                ctx,
                 rows,
                 hover,
                 OPERATOR_COLOURS.get(str(operator), FALLBACK_OPERATOR_COLOUR),
@@ -613,13 +646,14 @@ def _coverage_traces(coverage: gpd.GeoDataFrame, technology: str) -> list[Trace]
     return traces
 
 
-def _fibre_trace(fibre: gpd.GeoDataFrame) -> Trace:
+def _fibre_trace(ctx: MapContext, fibre: gpd.GeoDataFrame) -> Trace:
     hover = [
         f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
         f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
         for _, r in fibre.iterrows()
     ]
     return _polygon_trace(
+        ctx,
         fibre,
         hover,
         FTTH_CLASS_SCALE,
@@ -658,9 +692,9 @@ def map_figure(
     view_center = dict(center or MED_CENTER)
     view_zoom = MED_ZOOM if zoom is None else zoom
     if LAYER_FIBRE in layers and not fibre.empty:
-        traces.append(_fibre_trace(fibre))
+        traces.append(_fibre_trace(ctx, fibre))
     if LAYER_COVERAGE in layers and not coverage.empty:
-        traces.extend(_coverage_traces(coverage, coverage_technology))
+        traces.extend(_coverage_traces(ctx, coverage, coverage_technology))
     if LAYER_CABLES in layers:
         cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
         emphasis = any((t.meta or {}).get("layer") in ("route", "cut-cables") for t in overlays)
