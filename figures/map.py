@@ -169,6 +169,8 @@ class MapContext:
     borders_url: str
     #: Cables simplified for zoomed-out views of large selections, made on first need.
     coarse: CoarseLines = field(default_factory=lambda: CoarseLines({}))
+    #: Each cable's vertex count at full display detail (the level-of-detail test).
+    vertex_counts: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
     #: The coverage and fibre polygons as drawn, made on first need.
     polygons: PolygonFeatures = field(default_factory=PolygonFeatures)
 
@@ -201,6 +203,9 @@ def build_map_context(
         land_url=land_url,
         borders_url=borders_url,
         coarse=CoarseLines(geometries, lines),
+        vertex_counts=pd.Series(
+            {key: len(arrays.lon) for key, arrays in lines.items()}, dtype="int64"
+        ),
     )
 
 
@@ -244,8 +249,7 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
 
 def cable_vertex_count(ctx: MapContext, ids: Iterable[str]) -> int:
     """How many vertices the cables ``ids`` have at full display detail."""
-    lines = ctx.lines
-    return sum(len(lines[i].lon) for i in ids if i in lines)
+    return int(ctx.vertex_counts.reindex(pd.Index(list(ids))).sum())
 
 
 def needs_level_of_detail(

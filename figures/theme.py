@@ -7,6 +7,7 @@ which vanish on the basemap in one theme or the other).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 CABLE_PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -76,8 +77,12 @@ def get_theme(name: str | None) -> Theme:
     return THEMES.get(name or "", LIGHT)
 
 
+@lru_cache(maxsize=1 << 17)
 def cable_colour(cable_id: str) -> str:
-    """A stable palette colour for a cable id (same cable, same colour, every session)."""
+    """A stable palette colour for a cable id (same cable, same colour, every session).
+
+    Memoised: a pure function of the id, asked for every cable of every render.
+    """
     # A tiny deterministic hash: Python's hash() is salted per process.
     value = 0
     for char in cable_id:
