@@ -85,6 +85,10 @@ def settle(
     if "control" in triggers and shown != holder:
         holder_out = shown
     if "search" in triggers:
+        if not query and shown != holder:
+            # A pick clears the typed text, and the call for that can overtake the pick's own
+            # call, whose answer Dash then drops: the pick reaches the holder here instead.
+            holder_out = shown
         return index.search(query, selected_values(shown)), no_update, holder_out
     return no_update, no_update, holder_out
 

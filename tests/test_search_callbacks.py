@@ -140,3 +140,19 @@ def test_no_output_is_claimed_twice_without_allow_duplicate(real_data: Datasets)
                 plain[part] = plain.get(part, 0) + 1
     assert {k: n for k, n in plain.items() if n > 1} == {}
     assert all(f"{s.holder}.value" in plain for s in SEARCHED)  # the sync callback's own
+
+
+def test_a_pick_overtaken_by_the_cleared_search_still_reaches_the_holder(
+    ctx: AppContext,
+) -> None:
+    """Picking an option clears the typed text; that call can overtake the pick's own (whose
+    answer Dash drops), so the cleared-search call carries the pick to the holder."""
+    owners = ctx.option_indexes.owners
+    _, shown, held = settle(owners, {"search"}, [], ["Orange"], None)
+    assert shown is no_update and held == ["Orange"]
+    # While text is typed, the dropdown does not overrule the holder (it may lag a URL change).
+    _, _, held = settle(owners, {"search"}, ["Orange"], [], "ora")
+    assert held is no_update
+    # Nothing picked: nothing to carry.
+    _, _, held = settle(owners, {"search"}, ["Orange"], ["Orange"], None)
+    assert held is no_update
