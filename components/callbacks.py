@@ -364,8 +364,10 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Input(ids.MAP, "relayoutData"),
         Input(ids.MAP, "selectedData"),
         Input(ids.CLEAR_CUT, "n_clicks"),
+        State(ids.SELECTION_STORE, "data"),
     )
-    def _sync(search: str | None, *args: Any) -> tuple[Any, ...]:
+    def _sync(search: str | None, *inputs: Any) -> tuple[Any, ...]:
+        *args, stored = inputs
         values = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
         events = args[len(CONTROL_IDS) :]
         trigger: Any = callback_ctx.triggered_id
@@ -393,7 +395,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         return (
             result.search if result.search is not None else no_update,
             *controls,
-            result.store,
+            # Writing the same value would still fire the render: moving the map of a small
+            # selection (its store has no view) would redraw the whole page for nothing.
+            result.store if result.store != stored else no_update,
             # A notice stays until the next page load or reset: controls echo their values
             # back after a load, and that echo must not wipe what the user needs to read.
             result.notice if trigger in (None, ids.URL, ids.RESET) else no_update,
