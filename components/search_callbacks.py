@@ -93,54 +93,45 @@ def settle(
     return no_update, no_update, holder_out
 
 
-def search_outputs(
-    indexes: OptionIndexes,
-    triggered: Sequence[str],
-    holders: Sequence[Any],
-    shown: Sequence[Any],
-    texts: Sequence[Any],
-) -> tuple[Any, ...]:
-    """Every searched dropdown's ``(options…, values…, holder values…)`` after ``triggered``
-    (the callback's ``component_id.property`` strings; none: the first call)."""
-    options: list[Any] = []
-    values: list[Any] = []
-    held: list[Any] = []
-    for i, spec in enumerate(SEARCHED):
-        triggers = {
-            kind
-            for prop, kind in (
-                (f"{spec.holder}.value", "holder"),
-                (f"{spec.control}.value", "control"),
-                (f"{spec.control}.search_value", "search"),
-            )
-            if prop in triggered
-        }
-        if not triggered:
-            triggers = {"holder"}
-        index: OptionIndex = getattr(indexes, spec.index)
-        o, v, h = settle(index, triggers, holders[i], shown[i], texts[i])
-        options.append(o)
-        values.append(v)
-        held.append(h)
-    return (*options, *values, *held)
+def triggers_of(spec: Searched, triggered: Sequence[str]) -> set[str]:
+    """What changed for ``spec``'s callback, from its ``component_id.property`` triggers
+    (none: the first call, which shows the holder's value)."""
+    kinds = {
+        kind
+        for prop, kind in (
+            (f"{spec.holder}.value", "holder"),
+            (f"{spec.control}.value", "control"),
+            (f"{spec.control}.search_value", "search"),
+        )
+        if prop in triggered
+    }
+    return kinds or {"holder"}
 
 
 def register_search_callbacks(app: Dash, indexes: OptionIndexes) -> None:
-    """One callback for every searched dropdown (one request per keystroke, per state change)."""
-    n = len(SEARCHED)
+    """One callback per searched dropdown (one request per keystroke, per state change).
 
+    One callback each, not one for all: Dash drops the answer of a call that a newer call of
+    the same callback overtakes, so with one shared callback a keystroke in one dropdown could
+    swallow another dropdown's results or pick.
+    """
+    for spec in SEARCHED:
+        _register_one(app, spec, getattr(indexes, spec.index))
+
+
+def _register_one(app: Dash, spec: Searched, index: OptionIndex) -> None:
     @app.callback(
-        *[Output(s.control, "options") for s in SEARCHED],
-        *[Output(s.control, "value") for s in SEARCHED],
-        # The sync callback writes the holders too (from the URL, a chart click, reset…).
-        *[Output(s.holder, "value", allow_duplicate=True) for s in SEARCHED],
-        *[Input(s.holder, "value") for s in SEARCHED],
-        *[Input(s.control, "value") for s in SEARCHED],
-        *[Input(s.control, "search_value") for s in SEARCHED],
+        Output(spec.control, "options"),
+        Output(spec.control, "value"),
+        # The sync callback writes the holder too (from the URL, a chart click, reset…).
+        Output(spec.holder, "value", allow_duplicate=True),
+        Input(spec.holder, "value"),
+        Input(spec.control, "value"),
+        Input(spec.control, "search_value"),
         # No call of its own on page load: the sync callback's first answer sets every holder,
         # which brings this one in after it.
         prevent_initial_call=True,
     )
-    def _search(*args: Any) -> tuple[Any, ...]:
-        triggered = list(callback_ctx.triggered_prop_ids)
-        return search_outputs(indexes, triggered, args[:n], args[n : 2 * n], args[2 * n :])
+    def _search(holder: Any, shown: Any, text: Any) -> tuple[Any, Any, Any]:
+        triggers = triggers_of(spec, list(callback_ctx.triggered_prop_ids))
+        return settle(index, triggers, holder, shown, text)

@@ -11,7 +11,7 @@ from app import create_app
 from components import ids
 from components.context import AppContext, build_context
 from components.option_search import LIMIT
-from components.search_callbacks import SEARCHED, search_outputs, settle
+from components.search_callbacks import SEARCHED, settle, triggers_of
 from components.state import CONTROL_IDS
 from datalayer.loader import Datasets
 
@@ -75,20 +75,25 @@ def test_typing_searches_and_keeps_what_is_selected(ctx: AppContext) -> None:
     assert values_of(options) == values_of(cables.initial())
 
 
-def test_search_outputs_touch_only_the_triggered_dropdown(ctx: AppContext) -> None:
-    holders = [[] if s.multi else None for s in SEARCHED]
-    shown = list(holders)
-    texts: list[Any] = [None] * N
-    texts[POS[ids.A_FROM]] = "marseille"
-    out = search_outputs(ctx.option_indexes, [f"{ids.A_FROM}.search_value"], holders, shown, texts)
-    assert len(out) == 3 * N
-    options = out[:N]
-    assert values_of(options[POS[ids.A_FROM]])[0] == "marseille-france"
-    assert all(o is no_update for i, o in enumerate(options) if i != POS[ids.A_FROM])
-    assert all(v is no_update for v in out[N:])
-    # First call (nothing triggered): every dropdown gets its initial options.
-    first = search_outputs(ctx.option_indexes, [], holders, shown, [None] * N)
-    assert all(isinstance(o, list) and o for o in first[:N])
+def test_each_dropdown_reads_only_its_own_triggers() -> None:
+    spec = next(s for s in SEARCHED if s.control == ids.A_FROM)
+    assert triggers_of(spec, [f"{ids.A_FROM}.search_value"]) == {"search"}
+    assert triggers_of(spec, [f"{ids.A_FROM}.value", f"{ids.A_FROM}.search_value"]) == {
+        "control",
+        "search",
+    }
+    assert triggers_of(spec, [f"{ids.A_FROM_VALUE}.value"]) == {"holder"}
+    assert triggers_of(spec, [f"{ids.A_TO}.search_value"]) == {"holder"}  # not its own: first call
+    assert triggers_of(spec, []) == {"holder"}
+
+
+def test_one_callback_per_dropdown(real_data: Datasets) -> None:
+    """A keystroke in one dropdown never shares a callback with another dropdown (Dash drops
+    the answer of an overtaken call, which would swallow the other dropdown's results)."""
+    deps = create_app(real_data).server.test_client().get("/_dash-dependencies").get_json()
+    for spec in SEARCHED:
+        (dep,) = [d for d in deps if f"{spec.control}.options" in d["output"]]
+        assert {i["id"] for i in dep["inputs"]} == {spec.control, spec.holder}
 
 
 def test_callback_over_http(real_data: Datasets) -> None:
