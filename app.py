@@ -6,6 +6,7 @@ first access, so importing this module reads no data.
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,11 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
     register_search_callbacks(app, ctx.option_indexes)
     _register_routes(app, ctx)
     register_security(app)
+    # Everything built so far lives as long as the process: move it out of the cyclic
+    # collector's view, so a full collection during a request no longer walks every dataset
+    # row (the slowest ~10 % of renders were collection pauses).
+    gc.collect()
+    gc.freeze()
     return app
 
 
