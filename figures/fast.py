@@ -18,6 +18,17 @@ from plotly.basedatatypes import BaseTraceType
 Trace: TypeAlias = Mapping[str, Any] | BaseTraceType
 
 
+class Shared(list[Any]):
+    """A list that every copy of a figure shares, never modified once built.
+
+    Plotly deep-copies each trace's properties when a figure is made; for the per-point hover
+    texts of a map that copy costs as much as building them. A deep copy of this is itself.
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Shared:
+        return self
+
+
 def figure(data: Iterable[Trace] = (), layout: Mapping[str, Any] | None = None) -> go.Figure:
     """A ``go.Figure`` of ``data`` (trace dicts with a ``type``, or trace objects) and ``layout``.
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import shapely
 
 from figures import labels, lod
-from figures.fast import Trace, figure
+from figures.fast import Shared, Trace, figure
 from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, concat_lines, precompute_lines
 from figures.theme import (
     FALLBACK_OPERATOR_COLOUR,
@@ -341,7 +341,9 @@ def _cable_traces(
         }
         if detailed:
             position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
-            trace.update(text=text, customdata=position, hovertemplate="%{text}<extra></extra>")
+            trace.update(
+                text=Shared(text or []), customdata=position, hovertemplate="%{text}<extra></extra>"
+            )
         else:
             trace["hoverinfo"] = "skip"
         traces.append(trace)
@@ -388,7 +390,7 @@ def _cable_labels(ctx: MapContext, lines: Mapping[str, LineArrays], ids: Sequenc
         "lon": np.array(lon, dtype=np.float32),
         "lat": np.array(lat, dtype=np.float32),
         "mode": "markers",
-        "text": ctx.cable_hover.labels(kept),
+        "text": Shared(ctx.cable_hover.labels(kept)),
         "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {"size": 5, "color": [cable_colour(k) for k in kept], "opacity": 0.9},
@@ -414,8 +416,8 @@ def _point_trace(
         "lon": frame.geometry.x.to_numpy(dtype=np.float32),
         "lat": frame.geometry.y.to_numpy(dtype=np.float32),
         "mode": "markers",
-        "text": hover,
-        "customdata": [f"{key_prefix}:{i}" for i in frame.index],
+        "text": Shared(hover),
+        "customdata": Shared(f"{key_prefix}:{i}" for i in frame.index),
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {"size": size, "color": colour, "opacity": 0.9},
         "name": name,
@@ -502,11 +504,11 @@ def _cluster_trace(
         "lon": clusters.lon,
         "lat": clusters.lat,
         "mode": "markers",
-        "text": text,
-        "customdata": [
+        "text": Shared(text),
+        "customdata": Shared(
             f"zoom:{x:.4f},{y:.4f}"
             for x, y in zip(clusters.lon.tolist(), clusters.lat.tolist(), strict=True)
-        ],
+        ),
         "hovertemplate": "%{text}<extra></extra>",
         "marker": {
             "size": lod.cluster_marker_size(clusters.count),

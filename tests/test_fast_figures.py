@@ -80,3 +80,15 @@ def test_charts_are_valid(ctx: AppContext, sel: Selection) -> None:
         assert_valid_and_unchanged(chart_figure(name, summaries[name], get_theme("light")))
     proximity = charts.proximity_chart(proximity_table(ctx, filtered.facilities), get_theme("dark"))
     assert_valid_and_unchanged(proximity)
+
+
+def test_shared_lists_are_not_copied_with_the_figure() -> None:
+    import copy
+
+    from figures.fast import Shared
+
+    text = Shared(["a", "b"])
+    fig = figure([{"type": "scattermap", "lon": [1, 2], "lat": [3, 4], "text": text}])
+    assert copy.deepcopy(text) is text
+    assert list(fig.data[0].text) == ["a", "b"]
+    assert json.loads(to_json_plotly(fig))["data"][0]["text"] == ["a", "b"]
