@@ -169,6 +169,8 @@ class MapContext:
     borders_url: str
     #: Cables simplified for zoomed-out views of large selections, made on first need.
     coarse: CoarseLines = field(default_factory=lambda: CoarseLines({}))
+    #: Where each cable's hover dot sits in a simplified view, found on first need.
+    label_points: LabelPoints = field(default_factory=lambda: LabelPoints({}))
     #: Each cable's vertex count at full display detail (the level-of-detail test).
     vertex_counts: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
     #: The coverage and fibre polygons as drawn, made on first need.
@@ -203,6 +205,7 @@ def build_map_context(
         land_url=land_url,
         borders_url=borders_url,
         coarse=CoarseLines(geometries, lines),
+        label_points=LabelPoints(lines),
         vertex_counts=pd.Series(
             {key: len(arrays.lon) for key, arrays in lines.items()}, dtype="int64"
         ),
@@ -348,7 +351,7 @@ def _cable_traces(
             trace["hoverinfo"] = "skip"
         traces.append(trace)
     if labelled:
-        traces.append(_cable_labels(ctx, lines, list(cables.index)))
+        traces.append(_cable_labels(ctx, list(cables.index)))
     if selected is not None and selected in ctx.lines:
         lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
         traces.append(
@@ -370,21 +373,45 @@ def _cable_traces(
     return traces
 
 
-def _cable_labels(ctx: MapContext, lines: Mapping[str, LineArrays], ids: Sequence[str]) -> Trace:
-    """One small dot per cable at the middle of its drawn line, carrying its hover label and
-    its click (the simplified lines carry neither)."""
-    kept, lon, lat = [], [], []
-    for key in ids:
-        arrays = lines.get(key)
+class LabelPoints:
+    """Where each cable's hover dot sits: the middle vertex of its drawn line at full detail
+    (within a pixel of its simplified line), found on first need and kept."""
+
+    def __init__(self, lines: Mapping[str, LineArrays]) -> None:
+        self._lines = lines
+        self._made: dict[str, tuple[float, float] | None] = {}
+
+    def points(self, ids: Iterable[str]) -> tuple[list[str], list[float], list[float]]:
+        """The ids that have a dot, and the dots' longitudes and latitudes."""
+        kept: list[str] = []
+        lon: list[float] = []
+        lat: list[float] = []
+        made = self._made
+        for key in ids:
+            if key not in made:
+                made[key] = self._middle(key)
+            point = made[key]
+            if point is not None:
+                kept.append(key)
+                lon.append(point[0])
+                lat.append(point[1])
+        return kept, lon, lat
+
+    def _middle(self, key: str) -> tuple[float, float] | None:
+        arrays = self._lines.get(key)
         if arrays is None:
-            continue
+            return None
         finite = np.flatnonzero(np.isfinite(arrays.lon))
         if len(finite) == 0:
-            continue
+            return None
         middle = finite[len(finite) // 2]
-        kept.append(key)
-        lon.append(arrays.lon[middle])
-        lat.append(arrays.lat[middle])
+        return float(arrays.lon[middle]), float(arrays.lat[middle])
+
+
+def _cable_labels(ctx: MapContext, ids: Sequence[str]) -> Trace:
+    """One small dot per cable on its line, carrying its hover label and its click (the
+    simplified lines carry neither)."""
+    kept, lon, lat = ctx.label_points.points(ids)
     return {
         "type": "scattermap",
         "lon": np.array(lon, dtype=np.float32),
@@ -393,7 +420,7 @@ def _cable_labels(ctx: MapContext, lines: Mapping[str, LineArrays], ids: Sequenc
         "text": Shared(ctx.cable_hover.labels(kept)),
         "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
         "hovertemplate": "%{text}<extra></extra>",
-        "marker": {"size": 5, "color": [cable_colour(k) for k in kept], "opacity": 0.9},
+        "marker": {"size": 5, "color": Shared(cable_colour(k) for k in kept), "opacity": 0.9},
         "name": "Cable labels",
         "meta": {"layer": LAYER_CABLES, "labels": True},
         "showlegend": False,
