@@ -315,17 +315,22 @@ def render_outputs(
         details_with_actions(ctx, sel),
         route_result(analysis.route, analysis.route_before),
         cut_result(analysis.impact, analysis.scenario_text),
-        charts.proximity_chart(proximity_table(ctx, filtered.facilities), theme),
+        charts.proximity_chart(
+            proximity_table(ctx, filtered.facilities), theme, nearest_first=True
+        ),
     )
 
 
 def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Each facility's nearest landing point and distance, with the facility's city."""
+    """Each facility's nearest landing point and distance, with the facility's city, nearest
+    first."""
     if facilities.empty:
         return pd.DataFrame(columns=["name", "city", "nearest_name", "distance_km"])
-    # The nearest landing point depends on no filter: look the facilities up in the shared table.
-    table = ctx.facility_proximity().reindex(facilities.index)
-    table["city"] = facilities["city"].to_numpy()
+    # The nearest landing point depends on no filter: pick the facilities out of the shared
+    # table, which is already in chart order (a subset of a sorted table stays sorted).
+    shared = ctx.facility_proximity()
+    table = shared[shared.index.isin(facilities.index)].copy()
+    table["city"] = facilities["city"].reindex(table.index).to_numpy()
     return table
 
 

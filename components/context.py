@@ -40,8 +40,8 @@ class AppContext:
     #: :func:`~datalayer.filters.apply_selection` on this data, memoised per selection so the
     #: page, the API and the exports share one computation of the same view.
     select: Callable[[Selection], Filtered]
-    #: Each IX facility's nearest landing point and distance (the filters change neither),
-    #: computed on first call and shared.
+    #: Each IX facility's nearest landing point and distance, nearest first (the filters change
+    #: neither), computed on first call and shared.
     facility_proximity: Callable[[], pd.DataFrame]
     #: The searched dropdowns' normalised option indexes (landing points, cables, owners, IX).
     option_indexes: OptionIndexes
@@ -101,7 +101,9 @@ def build_context(data: Datasets) -> AppContext:
         scenarios={s.key: s for s in scenarios},
         select=select,
         facility_proximity=_once(
-            lambda: nearest_distance_table(data.facilities, data.landing_points)
+            lambda: nearest_distance_table(data.facilities, data.landing_points).sort_values(
+                ["distance_km", "name"], kind="stable"
+            )
         ),
         option_indexes=build_option_indexes(data),
     )

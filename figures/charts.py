@@ -197,7 +197,7 @@ def count_chart(
     return _ranked_figure(bar, theme, _top_title(title, len(head), len(table)))
 
 
-def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
+def proximity_chart(table: pd.DataFrame, theme: Theme, *, nearest_first: bool = False) -> go.Figure:
     """Distance from each facility to its nearest landing station, nearest first.
 
     ``table`` has one row per facility with ``name``, ``city``, ``nearest_name`` and
@@ -206,7 +206,10 @@ def proximity_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
     title = "Distance from each IX facility to its nearest cable landing point"
     if table.empty:
         return empty_figure(theme, title)
-    ordered = table.sort_values(["distance_km", "name"]).reset_index(drop=True)
+    # ``nearest_first``: the caller's table is already sorted (the page's shared table is).
+    ordered = (table if nearest_first else table.sort_values(["distance_km", "name"])).reset_index(
+        drop=True
+    )
     median = float(np.median(ordered["distance_km"].to_numpy(dtype=float)))
     ranks = np.arange(len(ordered))
     if len(ordered) > PROXIMITY_BARS:

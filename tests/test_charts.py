@@ -366,3 +366,10 @@ def test_proximity_chart_of_many_facilities_shows_ranks_evenly() -> None:
     # The median line is the median of every facility, not of the bars drawn.
     assert fig.layout.shapes[0].y0 == pytest.approx(float(table["distance_km"].median()))
     assert "2,000 of 20,000 facilities shown" in fig.layout.title.text
+
+
+def test_proximity_chart_of_a_presorted_table_is_the_same_chart() -> None:
+    table = proximity_rows(300).sample(frac=1.0, random_state=4)
+    presorted = table.sort_values(["distance_km", "name"])
+    same = charts.proximity_chart(presorted, LIGHT, nearest_first=True)
+    assert same.to_plotly_json() == charts.proximity_chart(table, LIGHT).to_plotly_json()

@@ -48,5 +48,7 @@ def test_proximity_table_of_a_selection_equals_the_direct_computation(
     table = proximity_table(ctx, facilities)
     direct = nearest_distance_table(facilities, real_data.landing_points)
     pd.testing.assert_frame_equal(table.drop(columns="city"), direct, check_like=True)
-    assert list(table["city"]) == list(facilities["city"])
+    assert list(table["city"]) == list(facilities["city"].reindex(table.index))
+    # Nearest first, ties by name: the order the proximity chart draws.
+    assert list(table.index) == list(table.sort_values(["distance_km", "name"]).index)
     assert ctx.facility_proximity() is ctx.facility_proximity()
