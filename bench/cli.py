@@ -106,8 +106,8 @@ class Scale:
         return True
 
     def in_process(self) -> None:
-        # Above 10× the app cannot start within any sensible cap (see bench/README.md): the
-        # in-process run gets most of the time, to measure as much of the start-up as it can.
+        # Above 10× the in-process run (which reads the GeoJSON without the data cache) needs
+        # most of the scale's time; the server starts after it.
         budget = self.remaining() * (0.45 if self.scale <= 10 else 0.75)
         out = self.workdir / f"worker-{self.scale}.json"
         log(f"{self.scale}×: in-process measurements (≤ {budget:.0f} s)")
