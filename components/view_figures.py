@@ -70,6 +70,7 @@ def selection_map(
     center: dict[str, float],
     zoom: float,
     uirevision: str,
+    interactive: bool = True,
 ) -> go.Figure:
     """The map of ``sel``: its filtered layers plus the route and cut overlays of ``analysis``."""
     return map_figure(
@@ -87,4 +88,5 @@ def selection_map(
         zoom=zoom,
         uirevision=uirevision,
         overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
+        interactive=interactive,
     )

@@ -224,6 +224,8 @@ def build_figure(
             center=centre,
             zoom=zoom,
             uirevision="export",
+            # A picture cannot be clicked: its note says what was simplified, not how to zoom.
+            interactive=False,
         )
         return inline_basemap(fig, ctx)
     if name in CHART_NAMES:

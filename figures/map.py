@@ -46,6 +46,10 @@ DEFAULT_LAYERS: tuple[str, ...] = (
 POLYGON_TOLERANCE_DEG = 0.0005
 POLYGON_DECIMALS = 4
 
+#: A line of the map's level-of-detail note: what was simplified, and how to see more (a hint
+#: for the page, left out of exported images).
+Note = tuple[str, str]
+
 #: The opening view: the whole Mediterranean at a 1280 px wide window.
 MED_CENTER = {"lon": 17.0, "lat": 37.5}
 MED_ZOOM = 3.4
@@ -278,7 +282,7 @@ def _cable_traces(
     *,
     center: Mapping[str, float],
     zoom: float,
-    notes: list[str],
+    notes: list[Note],
 ) -> list[Trace]:
     """Cables merged into one trace per palette colour and status (a few traces, not hundreds).
 
@@ -313,8 +317,11 @@ def _cable_traces(
             else "too many to label: zoom in or filter to hover a cable"
         )
         notes.append(
-            f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
-            f"~{tolerance * 111:,.0f} km; {hover}"
+            (
+                f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
+                f"~{tolerance * 111:,.0f} km",
+                f"; {hover}",
+            )
         )
     groups = pd.DataFrame(
         {
@@ -465,7 +472,7 @@ def _point_layer(
     key_prefix: str,
     center: Mapping[str, float],
     zoom: float,
-    notes: list[str],
+    notes: list[Note],
 ) -> list[Trace]:
     """A marker layer: each point, or, above :data:`~figures.lod.POINT_LIMIT` points in and
     around the view, the points grouped into cells (one marker with the count; a click zooms in).
@@ -510,8 +517,10 @@ def _point_layer(
     )
     shown = f"{len(frame):,} of {total:,}" if len(frame) < total else f"{total:,}"
     notes.append(
-        f"{shown} {noun} in and around the view, grouped into {len(clusters.count):,} "
-        "clusters (click one to zoom in)"
+        (
+            f"{shown} {noun} in and around the view, grouped into {len(clusters.count):,} clusters",
+            " (click one to zoom in)",
+        )
     )
     return traces
 
@@ -548,11 +557,13 @@ def _cluster_trace(
     }
 
 
-def _detail_notes(notes: list[str], theme: Theme) -> list[dict[str, Any]]:
-    """The map's statement of what it simplified, bottom left."""
+def _detail_notes(notes: list[Note], theme: Theme, interactive: bool) -> list[dict[str, Any]]:
+    """The map's statement of what it simplified, bottom left (with how to see more, on the
+    page)."""
+    lines = [text + (hint if interactive else "") for text, hint in notes]
     return [
         {
-            "text": "<br>".join(labels.inert(n, 200) for n in notes),
+            "text": "<br>".join(labels.inert(n, 200) for n in lines),
             "showarrow": False,
             "xref": "paper",
             "yref": "paper",
@@ -714,14 +725,16 @@ def map_figure(
     zoom: float | None = None,
     uirevision: str = "map",
     overlays: Sequence[go.Scattermap] = (),
+    interactive: bool = True,
 ) -> go.Figure:
     """Build the map for already-filtered frames; only the layers in ``layers`` are drawn.
 
     ``center`` and ``zoom`` are the view; a selection too large to draw feature by feature is
-    drawn at a level of detail for that view (:mod:`figures.lod`), and the map says so.
+    drawn at a level of detail for that view (:mod:`figures.lod`), and the map says so (with how
+    to see more unless ``interactive`` is false, as in an exported image).
     """
     traces: list[Trace] = []
-    notes: list[str] = []
+    notes: list[Note] = []
     view_center = dict(center or MED_CENTER)
     view_zoom = MED_ZOOM if zoom is None else zoom
     if LAYER_FIBRE in layers and not fibre.empty:
@@ -802,5 +815,5 @@ def map_figure(
         "uirevision": uirevision,
     }
     if notes:
-        layout["annotations"] = _detail_notes(notes, theme)
+        layout["annotations"] = _detail_notes(notes, theme, interactive)
     return figure(traces, layout)

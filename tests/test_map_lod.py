@@ -187,3 +187,14 @@ def test_a_click_on_a_group_zooms_in(ctx10: AppContext) -> None:
     assert zoom_from_map_click({"customdata": "zoom:bad"}, 3.0) is None
     assert zoom_from_map_click({"customdata": "zoom:1e999,2"}, 3.0) is None
     assert zoom_from_map_click({"customdata": ["zoom:10,20"]}, 21.0) == MapView(10.0, 20.0, 22.0)
+
+
+def test_exported_maps_say_what_was_simplified_without_page_hints(ctx10: AppContext) -> None:
+    from export.images import build_figure
+
+    page = world_map(ctx10, {"lon": 0, "lat": 20}, 1.0).layout.annotations[0].text
+    assert "click one to zoom in" in page and "hover a dot" in page
+    exported = build_figure(ctx10, Selection(region="world"), "map", "light")
+    (note,) = [a.text for a in exported.layout.annotations if "grouped into" in (a.text or "")]
+    assert "IX facilities in and around the view, grouped into" in note
+    assert "click" not in note and "hover" not in note
