@@ -29,6 +29,14 @@ class Shared(list[Any]):
         return self
 
 
+class SharedDict(dict[str, Any]):
+    """A dict that every figure drawing it shares, never modified once built (as
+    :class:`Shared`): the coverage polygons' GeoJSON, whose copy took 40 % of a render."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> SharedDict:
+        return self
+
+
 def figure(data: Iterable[Trace] = (), layout: Mapping[str, Any] | None = None) -> go.Figure:
     """A ``go.Figure`` of ``data`` (trace dicts with a ``type``, or trace objects) and ``layout``.
 

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import shapely
 
 from figures import labels, lod
-from figures.fast import Shared, Trace, figure
+from figures.fast import Shared, SharedDict, Trace, figure
 from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, concat_lines, precompute_lines
 from figures.theme import (
     FALLBACK_OPERATOR_COLOUR,
@@ -86,36 +86,25 @@ class CoarseLines:
         return level
 
 
-class SharedGeoJSON(dict[str, Any]):
-    """A GeoJSON object shared by every figure that draws it, and never modified.
-
-    Plotly deep-copies every trace it is given; copying the coverage polygons' coordinates took
-    40 % of a render. A deep copy of this returns it as it is.
-    """
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> SharedGeoJSON:
-        return self
-
-
 class PolygonFeatures:
     """The drawn GeoJSON Feature of each polygon row (coverage, fibre), made on first need and
     kept: simplified and rounded for display (:func:`_display_polygons`)."""
 
     def __init__(self) -> None:
-        self._made: dict[tuple[str, str], SharedGeoJSON] = {}
+        self._made: dict[tuple[str, str], SharedDict] = {}
 
-    def features(self, layer: str, frame: gpd.GeoDataFrame) -> list[SharedGeoJSON]:
+    def features(self, layer: str, frame: gpd.GeoDataFrame) -> list[SharedDict]:
         """The features of ``frame``'s rows, each with its row id as ``id``."""
         keys = [(layer, str(i)) for i in frame.index]
         missing = [n for n, key in enumerate(keys) if key not in self._made]
         if missing:
             shapes = _display_polygons(frame.geometry.values[missing])
             for n, shape in zip(missing, shapes, strict=True):
-                self._made[keys[n]] = SharedGeoJSON(
+                self._made[keys[n]] = SharedDict(
                     type="Feature",
                     id=keys[n][1],
                     properties={},
-                    geometry=SharedGeoJSON(shape.__geo_interface__),
+                    geometry=SharedDict(shape.__geo_interface__),
                 )
         return [self._made[key] for key in keys]
 
@@ -634,7 +623,7 @@ def _polygon_trace(
 ) -> Trace:
     features = ctx.polygons.features(layer, frame)
     keys = [f["id"] for f in features]
-    geojson = SharedGeoJSON(type="FeatureCollection", features=features)
+    geojson = SharedDict(type="FeatureCollection", features=features)
     scale = colour if isinstance(colour, list) else [[0, colour], [1, colour]]
     trace: dict[str, Any] = {
         "type": "choroplethmap",

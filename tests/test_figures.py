@@ -123,13 +123,14 @@ def test_hover_labels_are_made_on_demand_and_equal_the_eager_ones(real_data: Dat
 def test_polygon_features_are_made_once_and_never_copied(real_data: Datasets) -> None:
     import copy
 
-    from figures.map import PolygonFeatures, SharedGeoJSON
+    from figures.fast import SharedDict
+    from figures.map import PolygonFeatures
 
     polygons = PolygonFeatures()
     first = polygons.features("coverage", real_data.coverage)
     again = polygons.features("coverage", real_data.coverage.iloc[::-1])
     assert [f["id"] for f in first] == [str(i) for i in real_data.coverage.index]
     assert all(a is b for a, b in zip(first, reversed(again), strict=True))
-    assert all(isinstance(f, SharedGeoJSON) for f in first)
+    assert all(isinstance(f, SharedDict) for f in first)
     assert copy.deepcopy(first[0]) is first[0]
     assert first[0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
