@@ -9,17 +9,12 @@ import pandas as pd
 from dash import html
 
 from datalayer.filters import Filtered
+from figures.map import records
 
 GRID_TABS = ("cables", "landing_points", "facilities")
 #: Rows the data grid receives at most (today's largest tab has 1,515); above this the grid
 #: shows the first rows and says how many there are (the exports carry them all).
 GRID_ROW_LIMIT = 10_000
-
-
-def _records(frame: Any) -> list[tuple[Any, dict[str, Any]]]:
-    """(id, row) pairs as plain dicts: many times faster than ``iterrows``."""
-    columns = [c for c in frame.columns if c != "geometry"]
-    return list(zip(frame.index, frame[columns].to_dict("records"), strict=True))
 
 
 def grid_total(filtered: Filtered, tab: str) -> int:
@@ -59,7 +54,7 @@ def grid_rows(
                 "cable_names": _join(sorted(cable_names.get(c, c) for c in r["cable_ids"])),
                 "id": pid,
             }
-            for pid, r in _records(points.iloc[:limit])
+            for pid, r in records(points.iloc[:limit])
         ]
         columns = [
             {"field": "name", "headerName": "Landing point", "pinned": "left", "minWidth": 180},
@@ -85,7 +80,7 @@ def grid_rows(
                 "address": r["address"],
                 "id": fid,
             }
-            for fid, r in _records(facilities.iloc[:limit])
+            for fid, r in records(facilities.iloc[:limit])
         ]
         columns = [
             {"field": "name", "headerName": "Facility", "pinned": "left", "minWidth": 180},
@@ -116,7 +111,7 @@ def grid_rows(
             "url": r["url"],
             "id": cid,
         }
-        for cid, r in _records(cables.iloc[:limit])
+        for cid, r in records(cables.iloc[:limit])
     ]
     columns = [
         {"field": "name", "headerName": "Cable", "pinned": "left", "minWidth": 180},

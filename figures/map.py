@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -129,7 +129,7 @@ class HoverLabels(Mapping[str, str]):
         if missing:
             known = self._frame.index.intersection(pd.Index(missing))
             # Two requests may make the same labels at once; the text is equal.
-            made.update((k, self._make(row)) for k, row in _records(self._frame.loc[known]))
+            made.update((k, self._make(row)) for k, row in records(self._frame.loc[known]))
         return [made.get(k, "") for k in keys]
 
     def __getitem__(self, key: str) -> str:
@@ -161,16 +161,16 @@ class MapContext:
     land_url: str
     borders_url: str
     #: Cables simplified for zoomed-out views of large selections, made on first need.
-    coarse: CoarseLines = field(default_factory=lambda: CoarseLines({}))
+    coarse: CoarseLines
     #: Where each cable's hover dot sits in a simplified view, found on first need.
-    label_points: LabelPoints = field(default_factory=lambda: LabelPoints({}))
+    label_points: LabelPoints
     #: Each cable's vertex count at full display detail (the level-of-detail test).
-    vertex_counts: pd.Series = field(default_factory=lambda: pd.Series(dtype="int64"))
+    vertex_counts: pd.Series
     #: The coverage and fibre polygons as drawn, made on first need.
-    polygons: PolygonFeatures = field(default_factory=PolygonFeatures)
+    polygons: PolygonFeatures
 
 
-def _records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
+def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
     """(index, properties) of every row; plain dicts, many times faster than ``iterrows``."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
     return zip(frame.index, frame[columns].to_dict("records"), strict=True)
@@ -202,6 +202,7 @@ def build_map_context(
         vertex_counts=pd.Series(
             {key: len(arrays.lon) for key, arrays in lines.items()}, dtype="int64"
         ),
+        polygons=PolygonFeatures(),
     )
 
 
@@ -662,7 +663,7 @@ def _coverage_traces(ctx: MapContext, coverage: gpd.GeoDataFrame, technology: st
             f"<b>{labels.inert(r['operator'])} {labels.inert(r['technology'])}</b> "
             f"(modelled, not measured)<br>{int(r['site_count']):,} sites · "
             f"{float(r['area_km2']):,.0f} km² · {int(r['radius_m']):,} m radius per site"
-            for _, r in rows.iterrows()
+            for _, r in records(rows)
         ]
         traces.append(
             _polygon_trace(
@@ -683,7 +684,7 @@ def _fibre_trace(ctx: MapContext, fibre: gpd.GeoDataFrame) -> Trace:
     hover = [
         f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
         f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
-        for _, r in fibre.iterrows()
+        for _, r in records(fibre)
     ]
     return _polygon_trace(
         ctx,

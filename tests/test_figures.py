@@ -11,7 +11,7 @@ from components.context import AppContext, build_context
 from datalayer.loader import Datasets
 from figures import labels
 from figures.geometry import concat_lines, line_arrays
-from figures.map import ALL_LAYERS, HoverLabels, _records, map_figure
+from figures.map import ALL_LAYERS, HoverLabels, map_figure, records
 from figures.theme import DARK, LIGHT, cable_colour
 
 
@@ -112,9 +112,9 @@ def test_hover_labels_are_made_on_demand_and_equal_the_eager_ones(real_data: Dat
     assert len(lazy) == len(facilities) and list(lazy)[:3] == list(facilities.index[:3])
     first = list(facilities.index[:5])
     assert lazy.labels([*first, "no-such-id"]) == [
-        labels.facility_hover(row) for _, row in _records(facilities.loc[first])
+        labels.facility_hover(row) for _, row in records(facilities.loc[first])
     ] + [""]
-    eager = {key: labels.facility_hover(row) for key, row in _records(facilities)}
+    eager = {key: labels.facility_hover(row) for key, row in records(facilities)}
     assert {key: lazy[key] for key in facilities.index} == eager
     with pytest.raises(KeyError):
         lazy["no-such-id"]
