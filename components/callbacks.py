@@ -108,8 +108,8 @@ def selection_of_store(ctx: AppContext, store: str | None) -> Selection:
     return parse_query((store or "").partition(DETAIL_MARK)[0], ctx.vocab)[0]
 
 
-def zoom_from_map_click(point: Mapping[str, Any] | None, zoom: float) -> MapView | None:
-    """The view a click on a group of markers asks for: centred on it, two levels closer."""
+def cluster_centre(point: Mapping[str, Any] | None) -> tuple[float, float] | None:
+    """The lon/lat of the group of markers a map click hit (its ``zoom:lon,lat`` customdata)."""
     data = point.get("customdata") if isinstance(point, Mapping) else None
     if isinstance(data, list) and data:
         data = data[0]
@@ -119,8 +119,15 @@ def zoom_from_map_click(point: Mapping[str, Any] | None, zoom: float) -> MapView
         lon, lat = (float(v) for v in data[len("zoom:") :].split(","))
     except ValueError:
         return None
-    if not (math.isfinite(lon) and math.isfinite(lat)):
+    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
+
+
+def zoom_from_map_click(point: Mapping[str, Any] | None, zoom: float) -> MapView | None:
+    """The view a click on a group of markers asks for: centred on it, two levels closer."""
+    centre = cluster_centre(point)
+    if centre is None:
         return None
+    lon, lat = centre
     return MapView(
         round((lon + 180) % 360 - 180, 4),
         round(min(max(lat, -85.0), 85.0), 4),
@@ -196,16 +203,17 @@ def sync_state(
     elif trigger == ids.MAP:
         point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
         key = selected_from_map_click(point, ctx.map.cable_order, ctx.vocab)
-        zoom = (
-            current.view.zoom
-            if current.view
-            else fit_selection(ctx.select(current).landing_points, current.region)[1]
-        )
-        closer = zoom_from_map_click(point, zoom)
         if key:
             sel = replace(current, selected=key)
-        elif closer:
-            sel = replace(current, view=closer)
+        elif cluster_centre(point) is not None:
+            # The fitted view's zoom is worked out only for a click on a group.
+            zoom = (
+                current.view.zoom
+                if current.view
+                else fit_selection(ctx.select(current).landing_points, current.region)[1]
+            )
+            closer = zoom_from_map_click(point, zoom)
+            sel = replace(current, view=closer) if closer else current
         else:
             sel = current
     elif (

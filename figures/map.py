@@ -473,24 +473,14 @@ def _point_layer(
         if bounds is not None:
             frame = frame[bounds.contains(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())]
     if len(frame) <= lod.POINT_LIMIT:
-        labels_ = hover.labels(frame.index)
-        return [
-            _point_trace(
-                frame,
-                labels_,
-                layer=layer,
-                name=name,
-                colour=colour,
-                size=size,
-                key_prefix=key_prefix,
-            )
-        ]
-    lon = frame.geometry.x.to_numpy()
-    lat = frame.geometry.y.to_numpy()
-    clusters = lod.cluster_points(lon, lat, zoom)
-    singles = frame.iloc[clusters.singles]
+        clusters, singles = None, frame
+    else:
+        clusters = lod.cluster_points(
+            frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), zoom
+        )
+        singles = frame.iloc[clusters.singles]
     traces: list[Trace] = []
-    if not singles.empty:
+    if clusters is None or not singles.empty:
         traces.append(
             _point_trace(
                 singles,
@@ -502,6 +492,8 @@ def _point_layer(
                 key_prefix=key_prefix,
             )
         )
+    if clusters is None:
+        return traces
     traces.append(
         _cluster_trace(clusters, frame["name"].to_numpy(), noun=noun, colour=colour, layer=layer)
     )
