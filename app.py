@@ -17,7 +17,6 @@ from flask import Flask, Response
 from api.analysis_routes import register_analysis_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
-from components.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from components.data_notice import with_data_notice
 from components.layout import build_layout
 from components.search_callbacks import register_search_callbacks
@@ -26,7 +25,8 @@ from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
 from export.routes import register_export
-from security import register_security
+from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
+from web.security import register_security
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

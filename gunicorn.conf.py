@@ -41,7 +41,7 @@ proc_name = "landfall"
 
 def post_worker_init(worker: Any) -> None:
     """Give each worker its own render-callback response cache (flask-caching SimpleCache)."""
-    from components.render_cache import install_render_cache
+    from web.render_cache import install_render_cache
 
     if install_render_cache(worker.wsgi) is not None:
         worker.log.info("render-callback response cache on (worker %s)", worker.pid)

@@ -34,18 +34,17 @@ from analysis.scenarios import (
     parse_corridor,
     resolve_scenario,
 )
-from api.routes import API_ROOT, _allow, _error, _guarded, _json
-from components.context import AppContext
+from api.routes import API_ROOT, _guarded
 from datalayer.query import MAX_VALUE_CHARS, MAX_VALUES
 from datalayer.selection import DEFAULT_HUB, DEFAULT_REGION, REGION_WORLD
+from services.context import AppContext
+from web.http import ANY_METHOD, allow, json_error, json_response
 
 BLUEPRINT_NAME = "landfall_analysis_api"
 ROUTE_PARAMS = ("from", "to", "alternatives", "include_planned")
 CUT_PARAMS = ("cables", "scenario", "corridor", "hub", "region", "include_planned")
 SCENARIOS_PARAMS: tuple[str, ...] = ()
 GET_METHODS = ("GET", "HEAD", "OPTIONS")
-#: Every method these paths answer, so other methods get a JSON 405 (not the API's 404).
-ANY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CABLES_FILE = "cables.geojson"
 
 
@@ -227,11 +226,11 @@ def register_analysis_api(
 
     def endpoint(build: Callable[[], dict[str, Any]]) -> Response:
         if request.method not in GET_METHODS:
-            return _allow(_error(405, "method not allowed"))
+            return allow(json_error(405, "method not allowed"), GET_METHODS)
         try:
-            return _json(build())
+            return json_response(build())
         except BadRequest as exc:
-            return _error(400, exc.message, **exc.extra)
+            return json_error(400, exc.message, **exc.extra)
 
     for name, build in (
         ("route", route_payload),

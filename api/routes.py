@@ -8,24 +8,19 @@ from typing import Any, Protocol
 
 import flask
 import geopandas as gpd
-import orjson
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 
 from api.docs import ENDPOINTS, index_document
-from api.features import FeatureCache
-from components.context import AppContext
-from datalayer.query import LIST_PARAMS, MAX_VALUES, parse_params, to_query
-from datalayer.selection import Selection, filters_only
+from datalayer.fields import filters_only
+from datalayer.query import parse_params, to_query
+from datalayer.selection import Selection
+from services.context import AppContext
+from services.features import FeatureCache
+from web.http import ANY_METHOD, GEOJSON, allow, guarded, json_error, json_response, too_many_values
 
 API_ROOT = "/api/v1"
 BLUEPRINT_NAME = "landfall_api"
-GEOJSON = "application/geo+json"
-JSON = "application/json"
-#: The data never changes while the process runs; five minutes bounds staleness across deploys.
-CACHE_OK = "public, max-age=300"
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
-#: Every method the catch-all answers, so no /api/ request falls through to the Dash page.
-ANY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 
 class _Frames(Protocol):
@@ -49,61 +44,9 @@ FRAMES: dict[str, Callable[[_Frames], gpd.GeoDataFrame]] = {
 View = Callable[..., Response]
 
 
-def _json(payload: Any, status: int = 200, mimetype: str = JSON) -> Response:
-    """A JSON response serialised with orjson, never sniffed as anything else."""
-    response = Response(orjson.dumps(payload), status=status, mimetype=mimetype)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = CACHE_OK if status < 400 else "no-store"
-    return response
-
-
-def _error(status: int, message: str, **extra: Any) -> Response:
-    """A JSON error body: ``{"error": message, ...extra}``."""
-    return _json({"error": message, **extra}, status=status)
-
-
-def _allow(response: Response) -> Response:
-    """``response`` with the methods every API endpoint takes in its ``Allow`` header."""
-    response.headers["Allow"] = ", ".join(ALLOWED_METHODS)
-    return response
-
-
 def _guarded(view: View, options: bool = True) -> View:
     """Answer OPTIONS (if ``options``); turn any unexpected exception into a logged JSON 500."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            if options and request.method == "OPTIONS":
-                # Flask's automatic OPTIONS would list the catch-all's methods too.
-                response = Response(status=204)
-                response.headers["X-Content-Type-Options"] = "nosniff"
-                return _allow(response)
-            return view(*args, **kwargs)
-        except Exception:
-            # The details go to the server log only: a response never shows code or paths.
-            current_app.logger.exception("Data API request failed: %s", request.full_path)
-            return _error(500, "internal error")
-
-    return wrapper
-
-
-def _data_selection(selection: Selection) -> Selection:
-    """``selection`` without the page-only fields, which change no returned feature.
-
-    Dropping them keeps the normalised query about the data and lets requests that differ only
-    in map view share one memoised filter result.
-    """
-    return filters_only(selection)
-
-
-def _too_many_values(params: Mapping[str, list[str]]) -> list[str]:
-    """Notices for list parameters over the limit (the parser would silently cut them)."""
-    return [
-        f"Too many values for '{name}' (at most {MAX_VALUES})."
-        for name in LIST_PARAMS
-        if len([v for v in params.get(name, []) if v != ""]) > MAX_VALUES
-    ]
+    return guarded(view, label="Data API", options=ALLOWED_METHODS if options else None)
 
 
 def register_api(server: flask.Flask, ctx: AppContext) -> None:
@@ -118,11 +61,11 @@ def register_api(server: flask.Flask, ctx: AppContext) -> None:
         selection, notices = parse_params(params, ctx.vocab)
         # Strict: the page shows a notice and carries on; an API client gets an error instead
         # of silently different data.
-        notices = _too_many_values(params) + notices
+        notices = too_many_values(params) + notices
         if notices:
             docs = url_for(f"{BLUEPRINT_NAME}.index")
-            return _error(400, "invalid parameters", details=notices, parameters=docs)
-        return _data_selection(selection)
+            return json_error(400, "invalid parameters", details=notices, parameters=docs)
+        return filters_only(selection)
 
     def collection(name: str) -> Response:
         """The filtered features of one dataset as a FeatureCollection."""
@@ -141,7 +84,7 @@ def register_api(server: flask.Flask, ctx: AppContext) -> None:
             "query": to_query(selection),
             "features": caches[name].features(frame.index),
         }
-        return _json(payload, mimetype=GEOJSON)
+        return json_response(payload, mimetype=GEOJSON)
 
     for name in ENDPOINTS:
         api.add_url_rule(
@@ -156,7 +99,7 @@ def register_api(server: flask.Flask, ctx: AppContext) -> None:
     @_guarded
     def index() -> Response:
         """The API's self-description: endpoints, parameters, allowed values, errors."""
-        return _json(index_document(ctx.vocab, url_for(f"{BLUEPRINT_NAME}.index")))
+        return json_response(index_document(ctx.vocab, url_for(f"{BLUEPRINT_NAME}.index")))
 
     known_paths = {API_ROOT} | {f"{API_ROOT}/{name}" for name in ENDPOINTS}
 
@@ -169,7 +112,7 @@ def register_api(server: flask.Flask, ctx: AppContext) -> None:
         """JSON 405 for a known path with another method, JSON 404 for any other path."""
         if request.path in known_paths:
             # A known path gets here only with a method its own rule does not take.
-            return _allow(_error(405, "method not allowed"))
-        return _error(404, "not found")
+            return allow(json_error(405, "method not allowed"), ALLOWED_METHODS)
+        return json_error(404, "not found")
 
     server.register_blueprint(api)

@@ -1,7 +1,7 @@
 """Render-callback caching variants, for the benchmark to compare (``python -m bench.caching``).
 
 * ``response``: what production runs (gunicorn.conf.py installs it in every worker):
-  :func:`components.render_cache.install_render_cache`, a flask-caching ``SimpleCache`` of the
+  :func:`web.render_cache.install_render_cache`, a flask-caching ``SimpleCache`` of the
   callback's *serialised* response; a hit skips rendering and JSON encoding.
 
 The other two replace ``components.callbacks.render_outputs`` (looked up at call time by the
@@ -95,7 +95,7 @@ def install(app: Dash, mode: str) -> None:
     if mode not in MODES:
         raise ValueError(f"unknown cache mode {mode!r} (one of {', '.join(MODES)})")
     if mode == "response":
-        from components.render_cache import install_render_cache
+        from web.render_cache import install_render_cache
 
         install_render_cache(app.server)
         return

@@ -28,7 +28,7 @@ from typing import Any
 
 from bench import measure
 from bench.mix import MIX
-from components.render_cache import CACHE_HEADER, ENABLE_ENV
+from web.render_cache import CACHE_HEADER, ENABLE_ENV
 
 DEFAULT_OUT = measure.REPO / "bench" / "results"
 REQUEST_TIMEOUT_S = 60.0  # gunicorn.conf.py timeout: a request that long is an error

@@ -178,7 +178,7 @@ def payload_breakdown(figure: Any) -> list[dict[str, Any]]:
 
 def drawn_features(ctx: Any, sel: Any) -> dict[str, set[str]]:
     """The features of each file the map draws for ``sel`` (keys as in :data:`UPSTREAM`)."""
-    from components.state import layers_of
+    from figures.map import layers_of
 
     filtered = ctx.select(sel)
     layers = set(layers_of(sel))
@@ -212,9 +212,9 @@ def run(
     from plotly.io.json import to_json_plotly
 
     from components.callbacks import render_outputs, store_key
-    from components.context import build_context
     from datalayer.loader import load_datasets
     from datalayer.query import parse_query
+    from services.context import build_context
 
     result["import_s"] = time.perf_counter() - start
     hwm_before = proc_status_mb(os.getpid())

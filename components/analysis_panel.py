@@ -11,11 +11,12 @@ from analysis.cuts import CutImpact
 from analysis.graph import CAVEAT, GraphParams
 from analysis.routing import RouteResult
 from components import ids
-from components.context import AppContext
-from components.option_search import OptionIndex
 from components.search_callbacks import selected_values, value_holder
 from datalayer.selection import DEFAULT_RADIUS_KM, RADII_KM, Selection
 from figures.analysis_layers import ROUTE_COLOURS, ROUTE_NAMES
+from services.analysis_run import cut_comparison
+from services.context import AppContext
+from services.option_search import OptionIndex
 
 RANK_LABEL = "Rank critical cables"
 RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
@@ -225,25 +226,6 @@ def _table(frame: pd.DataFrame, columns: list[tuple[str, str]], caption: str) ->
                 ]
             ),
         ],
-    )
-
-
-def cut_comparison(result: RouteResult, before: RouteResult | None) -> str | None:
-    """How the active cut changes the best route's RTT, in one sentence (None without a cut)."""
-    if before is None or not result.removed:
-        return None
-    n = len(result.removed)
-    cut = f"With the cut ({n} cable{'s' if n != 1 else ''})"
-    if before.best is None:
-        return f"{cut}: no route existed before the cut either."
-    was = f"{before.best.rtt_ms:,.1f} ms RTT without the cut"
-    if result.best is None:
-        return f"{cut} there is no route left; it was {was}."
-    change = result.best.rtt_ms - before.best.rtt_ms
-    if abs(change) < 0.05:
-        return f"{cut} the best route is unchanged ({was})."
-    return (
-        f"{cut} the best route takes {result.best.rtt_ms:,.1f} ms RTT, {change:+,.1f} ms ({was})."
     )
 
 

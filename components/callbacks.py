@@ -28,8 +28,6 @@ from components.analysis_panel import (
     cut_result,
     route_result,
 )
-from components.analysis_run import run_analysis
-from components.context import AppContext
 from components.details import details_panel
 from components.export_panel import (
     BUTTON_KINDS,
@@ -48,7 +46,6 @@ from components.state import (
     selection_from_controls,
 )
 from components.tables import frame_table, grid_count, grid_rows, grid_total
-from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures import charts
@@ -60,6 +57,9 @@ from figures.summaries import (
 )
 from figures.theme import get_theme
 from figures.view import fit_selection
+from services.analysis_run import run_analysis
+from services.context import AppContext
+from services.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 
 log = logging.getLogger("landfall.export")
 

@@ -22,9 +22,9 @@ from dash.development.base_component import Component
 
 from analysis.proximity import nearest, within_radius
 from components import ids
-from components.context import AppContext
 from datalayer import schema
 from datalayer.selection import DEFAULT_RADIUS_KM
+from services.context import AppContext
 
 HINT = "Click a cable, landing point or facility on the map for details."
 

@@ -15,11 +15,12 @@ from dash import dcc, html
 
 from components import ids
 from components.analysis_panel import labelled
-from components.context import AppContext
+from datalayer.fields import filters_only
 from datalayer.query import parse_query
 from datalayer.selection import Selection
 from export import images, meta, report, tables
-from export.routes import EXPORT_ROOT, data_selection
+from export.meta import EXPORT_ROOT
+from services.context import AppContext
 
 FIGURE_LABELS: dict[str, str] = {
     "map": "Map",
@@ -140,9 +141,7 @@ def build_export(ctx: AppContext, sel: Selection, choice: ExportChoice) -> meta.
         filename = meta.export_filename(choice.figure, sel, choice.image_format, when)
         return meta.ExportFile(filename, images.MIME_TYPES[choice.image_format], content)
     if choice.kind == KIND_DATA:
-        return tables.export_table(
-            ctx, data_selection(sel), choice.dataset, choice.data_format, when
-        )
+        return tables.export_table(ctx, filters_only(sel), choice.dataset, choice.data_format, when)
     if choice.kind == KIND_REPORT_HTML:
         document = report.build_report_html(ctx, sel, choice.theme, when)
         filename = meta.export_filename("report", sel, "html", when)

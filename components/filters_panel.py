@@ -9,7 +9,6 @@ from typing import Any
 from dash import dcc, html
 
 from components import ids
-from components.context import AppContext
 from components.search_callbacks import value_holder
 from datalayer.selection import (
     REGION_WORLD,
@@ -18,6 +17,7 @@ from datalayer.selection import (
     STATUS_PLANNED,
     Selection,
 )
+from services.context import AppContext
 
 
 def counted_options(values: Iterable[str], noun: str = "") -> list[dict[str, Any]]:

@@ -1,6 +1,12 @@
-"""Every component id of the page, in one place (layout, callbacks and tests import these)."""
+"""Every component id of the page, in one place (layout, callbacks and tests import these).
+
+The ids of the controls that edit the selection are declared with their field in
+:mod:`datalayer.fields` and only named here.
+"""
 
 from __future__ import annotations
+
+from datalayer.fields import control_of
 
 # Page state
 URL = "url"
@@ -15,21 +21,21 @@ FILTERS_PANEL = "filters-panel"
 # Filters
 F_CABLE = "f-cable"
 F_OWNER = "f-owner"
-F_SUPPLIER = "f-supplier"
-F_YEARS = "f-years"
-F_STATUS = "f-status"
-F_REGION = "f-region"
-F_COUNTRY = "f-country"
-F_FAC_COUNTRY = "f-fac-country"
+F_SUPPLIER = control_of("suppliers")
+F_YEARS = control_of("year_min")
+F_STATUS = control_of("status")
+F_REGION = control_of("region")
+F_COUNTRY = control_of("countries")
+F_FAC_COUNTRY = control_of("facility_countries")
 F_IX = "f-ix"
-F_OPERATOR = "f-operator"
+F_OPERATOR = control_of("operators")
 # Hidden holders of the searched dropdowns' values: the sync callback reads and writes these, and
 # components/search_callbacks.py copies them to the visible dropdown together with its options.
-F_CABLE_VALUE = "f-cable-value"
-F_OWNER_VALUE = "f-owner-value"
-F_IX_VALUE = "f-ix-value"
-COVERAGE_TECH = "coverage-tech"
-LAYERS = "layers"
+F_CABLE_VALUE = control_of("cables")
+F_OWNER_VALUE = control_of("owners")
+F_IX_VALUE = control_of("exchanges")
+COVERAGE_TECH = control_of("technology")
+LAYERS = control_of("layers")
 RESET = "reset"
 DATA_DATE_NOTE = "data-date-note"
 
@@ -64,7 +70,7 @@ DETAILS_CLOSE = "details-close"
 # Analysis
 A_FROM = "a-from"
 A_TO = "a-to"
-A_SCENARIO = "a-scenario"
+A_SCENARIO = control_of("scenario")
 A_CUT = "a-cut"
 A_HUB = "a-hub"
 ROUTE_RESULT = "route-result"
@@ -73,11 +79,11 @@ CRITICAL_RUN = "critical-run"
 CRITICAL_RESULT = "critical-result"
 PROXIMITY_CHART = "proximity-chart"
 CLEAR_CUT = "clear-cut"
-A_RADIUS = "a-radius"
-A_FROM_VALUE = "a-from-value"
-A_TO_VALUE = "a-to-value"
-A_CUT_VALUE = "a-cut-value"
-A_HUB_VALUE = "a-hub-value"
+A_RADIUS = control_of("radius_km")
+A_FROM_VALUE = control_of("route_from")
+A_TO_VALUE = control_of("route_to")
+A_CUT_VALUE = control_of("cut")
+A_HUB_VALUE = control_of("hub")
 
 # Export card
 EXPORT_CARD = "export"

@@ -9,7 +9,6 @@ from dash import dcc, html
 
 from components import ids
 from components.analysis_panel import analysis_card
-from components.context import AppContext
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
 from figures.map import (
@@ -21,6 +20,7 @@ from figures.map import (
     LAYER_LANDING_POINTS,
 )
 from figures.theme import CABLE_PALETTE, LIGHT, OPERATOR_COLOURS
+from services.context import AppContext
 
 GRAPH_CONFIG: Any = {
     "displaylogo": False,

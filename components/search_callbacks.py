@@ -22,7 +22,7 @@ from dash import Dash, Input, Output, dcc, no_update
 from dash import ctx as callback_ctx
 
 from components import ids
-from components.option_search import OptionIndex, OptionIndexes
+from services.option_search import OptionIndex, OptionIndexes
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """The user's selection (every filter, the selected item, the map view) as one immutable value.
 
-The page URL, the data API and the exports all describe a view by a :class:`Selection`; the
+The page URL, the data API and the exports all describe a view by a :class:`Selection`; each
+field is declared (URL parameter, role, control, docs) in :mod:`datalayer.fields`, and the
 query-string codec in :mod:`datalayer.query` turns it into text and back.
 """
 
@@ -58,23 +59,3 @@ class Selection:
     corridor: str | None = None
     #: Radius (km) of the "facilities within" list of a landing point's details.
     radius_km: int = DEFAULT_RADIUS_KM
-
-
-def filters_only(sel: Selection) -> Selection:
-    """``sel`` without the fields that change no filtered feature (view, layers, analysis).
-
-    Used as the key of the memoised filter result and as the data API's normalised query.
-    """
-    return Selection(
-        cables=sel.cables,
-        owners=sel.owners,
-        suppliers=sel.suppliers,
-        year_min=sel.year_min,
-        year_max=sel.year_max,
-        status=sel.status,
-        region=sel.region,
-        countries=sel.countries,
-        facility_countries=sel.facility_countries,
-        exchanges=sel.exchanges,
-        operators=sel.operators,
-    )

@@ -22,14 +22,14 @@ import orjson
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from components.analysis_run import AnalysisResults, run_analysis
-from components.context import AppContext
-from components.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 from datalayer.selection import Selection
 from export import meta
 from figures.labels import inert
 from figures.theme import Theme, get_theme
 from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM, fit_selection
+from services.analysis_run import AnalysisResults, run_analysis
+from services.context import AppContext
+from services.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 
 ImageFormat = Literal["png", "svg", "pdf"]
 FIGURE_NAMES: tuple[str, ...] = ("map", *CHART_NAMES)

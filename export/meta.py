@@ -11,16 +11,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from components.context import AppContext
-from components.state import layers_of
-from datalayer.selection import REGION_WORLD, STATUS_IN_SERVICE, STATUS_PLANNED, Selection
+from datalayer.fields import DESCRIBED
+from datalayer.selection import REGION_WORLD, Selection
 from figures.map import (
     LAYER_CABLES,
     LAYER_COVERAGE,
     LAYER_FACILITIES,
     LAYER_FIBRE,
     LAYER_LANDING_POINTS,
+    layers_of,
 )
+from services.context import AppContext
+
+#: Where the export routes live (the page's export card links there too).
+EXPORT_ROOT = "/export"
 
 #: Dataset name in export URLs → its file in ``metadata.json``.
 DATASET_FILES: dict[str, str] = {
@@ -38,10 +42,6 @@ LAYER_FILES: dict[str, str] = {
     LAYER_FIBRE: "fibre.geojson",
 }
 BASEMAP_FILE = "basemap_land.geojson"
-
-#: How many values of one filter the description names before "+N more".
-LIST_SHOWN = 3
-VALUE_CHARS = 40
 
 
 @dataclass(frozen=True)
@@ -122,17 +122,6 @@ def map_files(sel: Selection) -> list[str]:
     return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + [BASEMAP_FILE]
 
 
-def _short(value: str) -> str:
-    return value if len(value) <= VALUE_CHARS else value[: VALUE_CHARS - 1] + "…"
-
-
-def _values(label: str, values: Sequence[str], plural: str | None = None) -> str:
-    shown = ", ".join(_short(v) for v in values[:LIST_SHOWN])
-    more = len(values) - LIST_SHOWN
-    name = label if len(values) == 1 else (plural or label + "s")
-    return f"{name}: {shown}" + (f" +{more} more" if more > 0 else "")
-
-
 def region_name(ctx: AppContext, region: str) -> str:
     """``Mediterranean Sea`` for ``mediterranean``; ``World`` for the whole world."""
     if region == REGION_WORLD:
@@ -143,66 +132,34 @@ def region_name(ctx: AppContext, region: str) -> str:
     return region
 
 
+class _Names:
+    """Display names of the ids a selection holds, from the app's data."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def cable_name(self, cable_id: str) -> str:
+        return self._ctx.map.cable_names.get(cable_id, cable_id)
+
+    def point_name(self, point_id: str) -> str:
+        names = self._ctx.data.landing_points["name"]
+        return str(names.get(point_id, point_id)) if point_id in names.index else point_id
+
+    def scenario_label(self, key: str) -> str | None:
+        scenario = self._ctx.scenarios.get(key)
+        return scenario.label if scenario is not None else None
+
+
 def describe_selection(sel: Selection, ctx: AppContext) -> str:
     """The active filters in one line, e.g. ``Mediterranean Sea · owner: Orange · in service``.
 
+    The region comes first, then each declared field's own words (:mod:`datalayer.fields`).
     Plain text from the data: escape it for the target format.
     """
+    names = _Names(ctx)
     parts = [region_name(ctx, sel.region)]
-    if sel.cables:
-        names = [ctx.map.cable_names.get(c, c) for c in sel.cables]
-        parts.append(_values("cable", names))
-    if sel.owners:
-        parts.append(_values("owner", list(sel.owners)))
-    if sel.suppliers:
-        parts.append(_values("supplier", list(sel.suppliers)))
-    if sel.year_min is not None and sel.year_max is not None:
-        parts.append(
-            f"RFS {sel.year_min}"
-            if sel.year_min == sel.year_max
-            else f"RFS {sel.year_min}–{sel.year_max}"
-        )
-    elif sel.year_min is not None:
-        parts.append(f"RFS from {sel.year_min}")
-    elif sel.year_max is not None:
-        parts.append(f"RFS up to {sel.year_max}")
-    if sel.status == STATUS_IN_SERVICE:
-        parts.append("in service")
-    elif sel.status == STATUS_PLANNED:
-        parts.append("planned")
-    if sel.countries:
-        parts.append(_values("landing in", list(sel.countries), "landing in"))
-    if sel.facility_countries:
-        parts.append(_values("IX facilities in", list(sel.facility_countries), "IX facilities in"))
-    if sel.exchanges:
-        parts.append(_values("IX", list(sel.exchanges), "IXs"))
-    if sel.operators:
-        parts.append(_values("coverage operator", list(sel.operators)))
-    parts.extend(_analysis_parts(sel, ctx))
+    parts.extend(text for declaration in DESCRIBED for text in declaration.describe(sel, names))
     return " · ".join(parts)
-
-
-def _point_name(ctx: AppContext, point_id: str) -> str:
-    names = ctx.data.landing_points["name"]
-    return str(names.get(point_id, point_id)) if point_id in names.index else point_id
-
-
-def _analysis_parts(sel: Selection, ctx: AppContext) -> list[str]:
-    """The route and cut scenario a selection carries, in words."""
-    parts: list[str] = []
-    if sel.route_from and sel.route_to:
-        parts.append(f"route {_point_name(ctx, sel.route_from)} → {_point_name(ctx, sel.route_to)}")
-    scenario = ctx.scenarios.get(sel.scenario) if sel.scenario else None
-    if scenario is not None:
-        parts.append(f"cut scenario: {scenario.label}")
-    if sel.cut:
-        names = [ctx.map.cable_names.get(c, c) for c in sel.cut]
-        parts.append(_values("cut", names))
-    if sel.corridor:
-        parts.append("cut corridor drawn on the map")
-    if (scenario is not None or sel.cut or sel.corridor) and sel.hub:
-        parts.append(f"hub {_point_name(ctx, sel.hub)}")
-    return parts
 
 
 def slug(text: str) -> str:

@@ -32,10 +32,6 @@ from plotly.offline import get_plotlyjs
 from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
 from analysis.graph import GraphParams
 from analysis.routing import RouteResult
-from components.analysis_panel import cut_comparison
-from components.analysis_run import AnalysisResults, run_analysis
-from components.context import AppContext
-from components.view_figures import CHART_NAMES
 from config import CHROMIUM, CHROMIUM_FLAGS
 from datalayer.query import to_query
 from datalayer.selection import Selection
@@ -43,6 +39,9 @@ from export import images, meta
 from figures.analysis_layers import ROUTE_NAMES
 from figures.summaries import kpis
 from figures.theme import Theme, get_theme
+from services.analysis_run import AnalysisResults, cut_comparison, run_analysis
+from services.context import AppContext
+from services.view_figures import CHART_NAMES
 
 TOP_CABLES = 20
 OWNERS_SHOWN = 4

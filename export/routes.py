@@ -15,28 +15,25 @@ traceback.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import replace
-from typing import Any
 
 import flask
-import orjson
 from flask import Blueprint, Response, current_app, request
 
-from components.context import AppContext
-from datalayer.query import LIST_PARAMS, MAX_VALUES, parse_params
+from datalayer.fields import filters_only
+from datalayer.query import parse_params
 from datalayer.selection import Selection
 from export import images, meta, report, tables
+from export.meta import EXPORT_ROOT
+from services.context import AppContext
+from web.http import ANY_METHOD, allow, guarded, json_error, too_many_values
 
-EXPORT_ROOT = "/export"
 BLUEPRINT_NAME = "landfall_export"
 THEMES = ("light", "dark")
 DEFAULT_PNG_SCALE = 2
 FIGURE_OPTIONS = ("scale", "theme", "width", "height")
 REPORT_OPTIONS = ("theme",)
-ANY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
 _DATA_PATH = re.compile(r"^(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
 _FIGURE_PATH = re.compile(r"^figure/(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
@@ -50,14 +47,6 @@ class BadRequest(Exception):
     def __init__(self, details: list[str]) -> None:
         super().__init__("invalid parameters")
         self.details = details
-
-
-def _json_error(status: int, message: str, **extra: Any) -> Response:
-    response = Response(orjson.dumps({"error": message, **extra}), status=status)
-    response.mimetype = "application/json"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _download(file: meta.ExportFile) -> Response:
@@ -91,15 +80,6 @@ def _options(params: dict[str, list[str]], names: tuple[str, ...]) -> dict[str, 
     return found
 
 
-def _too_many_values(params: Mapping[str, list[str]]) -> list[str]:
-    """List parameters over the limit (the parser would silently cut them)."""
-    return [
-        f"Too many values for '{name}' (at most {MAX_VALUES})."
-        for name in LIST_PARAMS
-        if len([v for v in params.get(name, []) if v != ""]) > MAX_VALUES
-    ]
-
-
 def parse_request(
     ctx: AppContext, option_names: tuple[str, ...]
 ) -> tuple[Selection, dict[str, str]]:
@@ -107,7 +87,7 @@ def parse_request(
     params = request.args.to_dict(flat=False)
     options = _options(params, option_names)
     selection, notices = parse_params(params, ctx.vocab)
-    problems = _too_many_values(params) + notices
+    problems = too_many_values(params) + notices
     if problems:
         raise BadRequest(problems)
     return selection, options
@@ -144,46 +124,22 @@ def _scale(options: Mapping[str, str], fmt: str) -> int:
     return int(text) if fmt == "png" else 1
 
 
-def data_selection(selection: Selection) -> Selection:
-    """The selection without page-only and analysis fields (map view, layers, route, cut, …).
-
-    None of them changes a row of the data files.
-    """
-    default = Selection()
-    return replace(
-        selection,
-        technology=default.technology,
-        layers=None,
-        selected=None,
-        view=None,
-        route_from=None,
-        route_to=None,
-        cut=(),
-        scenario=None,
-        corridor=None,
-        hub=default.hub,
-        radius_km=default.radius_km,
-    )
+def _renderer_failed(exc: Exception) -> Response:
+    current_app.logger.warning("Export failed: %s (%s)", request.full_path, exc)
+    return json_error(503, "export failed", details=[str(exc)])
 
 
 def _guarded(view: View) -> View:
     """Turn bad parameters into a JSON 400, renderer failures into 503, anything else into 500."""
-
-    @functools.wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Response:
-        try:
-            return view(*args, **kwargs)
-        except BadRequest as exc:
-            return _json_error(400, "invalid parameters", details=exc.details)
-        except (images.ExportError, report.ReportError) as exc:
-            current_app.logger.warning("Export failed: %s (%s)", request.full_path, exc)
-            return _json_error(503, "export failed", details=[str(exc)])
-        except Exception:
-            # The details go to the server log only: a response never shows code or paths.
-            current_app.logger.exception("Export request failed: %s", request.full_path)
-            return _json_error(500, "internal error")
-
-    return wrapper
+    return guarded(
+        view,
+        label="Export",
+        handlers={
+            BadRequest: lambda exc: json_error(400, "invalid parameters", details=exc.details),
+            images.ExportError: _renderer_failed,
+            report.ReportError: _renderer_failed,
+        },
+    )
 
 
 def register_export(server: flask.Flask, ctx: AppContext) -> None:
@@ -192,7 +148,7 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
 
     def data_file(dataset: str, fmt: str) -> Response:
         selection, _ = parse_request(ctx, ())
-        return _download(tables.export_table(ctx, data_selection(selection), dataset, fmt))
+        return _download(tables.export_table(ctx, filters_only(selection), dataset, fmt))
 
     def figure_file(name: str, fmt: str) -> Response:
         selection, options = parse_request(ctx, FIGURE_OPTIONS)
@@ -227,9 +183,7 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
     def export(rest: str) -> Response:
         """Dispatch ``/export/<rest>``; unknown paths are a JSON 404, other methods a JSON 405."""
         if request.method not in ("GET", "HEAD"):
-            response = _json_error(405, "method not allowed")
-            response.headers["Allow"] = "GET, HEAD"
-            return response
+            return allow(json_error(405, "method not allowed"), ("GET", "HEAD"))
         if rest in ("report.html", "report.pdf"):
             return report_file(rest.rpartition(".")[2])
         match = _FIGURE_PATH.match(rest)
@@ -237,7 +191,7 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
             name, fmt = match["name"], match["fmt"]
             if name in images.FIGURE_NAMES and fmt in images.FORMATS:
                 return figure_file(name, fmt)
-            return _json_error(
+            return json_error(
                 404,
                 "not found",
                 details=[
@@ -248,7 +202,7 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         match = _DATA_PATH.match(rest)
         if match and match["name"] in tables.DATASETS and match["fmt"] in tables.FORMATS:
             return data_file(match["name"], match["fmt"])
-        return _json_error(
+        return json_error(
             404,
             "not found",
             details=[

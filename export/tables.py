@@ -32,11 +32,11 @@ import geopandas as gpd
 import orjson
 import pandas as pd
 
-from api.features import FeatureCache
-from components.context import AppContext
 from datalayer.query import to_query
 from datalayer.selection import Selection
 from export import meta
+from services.context import AppContext
+from services.features import FeatureCache
 
 DATASETS: tuple[str, ...] = tuple(meta.DATASET_FILES)
 FORMATS: tuple[str, ...] = ("csv", "geojson", "gpkg")

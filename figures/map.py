@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from datalayer.selection import Selection
 from figures import labels, lod
 from figures.fast import Shared, SharedDict, Trace, figure
 from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, concat_lines, precompute_lines
@@ -799,3 +800,8 @@ def map_figure(
     if notes:
         layout["annotations"] = _detail_notes(notes, theme, interactive)
     return figure(traces, layout)
+
+
+def layers_of(sel: Selection) -> tuple[str, ...]:
+    """The layers a selection shows (the defaults when it names none)."""
+    return DEFAULT_LAYERS if sel.layers is None else sel.layers

@@ -16,8 +16,8 @@ from analysis.routing import find_routes
 from analysis.scenarios import all_scenarios, cables_crossing, parse_corridor, resolve_scenario
 from api.analysis_routes import register_analysis_api
 from api.routes import register_api
-from components.context import AppContext, build_context
 from datalayer.loader import Datasets
+from services.context import AppContext, build_context
 
 EXTRA_ROUTE = {"attribution", "licence"}
 EXTRA_CUT = {"attribution", "licence", "scenario", "corridor"}

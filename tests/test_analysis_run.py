@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from components.analysis_panel import cut_comparison, route_result
-from components.analysis_run import run_analysis
-from components.context import AppContext, build_context
+from components.analysis_panel import route_result
 from datalayer.loader import Datasets
 from datalayer.query import parse_query
+from services.analysis_run import cut_comparison, run_analysis
+from services.context import AppContext, build_context
 
 ROUTE = "region=world&from=marseille-france&to=tuas-singapore"
 

@@ -19,12 +19,12 @@ from werkzeug.test import TestResponse
 
 from api.docs import PARAM_MEANINGS
 from api.routes import register_api
-from components.context import AppContext, build_context
 from datalayer import schema
 from datalayer.filters import Filtered
 from datalayer.loader import Datasets
 from datalayer.query import ALL_PARAMS, MAX_VALUES, parse_params
 from datalayer.selection import STATUSES, Selection
+from services.context import AppContext, build_context
 
 ENDPOINTS = {
     "cables": ("cables", schema.CABLES),
@@ -380,7 +380,7 @@ def test_feature_cache_without_memo_serialises_the_same_bytes(
     real_data: Datasets, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Datasets above the memo limit serialise per request: the same features, none kept."""
-    from api import features
+    from services import features
 
     ids = [*real_data.cables.index[:40], real_data.cables.index[3]]  # a repeat too
     memoised = features.FeatureCache.build(real_data.cables)

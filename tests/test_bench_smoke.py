@@ -22,9 +22,9 @@ from app import create_app
 from bench.measure import CallbackSpec, find_render_callback, render_body
 from bench.report import evaluate_budgets, to_markdown
 from bench.synth import make_synthetic
-from components.render_cache import CACHE_HEADER, cache_key, install_render_cache
 from datalayer.loader import Datasets, load_datasets
 from tests.conftest import DATA_DIR, REPO
+from web.render_cache import CACHE_HEADER, cache_key, install_render_cache
 
 
 def positive(value: Any) -> bool:

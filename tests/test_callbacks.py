@@ -14,7 +14,6 @@ from dash.development.base_component import Component
 
 from components import ids
 from components.callbacks import render_outputs, store_key, sync_state
-from components.context import AppContext, build_context
 from components.details import HINT
 from components.state import CONTROL_IDS, controls_from_selection
 from datalayer.loader import Datasets
@@ -22,6 +21,7 @@ from datalayer.query import parse_query
 from datalayer.selection import MapView, Selection
 from figures.theme import DARK, LIGHT
 from figures.view import fit_selection
+from services.context import AppContext, build_context
 
 SEAMEWE4 = "seamewe-4"
 FACILITY = "building-8399"  # 40 Avenue Roger Salengro, Marseille

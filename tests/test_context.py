@@ -7,13 +7,13 @@ import threading
 import pandas as pd
 import pytest
 
-import components.context as context_module
+import services.context as context_module
 from analysis.graph import CableGraph
 from analysis.proximity import nearest_distance_table
 from components.callbacks import proximity_table
-from components.context import build_context
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
+from services.context import build_context
 
 
 def test_graph_is_built_on_first_use_once_even_when_raced(

@@ -15,9 +15,9 @@ from dash.development.base_component import Component
 
 from analysis.proximity import within_radius
 from components import ids
-from components.context import AppContext, build_context
 from components.details import HINT, details_panel, parse_selection, safe_http_url
 from datalayer.loader import Datasets
+from services.context import AppContext, build_context
 
 MARSEILLE_BUILDINGS = {"building-8399", "building-22234", "building-20135"}
 

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import Page
 
 from components import ids
-from components.context import AppContext, build_context
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
+from services.context import AppContext, build_context
 from tests.browser import wait_for_map
 from tests.conftest import REPO, LiveServer
 

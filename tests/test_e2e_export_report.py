@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Request
 
-from components.context import build_context
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
 from export.report import build_report_html
+from services.context import build_context
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page
 
 from components import ids
-from components.option_search import LIMIT
+from services.option_search import LIMIT
 from tests.browser import MAP_SELECTOR, wait_for_map
 from tests.conftest import REPO, LiveServer
 

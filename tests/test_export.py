@@ -28,13 +28,13 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from components.context import AppContext, build_context
 from datalayer.filters import Filtered
 from datalayer.loader import Datasets
 from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
 from export import images, meta, report, tables
 from export.routes import register_export
+from services.context import AppContext, build_context
 
 QUERIES = ["", "owner=Orange", "region=world&country=Egypt"]
 DATASET_FRAMES = {

@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 
-from components.context import AppContext, build_context
 from components.export_panel import (
     KIND_DATA,
     KIND_IMAGE,
@@ -19,12 +18,13 @@ from components.export_panel import (
     run_export,
     size_note,
 )
+from datalayer.fields import filters_only as data_selection
 from datalayer.loader import Datasets
 from datalayer.query import parse_query
 from datalayer.selection import Selection
 from export import meta, report
 from export.images import build_figure
-from export.routes import data_selection
+from services.context import AppContext, build_context
 
 ROUTE_AND_CUT = "region=world&from=marseille-france&to=tuas-singapore&scenario=2024-red-sea"
 

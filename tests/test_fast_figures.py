@@ -10,14 +10,14 @@ import pytest
 from plotly.io.json import to_json_plotly
 
 from components.callbacks import proximity_table
-from components.context import AppContext, build_context
-from components.view_figures import CHART_NAMES, chart_figure, chart_summaries
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
 from figures import charts
 from figures.fast import figure
 from figures.map import ALL_LAYERS, map_figure
 from figures.theme import get_theme
+from services.context import AppContext, build_context
+from services.view_figures import CHART_NAMES, chart_figure, chart_summaries
 
 
 @pytest.fixture(scope="module")

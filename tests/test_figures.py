@@ -7,12 +7,12 @@ import plotly.graph_objects as go
 import pytest
 import shapely
 
-from components.context import AppContext, build_context
 from datalayer.loader import Datasets
 from figures import labels
 from figures.geometry import concat_lines, line_arrays
 from figures.map import ALL_LAYERS, HoverLabels, map_figure, records
 from figures.theme import DARK, LIGHT, cable_colour
+from services.context import AppContext, build_context
 
 
 @pytest.fixture(scope="module")

@@ -20,11 +20,11 @@ from components.callbacks import (
     sync_state,
     zoom_from_map_click,
 )
-from components.context import AppContext, build_context
 from datalayer.loader import Datasets, load_datasets
 from datalayer.query import parse_query
 from datalayer.selection import MapView, Selection
 from figures import lod
+from services.context import AppContext, build_context
 from tests.test_fast_figures import assert_valid_and_unchanged
 from tests.test_fast_figures import world_map as whole_map
 

@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from components.context import AppContext, build_context
-from components.option_search import (
+from datalayer.loader import Datasets
+from services.context import AppContext, build_context
+from services.option_search import (
     LIMIT,
     MAX_QUERY,
     OptionIndex,
@@ -15,7 +16,6 @@ from components.option_search import (
     counted_index,
     normalise,
 )
-from datalayer.loader import Datasets
 
 
 @pytest.fixture(scope="module")

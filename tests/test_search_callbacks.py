@@ -9,11 +9,11 @@ from dash import Dash, no_update
 
 from app import create_app
 from components import ids
-from components.context import AppContext, build_context
-from components.option_search import LIMIT
 from components.search_callbacks import SEARCHED, settle, triggers_of
 from components.state import CONTROL_IDS
 from datalayer.loader import Datasets
+from services.context import AppContext, build_context
+from services.option_search import LIMIT
 
 N = len(SEARCHED)
 POS = {s.control: i for i, s in enumerate(SEARCHED)}

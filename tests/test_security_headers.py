@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from datalayer.loader import Datasets
-from security import SERVER_BANNER
 from tests.conftest import LiveServer
+from web.security import SERVER_BANNER
 
 #: Sources a directive may name: own origin, nothing, data:/blob: (never fetched from
 #: elsewhere), script hashes; 'unsafe-inline' only for styles.

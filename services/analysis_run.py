@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 from analysis.cuts import CutImpact, cut_impact
 from analysis.routing import RouteResult, find_routes
 from analysis.scenarios import ScenarioError, cables_crossing, parse_corridor
-from components.context import AppContext
 from datalayer.selection import REGION_WORLD, Selection
 from figures.analysis_layers import cut_traces, route_endpoints, route_traces
+from services.context import AppContext
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,22 @@ def analysis_overlays(
         *route_traces(analysis.route, dark=dark),
         *route_endpoints(ctx.data.landing_points, [sel.route_from, sel.route_to]),
     ]
+
+
+def cut_comparison(result: RouteResult, before: RouteResult | None) -> str | None:
+    """How the active cut changes the best route's RTT, in one sentence (None without a cut)."""
+    if before is None or not result.removed:
+        return None
+    n = len(result.removed)
+    cut = f"With the cut ({n} cable{'s' if n != 1 else ''})"
+    if before.best is None:
+        return f"{cut}: no route existed before the cut either."
+    was = f"{before.best.rtt_ms:,.1f} ms RTT without the cut"
+    if result.best is None:
+        return f"{cut} there is no route left; it was {was}."
+    change = result.best.rtt_ms - before.best.rtt_ms
+    if abs(change) < 0.05:
+        return f"{cut} the best route is unchanged ({was})."
+    return (
+        f"{cut} the best route takes {result.best.rtt_ms:,.1f} ms RTT, {change:+,.1f} ms ({was})."
+    )

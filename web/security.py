@@ -31,9 +31,10 @@ from typing import Any
 
 import dash
 import flask
-import orjson
 from flask import Response, request
 from werkzeug.exceptions import HTTPException, NotFound
+
+from web.http import json_error
 
 log = logging.getLogger("landfall.security")
 
@@ -101,13 +102,6 @@ def neutralise_server_banners() -> None:
         gunicorn_wsgi.SERVER = SERVER_BANNER  # type: ignore[attr-defined]
 
 
-def _json_error(status: int, message: str) -> Response:
-    response = Response(orjson.dumps({"error": message}), status=status)
-    response.mimetype = "application/json"
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def register_security(app: dash.Dash) -> None:
     """Add the headers, error handling and dev-route blocking described above to ``app``."""
     server: flask.Flask = app.server
@@ -146,8 +140,8 @@ def register_security(app: dash.Dash) -> None:
             # The page only sends bodies Dash built from its own layout; anything that makes
             # the callback machinery fail was sent by something else.
             log.warning("Rejected callback request (%s: %s)", type(exc).__name__, exc, exc_info=exc)
-            return _json_error(400, "invalid callback request")
+            return json_error(400, "invalid callback request")
         log.error("Unhandled error on %s %s", request.method, request.path, exc_info=exc)
-        return _json_error(500, "internal error")
+        return json_error(500, "internal error")
 
     server.register_error_handler(Exception, _unhandled)

@@ -9,13 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.analysis_run import AnalysisResults, analysis_overlays
-from components.context import AppContext
-from components.state import layers_of
 from datalayer.filters import Filtered
 from datalayer.selection import Selection
 from figures import charts
-from figures.map import map_figure
+from figures.map import layers_of, map_figure
 from figures.summaries import (
     country_summary,
     facility_country_summary,
@@ -23,6 +20,8 @@ from figures.summaries import (
     year_summary,
 )
 from figures.theme import Theme
+from services.analysis_run import AnalysisResults, analysis_overlays
+from services.context import AppContext
 
 #: The linked charts, in page order.
 CHART_NAMES: tuple[str, ...] = ("owners", "years", "countries", "facilities")

@@ -13,12 +13,13 @@ import pandas as pd
 from analysis.graph import CableGraph, build_cable_graph
 from analysis.proximity import nearest_distance_table
 from analysis.scenarios import Scenario, all_scenarios
-from components.option_search import OptionIndexes, build_option_indexes
+from datalayer.fields import filters_only
 from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
-from datalayer.query import Vocabulary, build_vocabulary
 from datalayer.selection import Selection
-from figures.map import ALL_LAYERS, MapContext, build_map_context
+from datalayer.vocabulary import Vocabulary, build_vocabulary
+from figures.map import ALL_LAYERS, DEFAULT_LAYERS, MapContext, build_map_context
+from services.option_search import OptionIndexes, build_option_indexes
 
 LAND_URL = "/basemap/land.geojson"
 BORDERS_URL = "/basemap/borders.geojson"
@@ -81,13 +82,9 @@ def build_context(data: Datasets) -> AppContext:
         return apply_selection(data, selection)
 
     def select(selection: Selection) -> Filtered:
-        # Only the filters decide the result: view, layers, selected item and coverage
-        # technology are dropped from the cache key so panning never evicts a result.
-        return cached(
-            replace(
-                selection, view=None, layers=None, selected=None, technology=Selection().technology
-            )
-        )
+        # Only the fields whose declared role is "filter" decide the result: the view, the
+        # layers and the analysis are dropped from the key, so panning never evicts a result.
+        return cached(filters_only(selection))
 
     return AppContext(
         data=data,
@@ -95,7 +92,8 @@ def build_context(data: Datasets) -> AppContext:
             data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
         ),
         vocab=replace(
-            build_vocabulary(data, ALL_LAYERS), scenarios=frozenset(s.key for s in scenarios)
+            build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),
+            scenarios=frozenset(s.key for s in scenarios),
         ),
         graph_factory=_once(lambda: build_cable_graph(data)),
         scenarios={s.key: s for s in scenarios},

@@ -1,0 +1,1 @@
+"""The web edge shared by every route: security headers, JSON errors and guards, caching."""
