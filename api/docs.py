@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from datalayer import schema
 from datalayer.fields import FIELDS, FILTER, MAX_VALUES, VIEW_PARAMS
 from datalayer.selection import DEFAULT_REGION, REGION_WORLD
 from datalayer.vocabulary import Vocabulary
@@ -15,20 +16,12 @@ PAGE_ONLY_PARAMS = VIEW_PARAMS
 #: One line per query parameter, saying what it restricts (declared with its field).
 PARAM_MEANINGS: dict[str, str] = {p: text for f in FIELDS for p, text in f.docs.items()}
 
-#: Endpoint path (below the API root) → (dataset file in metadata.json, what it returns).
+#: Endpoint path (below the API root) → (dataset file in metadata.json, what it returns); one
+#: per served dataset of datalayer.schema.
 ENDPOINTS: dict[str, tuple[str, str]] = {
-    "cables": (
-        "cables.geojson",
-        "Submarine cables that pass every cable filter (MultiLineString/LineString).",
-    ),
-    "landing-points": (
-        "landing_points.geojson",
-        "Every landing point of the selected cables, whatever its country (Point).",
-    ),
-    "facilities": (
-        "facilities.geojson",
-        "Internet exchange buildings that pass region, fac_country and ix (Point).",
-    ),
+    spec.published.endpoint: (spec.file, spec.published.returns)
+    for spec in schema.PUBLISHED
+    if spec.published is not None
 }
 
 

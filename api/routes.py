@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 import flask
 import geopandas as gpd
 from flask import Blueprint, Response, request, url_for
 
 from api.docs import ENDPOINTS, index_document
+from datalayer import schema
 from datalayer.fields import filters_only
 from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
@@ -23,25 +24,13 @@ BLUEPRINT_NAME = "landfall_api"
 ALLOWED_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
-class _Frames(Protocol):
-    """What :class:`~datalayer.loader.Datasets` and :class:`~datalayer.filters.Filtered` share."""
-
-    @property
-    def cables(self) -> gpd.GeoDataFrame: ...
-    @property
-    def landing_points(self) -> gpd.GeoDataFrame: ...
-    @property
-    def facilities(self) -> gpd.GeoDataFrame: ...
-
-
-#: Endpoint → its frame, in the full datasets (to serialise once) or in a filter result.
-FRAMES: dict[str, Callable[[_Frames], gpd.GeoDataFrame]] = {
-    "cables": lambda f: f.cables,
-    "landing-points": lambda f: f.landing_points,
-    "facilities": lambda f: f.facilities,
-}
-
 View = Callable[..., Response]
+
+
+def _frame(frames: Any, endpoint: str) -> gpd.GeoDataFrame:
+    """The frame an endpoint serves, from the datasets or a filter result (by dataset key)."""
+    frame: gpd.GeoDataFrame = getattr(frames, schema.BY_ENDPOINT[endpoint].key)
+    return frame
 
 
 def _guarded(view: View, options: bool = True) -> View:
@@ -51,7 +40,7 @@ def _guarded(view: View, options: bool = True) -> View:
 
 def register_api(server: flask.Flask, ctx: AppContext) -> None:
     """Add the read-only data API (``/api/v1`` and below) to ``server``, serving ``ctx``'s data."""
-    caches = {name: FeatureCache.build(frame(ctx.data)) for name, frame in FRAMES.items()}
+    caches = {name: FeatureCache.build(_frame(ctx.data, name)) for name in ENDPOINTS}
     metadata: Mapping[str, Any] = ctx.data.metadata["datasets"]
     api = Blueprint(BLUEPRINT_NAME, __name__)
 
@@ -72,7 +61,7 @@ def register_api(server: flask.Flask, ctx: AppContext) -> None:
         selection = parse()
         if isinstance(selection, Response):
             return selection
-        frame = FRAMES[name](ctx.select(selection))
+        frame = _frame(ctx.select(selection), name)
         entry = metadata.get(ENDPOINTS[name][0], {})
         payload = {
             "type": "FeatureCollection",

@@ -10,7 +10,7 @@ works on the real data (``owner=Orange``, ``sel=cable:2africa``) works at every 
   (clipped); a landing point's ``cable_ids`` name copy ``k`` of its cables.
 
 Coordinates are rounded to 5 decimals like the shipped files. Every other file (coverage,
-fibre, regions, basemap, licences) is copied unchanged; ``metadata.json`` gets the new feature
+ftth, regions, basemap, licences) is copied unchanged; ``metadata.json`` gets the new feature
 counts. The generator is deterministic for a given seed.
 """
 

@@ -67,7 +67,7 @@ UPSTREAM: dict[str, tuple[str, int | None]] = {
     "landing_points.geojson": ("id", FULL),
     "facilities.geojson": ("id", 7),
     "coverage.geojson": ("", SHIPPED),
-    "fibre.geojson": ("code", SHIPPED),
+    "ftth.geojson": ("code", SHIPPED),
 }
 
 
@@ -193,8 +193,8 @@ def drawn_features(ctx: Any, sel: Any) -> dict[str, set[str]]:
     if "coverage" in layers:
         coverage = filtered.coverage[filtered.coverage["technology"] == sel.technology]
         drawn["coverage.geojson"] = {str(i) for i in coverage.index}
-    if "fibre" in layers:
-        drawn["fibre.geojson"] = {str(c) for c in filtered.fibre["code"]}
+    if "ftth" in layers:
+        drawn["ftth.geojson"] = {str(c) for c in filtered.ftth["code"]}
     return drawn
 
 

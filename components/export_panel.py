@@ -15,6 +15,7 @@ from dash import dcc, html
 
 from components import ids
 from components.analysis_panel import labelled
+from datalayer import schema
 from datalayer.fields import filters_only
 from datalayer.query import parse_query
 from datalayer.selection import Selection
@@ -30,10 +31,11 @@ FIGURE_LABELS: dict[str, str] = {
     "facilities": "Chart: IX facilities by country",
 }
 IMAGE_FORMATS: dict[str, str] = {"png": "PNG", "svg": "SVG", "pdf": "PDF"}
+#: Export name → the label the card shows (declared with the dataset in datalayer.schema).
 DATASET_LABELS: dict[str, str] = {
-    "cables": "Cables",
-    "landing-points": "Landing points",
-    "facilities": "IX facilities",
+    spec.published.endpoint: spec.published.label
+    for spec in schema.PUBLISHED
+    if spec.published is not None
 }
 DATA_FORMATS: dict[str, str] = {
     "csv": "CSV (zip with README)",

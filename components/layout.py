@@ -11,15 +11,8 @@ from components import ids
 from components.analysis_panel import analysis_card
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
-from figures.map import (
-    DEFAULT_LAYERS,
-    LAYER_CABLES,
-    LAYER_COVERAGE,
-    LAYER_FACILITIES,
-    LAYER_FIBRE,
-    LAYER_LANDING_POINTS,
-)
-from figures.theme import CABLE_PALETTE, LIGHT, OPERATOR_COLOURS
+from figures.layers import DEFAULT_LAYERS, LAYERS
+from figures.theme import OPERATOR_COLOURS
 from services.context import AppContext
 
 GRAPH_CONFIG: Any = {
@@ -65,32 +58,12 @@ def layer_panel(ctx: AppContext) -> html.Section:
     data = ctx.data
     options = [
         _layer_option(
-            LAYER_CABLES, "Submarine cables", f"{len(data.cables):,}", _swatch(CABLE_PALETTE[:4])
-        ),
-        _layer_option(
-            LAYER_LANDING_POINTS,
-            "Landing points",
-            f"{len(data.landing_points):,}",
-            _swatch(["var(--text)"], "dot"),
-        ),
-        _layer_option(
-            LAYER_FACILITIES,
-            "IX facilities",
-            f"{len(data.facilities):,}",
-            _swatch([LIGHT.facility], "dot"),
-        ),
-        _layer_option(
-            LAYER_COVERAGE,
-            "Mobile coverage (modelled)",
-            "BdR",
-            _swatch(list(OPERATOR_COLOURS.values()), "box"),
-        ),
-        _layer_option(
-            LAYER_FIBRE,
-            "Fibre FTTH 2018",
-            "Marseille",
-            _swatch(["#c6dbef", "#6baed6", "#08306b"], "box"),
-        ),
+            layer.key,
+            layer.label,
+            layer.legend.extent or f"{len(getattr(data, layer.dataset)):,}",
+            _swatch(list(layer.legend.colours), layer.legend.shape),
+        )
+        for layer in LAYERS
     ]
     technologies = sorted(data.coverage["technology"].unique())
     operators = sorted(data.coverage["operator"].unique())

@@ -307,7 +307,8 @@ class LayersField(Field):
         text = last(params, self.params[0])
         if text is None:
             return {}
-        chosen = [v for v in text.split(",") if v]
+        aliases = dict(vocab.layer_aliases)
+        chosen = [aliases.get(v, v) for v in text.split(",") if v]
         known = tuple(v for v in dict.fromkeys(chosen) if v in vocab.layers)
         for bad in [v for v in chosen if v not in vocab.layers]:
             notices.append(f"Unknown layer '{short(bad)}' was ignored.")

@@ -30,7 +30,7 @@ class Filtered:
     landing_points: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
     coverage: gpd.GeoDataFrame
-    fibre: gpd.GeoDataFrame
+    ftth: gpd.GeoDataFrame
 
 
 def _keep(frame: gpd.GeoDataFrame, mask: pd.Series | object) -> gpd.GeoDataFrame:
@@ -115,5 +115,5 @@ def apply_selection(data: Datasets, sel: Selection) -> Filtered:
         landing_points=landing_points,
         facilities=filter_facilities(data, sel),
         coverage=coverage,
-        fibre=data.fibre,
+        ftth=data.ftth,
     )

@@ -37,7 +37,7 @@ class Datasets:
     landing_points: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
     coverage: gpd.GeoDataFrame
-    fibre: gpd.GeoDataFrame
+    ftth: gpd.GeoDataFrame
     regions: gpd.GeoDataFrame
     basemap_land: bytes
     basemap_borders: bytes
@@ -247,7 +247,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
             schema.LANDING_POINTS,
             schema.FACILITIES,
             schema.COVERAGE,
-            schema.FIBRE,
+            schema.FTTH,
             schema.REGIONS,
         )
     }
@@ -263,7 +263,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
         landing_points=frames["landing_points"],
         facilities=frames["facilities"],
         coverage=frames["coverage"],
-        fibre=frames["fibre"],
+        ftth=frames["ftth"],
         regions=frames["regions"],
         basemap_land=basemap["basemap_land"],
         basemap_borders=basemap["basemap_borders"],

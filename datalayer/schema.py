@@ -7,6 +7,7 @@ names from here rather than repeating string literals.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 
@@ -33,8 +34,28 @@ class Field:
 
 
 @dataclass(frozen=True)
+class Published:
+    """How a dataset is served: its data API endpoint and export, and how they name it."""
+
+    #: Path below ``/api/v1`` and ``/export`` (``/api/v1/landing-points``, ``/export/landing-points.csv``).
+    endpoint: str
+    #: What the API endpoint returns (its self-description).
+    returns: str
+    #: What an export holds, in a sentence's words ("cable landing points").
+    title: str
+    #: The export card's label ("Landing points").
+    label: str
+    #: Each readable column of the exports → what it holds (README and GeoPackage ``about``).
+    columns: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class DatasetSpec:
-    """What one GeoJSON file must contain."""
+    """One dataset: its file and what it must contain (and, if served, how it is served).
+
+    Licence, attribution and data date are the data's own: they are read from ``metadata.json``
+    under :attr:`file`, so every credit comes from the build, never from code.
+    """
 
     key: str
     file: str
@@ -45,6 +66,8 @@ class DatasetSpec:
     optional: tuple[Field, ...] = ()
     #: Properties that hold ids of other features (checked like ids, never altered).
     reference_fields: tuple[str, ...] = ()
+    #: Served by the data API and the exports (``None``: drawn or used only).
+    published: Published | None = None
 
 
 CABLES = DatasetSpec(
@@ -67,6 +90,28 @@ CABLES = DatasetSpec(
     ),
     optional=(Field("notes", Kind.OPT_STR),),
     reference_fields=("landing_point_ids",),
+    published=Published(
+        endpoint="cables",
+        returns="Submarine cables that pass every cable filter (MultiLineString/LineString).",
+        title="submarine cables",
+        label="Cables",
+        columns={
+            "id": "TeleGeography cable id",
+            "name": "cable name",
+            "owners": "owners, '; '-separated",
+            "suppliers": "suppliers, '; '-separated",
+            "rfs": "ready-for-service date as published",
+            "rfs_year": "ready-for-service year",
+            "status": "'in service' or 'planned' (as of the data date)",
+            "length_km": "published length in km (empty: not published)",
+            "landing_point_count": "number of landing points",
+            "landing_points": "landing point names, '; '-separated",
+            "countries": "countries of the landing points, '; '-separated",
+            "regions": "sea regions the route crosses, '; '-separated",
+            "url": "cable website",
+            "notes": "TeleGeography notes",
+        },
+    ),
 )
 
 LANDING_POINTS = DatasetSpec(
@@ -81,6 +126,24 @@ LANDING_POINTS = DatasetSpec(
     ),
     optional=(Field("is_tbd", Kind.BOOL), Field("regions", Kind.STR_LIST)),
     reference_fields=("cable_ids",),
+    published=Published(
+        endpoint="landing-points",
+        returns="Every landing point of the selected cables, whatever its country (Point).",
+        title="cable landing points",
+        label="Landing points",
+        columns={
+            "id": "TeleGeography landing point id",
+            "name": "landing point name",
+            "country": "country",
+            "cable_count": "number of cables landing here",
+            "cables": "names of the cables landing here, '; '-separated",
+            "cable_ids": "ids of those cables, '; '-separated",
+            "is_tbd": "true when the landing site is still to be decided",
+            "regions": "sea regions within 25 km, '; '-separated",
+            "lon": "longitude (WGS 84; CSV only)",
+            "lat": "latitude (WGS 84; CSV only)",
+        },
+    ),
 )
 
 FACILITIES = DatasetSpec(
@@ -97,6 +160,24 @@ FACILITIES = DatasetSpec(
         Field("exchange_count", Kind.INT),
     ),
     optional=(Field("exchange_urls", Kind.STR_LIST),),
+    published=Published(
+        endpoint="facilities",
+        returns="Internet exchange buildings that pass region, fac_country and ix (Point).",
+        title="internet exchange buildings",
+        label="IX facilities",
+        columns={
+            "id": "TeleGeography building id",
+            "name": "building name",
+            "address": "street address",
+            "city": "city",
+            "country": "country",
+            "exchange_count": "number of internet exchanges hosted",
+            "exchanges": "internet exchanges hosted, '; '-separated",
+            "exchange_urls": "their websites, '; '-separated",
+            "lon": "longitude (WGS 84; CSV only)",
+            "lat": "latitude (WGS 84; CSV only)",
+        },
+    ),
 )
 
 COVERAGE = DatasetSpec(
@@ -115,9 +196,9 @@ COVERAGE = DatasetSpec(
     optional=(Field("operator_code", Kind.OPT_STR), Field("sites_in_marseille", Kind.OPT_INT)),
 )
 
-FIBRE = DatasetSpec(
-    key="fibre",
-    file="fibre.geojson",
+FTTH = DatasetSpec(
+    key="ftth",
+    file="ftth.geojson",
     geometry_types=("Polygon", "MultiPolygon"),
     fields=(
         Field("code", Kind.STR),
@@ -165,11 +246,18 @@ ALL_SPECS: tuple[DatasetSpec, ...] = (
     LANDING_POINTS,
     FACILITIES,
     COVERAGE,
-    FIBRE,
+    FTTH,
     REGIONS,
     BASEMAP_LAND,
     BASEMAP_BORDERS,
 )
+
+#: The served datasets, in API and export order.
+PUBLISHED: tuple[DatasetSpec, ...] = tuple(spec for spec in ALL_SPECS if spec.published)
+#: Endpoint / export name → its dataset.
+BY_ENDPOINT: dict[str, DatasetSpec] = {
+    spec.published.endpoint: spec for spec in PUBLISHED if spec.published is not None
+}
 
 METADATA_FILE = "metadata.json"
 

@@ -29,6 +29,8 @@ class Vocabulary:
     scenarios: frozenset[str] = frozenset()
     #: The layers a selection that names none shows, in drawing order.
     default_layers: tuple[str, ...] = ()
+    #: (older name, layer) pairs: links made before a layer was renamed still open.
+    layer_aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def cut(self) -> frozenset[str]:

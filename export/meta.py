@@ -11,37 +11,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from datalayer import schema
 from datalayer.fields import DESCRIBED
 from datalayer.selection import REGION_WORLD, Selection
-from figures.map import (
-    LAYER_CABLES,
-    LAYER_COVERAGE,
-    LAYER_FACILITIES,
-    LAYER_FIBRE,
-    LAYER_LANDING_POINTS,
-    layers_of,
-)
+from figures.layers import LAYERS, layers_of
 from services.context import AppContext
 
 #: Where the export routes live (the page's export card links there too).
 EXPORT_ROOT = "/export"
 
-#: Dataset name in export URLs → its file in ``metadata.json``.
-DATASET_FILES: dict[str, str] = {
-    "cables": "cables.geojson",
-    "landing-points": "landing_points.geojson",
-    "facilities": "facilities.geojson",
-}
+#: Dataset name in export URLs → its file in ``metadata.json`` (declared in datalayer.schema).
+DATASET_FILES: dict[str, str] = {name: spec.file for name, spec in schema.BY_ENDPOINT.items()}
 
-#: Map layer → the dataset file it draws (for the map's credits).
-LAYER_FILES: dict[str, str] = {
-    LAYER_CABLES: "cables.geojson",
-    LAYER_LANDING_POINTS: "landing_points.geojson",
-    LAYER_FACILITIES: "facilities.geojson",
-    LAYER_COVERAGE: "coverage.geojson",
-    LAYER_FIBRE: "fibre.geojson",
-}
-BASEMAP_FILE = "basemap_land.geojson"
+#: Map layer → the dataset file it draws (for the map's credits), in legend order.
+LAYER_FILES: dict[str, str] = {layer.key: layer.file for layer in LAYERS}
+BASEMAP_FILE = schema.BASEMAP_LAND.file
 
 
 @dataclass(frozen=True)

@@ -32,71 +32,30 @@ import geopandas as gpd
 import orjson
 import pandas as pd
 
+from datalayer import schema
 from datalayer.query import to_query
 from datalayer.selection import Selection
 from export import meta
 from services.context import AppContext
 from services.features import FeatureCache
 
-DATASETS: tuple[str, ...] = tuple(meta.DATASET_FILES)
+#: The exported datasets (declared in datalayer.schema), by export name.
+DATASETS: tuple[str, ...] = tuple(schema.BY_ENDPOINT)
 FORMATS: tuple[str, ...] = ("csv", "geojson", "gpkg")
-#: Dataset → the frame of a filter result it exports.
-FRAMES: dict[str, Callable[[Any], gpd.GeoDataFrame]] = {
-    "cables": lambda f: f.cables,
-    "landing-points": lambda f: f.landing_points,
-    "facilities": lambda f: f.facilities,
-}
-TITLES: dict[str, str] = {
-    "cables": "submarine cables",
-    "landing-points": "cable landing points",
-    "facilities": "internet exchange buildings",
-}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "; "
 
-#: What each readable column holds (README and GeoPackage ``about`` documentation).
-COLUMNS: dict[str, dict[str, str]] = {
-    "cables": {
-        "id": "TeleGeography cable id",
-        "name": "cable name",
-        "owners": "owners, '; '-separated",
-        "suppliers": "suppliers, '; '-separated",
-        "rfs": "ready-for-service date as published",
-        "rfs_year": "ready-for-service year",
-        "status": "'in service' or 'planned' (as of the data date)",
-        "length_km": "published length in km (empty: not published)",
-        "landing_point_count": "number of landing points",
-        "landing_points": "landing point names, '; '-separated",
-        "countries": "countries of the landing points, '; '-separated",
-        "regions": "sea regions the route crosses, '; '-separated",
-        "url": "cable website",
-        "notes": "TeleGeography notes",
-    },
-    "landing-points": {
-        "id": "TeleGeography landing point id",
-        "name": "landing point name",
-        "country": "country",
-        "cable_count": "number of cables landing here",
-        "cables": "names of the cables landing here, '; '-separated",
-        "cable_ids": "ids of those cables, '; '-separated",
-        "is_tbd": "true when the landing site is still to be decided",
-        "regions": "sea regions within 25 km, '; '-separated",
-        "lon": "longitude (WGS 84; CSV only)",
-        "lat": "latitude (WGS 84; CSV only)",
-    },
-    "facilities": {
-        "id": "TeleGeography building id",
-        "name": "building name",
-        "address": "street address",
-        "city": "city",
-        "country": "country",
-        "exchange_count": "number of internet exchanges hosted",
-        "exchanges": "internet exchanges hosted, '; '-separated",
-        "exchange_urls": "their websites, '; '-separated",
-        "lon": "longitude (WGS 84; CSV only)",
-        "lat": "latitude (WGS 84; CSV only)",
-    },
-}
+
+def _published(dataset: str) -> schema.Published:
+    published = schema.BY_ENDPOINT[dataset].published
+    assert published is not None  # BY_ENDPOINT holds served datasets only
+    return published
+
+
+def _frame(filtered: Any, dataset: str) -> gpd.GeoDataFrame:
+    """The frame of a filter result (or of the datasets) that ``dataset`` exports."""
+    frame: gpd.GeoDataFrame = getattr(filtered, schema.BY_ENDPOINT[dataset].key)
+    return frame
 
 
 def _join(values: Any) -> str:
@@ -220,10 +179,10 @@ def readme_text(
     file = meta.DATASET_FILES[dataset]
     credit = meta.credits_for(ctx, [file])[0]
     entry = ctx.data.metadata["datasets"].get(file, {})
-    columns = "\n".join(f"  {name}: {what}" for name, what in COLUMNS[dataset].items())
+    columns = "\n".join(f"  {name}: {what}" for name, what in _published(dataset).columns.items())
     terms = _licence_terms(ctx, file)
     lines = [
-        f"Landfall export: {TITLES[dataset]}",
+        f"Landfall export: {_published(dataset).title}",
         "",
         f"File:        {filename}",
         f"Rows:        {rows}",
@@ -260,7 +219,7 @@ def _about_row(ctx: AppContext, sel: Selection, dataset: str, when: datetime) ->
     file = meta.DATASET_FILES[dataset]
     credit = meta.credits_for(ctx, [file])[0]
     return {
-        "dataset": TITLES[dataset],
+        "dataset": _published(dataset).title,
         "attribution": credit.attribution,
         "licence": credit.licence,
         "licence_url": credit.licence_url,
@@ -269,7 +228,7 @@ def _about_row(ctx: AppContext, sel: Selection, dataset: str, when: datetime) ->
         "query": to_query(sel),
         "filters": meta.describe_selection(sel, ctx),
         "exported_at": f"{when:%Y-%m-%dT%H:%M:%SZ}",
-        "columns": orjson.dumps(COLUMNS[dataset]).decode(),
+        "columns": orjson.dumps(_published(dataset).columns).decode(),
     }
 
 
@@ -278,7 +237,7 @@ def _about_row(ctx: AppContext, sel: Selection, dataset: str, when: datetime) ->
 
 def csv_zip(ctx: AppContext, sel: Selection, dataset: str, when: datetime) -> meta.ExportFile:
     """A zip of the CSV and its README."""
-    frame = FRAMES[dataset](ctx.select(sel))
+    frame = _frame(ctx.select(sel), dataset)
     table = csv_frame(readable_frame(ctx, dataset, frame))
     csv_name = meta.export_filename(dataset, sel, "csv", when)
     body = table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
@@ -297,7 +256,7 @@ def csv_zip(ctx: AppContext, sel: Selection, dataset: str, when: datetime) -> me
 
 def geojson(ctx: AppContext, sel: Selection, dataset: str, when: datetime) -> meta.ExportFile:
     """The data API's FeatureCollection for ``sel``, with the export's metadata members."""
-    frame = FRAMES[dataset](ctx.select(sel))
+    frame = _frame(ctx.select(sel), dataset)
     credit = meta.credits_for(ctx, [meta.DATASET_FILES[dataset]])[0]
     payload = {
         "type": "FeatureCollection",
@@ -320,7 +279,7 @@ def geojson(ctx: AppContext, sel: Selection, dataset: str, when: datetime) -> me
 
 def geopackage(ctx: AppContext, sel: Selection, dataset: str, when: datetime) -> meta.ExportFile:
     """A GeoPackage with the dataset's layer and an ``about`` table of credits and query."""
-    frame = FRAMES[dataset](ctx.select(sel))
+    frame = _frame(ctx.select(sel), dataset)
     readable = readable_frame(ctx, dataset, frame)
     layer = dataset.replace("-", "_")
     about = _about_row(ctx, sel, dataset, when)
@@ -356,7 +315,7 @@ def export_table(
     ctx: AppContext, sel: Selection, dataset: str, fmt: str, when: datetime | None = None
 ) -> meta.ExportFile:
     """Dataset ``dataset`` of ``sel`` as ``fmt`` (csv → zip, geojson, gpkg)."""
-    if dataset not in FRAMES:
+    if dataset not in schema.BY_ENDPOINT:
         raise ValueError(f"unknown dataset {dataset!r}")
     if fmt not in WRITERS:
         raise ValueError(f"unknown format {fmt!r}")

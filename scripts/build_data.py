@@ -322,7 +322,7 @@ def build_mobile_layers(build: Build, raw: Path) -> None:
 
 
 def build_fibre(build: Build, raw: Path) -> None:
-    """fibre.geojson and the commune-level Marseille figures."""
+    """ftth.geojson and the commune-level Marseille figures."""
     folder = raw / FTTH_DIR
     paths = {
         name: folder / f"{name}.csv"
@@ -348,7 +348,7 @@ def build_fibre(build: Build, raw: Path) -> None:
         summary = marseille_commune_summary(com_ftth, com_info, arr_info)
         build.facts["class_check"] = check_classes(com_ftth, com_info, arr_ftth, arr_info)
     build.facts["marseille_commune_ftth"] = summary
-    build.add_geojson("fibre.geojson", fibre)
+    build.add_geojson("ftth.geojson", fibre)
 
 
 def build_basemaps(build: Build, raw: Path) -> None:

@@ -18,7 +18,8 @@ from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
 from datalayer.vocabulary import Vocabulary, build_vocabulary
-from figures.map import ALL_LAYERS, DEFAULT_LAYERS, MapContext, build_map_context
+from figures.layers import ALL_LAYERS, DEFAULT_LAYERS, LAYER_ALIASES
+from figures.map_context import MapContext, build_map_context
 from services.option_search import OptionIndexes, build_option_indexes
 
 LAND_URL = "/basemap/land.geojson"
@@ -94,6 +95,7 @@ def build_context(data: Datasets) -> AppContext:
         vocab=replace(
             build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),
             scenarios=frozenset(s.key for s in scenarios),
+            layer_aliases=tuple(LAYER_ALIASES.items()),
         ),
         graph_factory=_once(lambda: build_cable_graph(data)),
         scenarios={s.key: s for s in scenarios},

@@ -74,11 +74,7 @@ def selection_map(
     """The map of ``sel``: its filtered layers plus the route and cut overlays of ``analysis``."""
     return map_figure(
         ctx.map,
-        filtered.cables,
-        filtered.landing_points,
-        filtered.facilities,
-        filtered.coverage,
-        filtered.fibre,
+        filtered,
         layers=frozenset(layers_of(sel)),
         coverage_technology=sel.technology,
         theme=theme,

@@ -102,10 +102,10 @@ def test_coverage_zones_per_operator(real_data: Datasets) -> None:
     assert coverage.geometry.is_valid.all()
 
 
-def test_fibre_arrondissements(real_data: Datasets) -> None:
-    fibre = real_data.fibre
-    assert sorted(fibre["code"]) == [str(c) for c in range(13201, 13217)]
-    assert fibre.set_index("code").loc["13208", "ftth_premises_2018q1"] == 38438
+def test_ftth_arrondissements(real_data: Datasets) -> None:
+    ftth = real_data.ftth
+    assert sorted(ftth["code"]) == [str(c) for c in range(13201, 13217)]
+    assert ftth.set_index("code").loc["13208", "ftth_premises_2018q1"] == 38438
 
 
 def test_metadata_carries_attribution(real_data: Datasets) -> None:

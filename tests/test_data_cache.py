@@ -20,7 +20,7 @@ from datalayer.loader import DATA_FILES, Datasets, load_datasets
 from datalayer.schema import ALL_SPECS
 from tests.conftest import DATA_DIR
 
-FRAMES = ("cables", "landing_points", "facilities", "coverage", "fibre", "regions")
+FRAMES = ("cables", "landing_points", "facilities", "coverage", "ftth", "regions")
 
 
 @pytest.fixture

@@ -31,11 +31,7 @@ def world_map(ctx: AppContext, **options: Any) -> go.Figure:
     options.setdefault("theme", get_theme("light"))
     return map_figure(
         ctx.map,
-        world.cables,
-        world.landing_points,
-        world.facilities,
-        world.coverage,
-        world.fibre,
+        world,
         layers=frozenset(ALL_LAYERS),
         coverage_technology="4G",
         **options,

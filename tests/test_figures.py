@@ -24,11 +24,7 @@ def build(ctx: AppContext, layers: set[str], **kwargs: object) -> go.Figure:
     d = ctx.data
     return map_figure(
         ctx.map,
-        d.cables,
-        d.landing_points,
-        d.facilities,
-        d.coverage,
-        d.fibre,
+        d,
         layers=layers,
         coverage_technology=str(kwargs.pop("tech", "4G")),
         theme=kwargs.pop("theme", LIGHT),

@@ -135,7 +135,7 @@ def _coverage() -> gpd.GeoDataFrame:
     )
 
 
-def _fibre() -> gpd.GeoDataFrame:
+def _ftth() -> gpd.GeoDataFrame:
     columns = ["code", "name", "ftth_premises_2018q1", "ftth_class", "ftth_class_label"]
     return gpd.GeoDataFrame({c: [] for c in columns}, geometry=[], crs=CRS)
 
@@ -158,7 +158,7 @@ def tiny() -> Datasets:
         landing_points=_landing_points(),
         facilities=_facilities(),
         coverage=_coverage(),
-        fibre=_fibre(),
+        ftth=_ftth(),
         regions=_regions(),
         basemap_land=b"{}",
         basemap_borders=b"{}",
@@ -275,10 +275,10 @@ def test_coverage_operator_filter(
     assert set(result.cables.index) == ALL_CABLES
 
 
-def test_fibre_is_passed_through(tiny: Datasets) -> None:
+def test_ftth_is_passed_through(tiny: Datasets) -> None:
     result = apply_selection(tiny, replace(WORLD, owners=("Orange",)))
-    assert list(result.fibre.columns) == list(tiny.fibre.columns)
-    assert result.fibre.empty
+    assert list(result.ftth.columns) == list(tiny.ftth.columns)
+    assert result.ftth.empty
 
 
 # --- combinations -------------------------------------------------------------------------------
@@ -357,7 +357,7 @@ def _snapshot(frame: gpd.GeoDataFrame) -> tuple[str, str, str, str]:
 def test_inputs_are_not_mutated(tiny: Datasets) -> None:
     frames = {
         name: getattr(tiny, name)
-        for name in ("cables", "landing_points", "facilities", "coverage", "fibre", "regions")
+        for name in ("cables", "landing_points", "facilities", "coverage", "ftth", "regions")
     }
     before = {name: _snapshot(frame) for name, frame in frames.items()}
     selections = [

@@ -80,7 +80,7 @@ def make_data(
         landing_points=point_frame,
         facilities=_empty(["id", "name", "country"]),
         coverage=_empty(["operator"]),
-        fibre=_empty(["code"]),
+        ftth=_empty(["code"]),
         regions=_empty(["id", "name"]),
         basemap_land=b"",
         basemap_borders=b"",

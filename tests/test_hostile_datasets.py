@@ -142,7 +142,7 @@ def latin1_name() -> bytes:
 
 
 def utf16_file() -> bytes:
-    return (DATA_DIR / "fibre.geojson").read_text(encoding="utf-8").encode("utf-16")
+    return (DATA_DIR / "ftth.geojson").read_text(encoding="utf-8").encode("utf-16")
 
 
 def bom_file() -> bytes:
@@ -179,14 +179,14 @@ CASES: list[Case] = [
         ("facilities.geojson", "not valid JSON"),
     ),
     Case("empty file", "regions.geojson", b"", ("regions.geojson", "not valid JSON")),
-    Case("only whitespace", "fibre.geojson", b"   \n\t ", ("fibre.geojson", "not valid JSON")),
+    Case("only whitespace", "ftth.geojson", b"   \n\t ", ("ftth.geojson", "not valid JSON")),
     Case(
         "Latin-1 byte in UTF-8 text",
         "landing_points.geojson",
         latin1_name(),
         ("landing_points.geojson", "not UTF-8", "offset"),
     ),
-    Case("UTF-16 file", "fibre.geojson", utf16_file(), ("fibre.geojson", "UTF-16")),
+    Case("UTF-16 file", "ftth.geojson", utf16_file(), ("ftth.geojson", "UTF-16")),
     Case(
         "unpaired surrogate escape",
         "cables.geojson",
@@ -341,9 +341,9 @@ CASES: list[Case] = [
     ),
     Case(
         "polygon collapsed to a point",
-        "fibre.geojson",
+        "ftth.geojson",
         geometry(COLLAPSED),
-        ("fibre.geojson", F0, "field 'geometry'", "cannot be repaired"),
+        ("ftth.geojson", F0, "field 'geometry'", "cannot be repaired"),
     ),
     Case(
         "projected CRS",
@@ -372,9 +372,9 @@ CASES: list[Case] = [
     ),
     Case(
         "duplicate arrondissement code",
-        "fibre.geojson",
+        "ftth.geojson",
         duplicate_id("code"),
-        ("fibre.geojson", "feature #1", "field 'code'", "duplicate id"),
+        ("ftth.geojson", "feature #1", "field 'code'", "duplicate id"),
     ),
     Case(
         "cable lands at an unknown landing point",
@@ -544,9 +544,9 @@ CASES: list[Case] = [
     ),
     Case(
         "unclosed polygon ring",
-        "fibre.geojson",
+        "ftth.geojson",
         geometry(UNCLOSED, 4),
-        ("fibre.geojson: unclosed polygon rings closed in 1 feature", "feature #4"),
+        ("ftth.geojson: unclosed polygon rings closed in 1 feature", "feature #4"),
         repaired=True,
     ),
     Case(
@@ -622,7 +622,7 @@ def test_repaired_with_counted_warning_and_nothing_dropped(tmp_path: Path, case:
         "landing_points": data.landing_points,
         "facilities": data.facilities,
         "coverage": data.coverage,
-        "fibre": data.fibre,
+        "ftth": data.ftth,
         "regions": data.regions,
     }
     assert {k: len(v) for k, v in frames.items()} == feature_counts(directory)

@@ -53,7 +53,7 @@ ROUND_TRIPS = [
     Selection(year_min=2000, year_max=2010, status="planned", region="world"),
     Selection(year_min=1989),
     Selection(year_max=2026, status="in-service", region="red-sea"),
-    Selection(layers=("cables", "fibre")),
+    Selection(layers=("cables", "ftth")),
     Selection(layers=()),
     Selection(layers=ALL_LAYERS),
     Selection(selected="cable:seamewe-4"),
@@ -137,8 +137,8 @@ def test_repeated_scalar_param_uses_the_last(vocab: Vocabulary) -> None:
 
 
 def test_duplicate_layers_are_deduplicated(vocab: Vocabulary) -> None:
-    sel, notices = parse_query("?layers=cables,fibre,cables", vocab)
-    assert sel.layers == ("cables", "fibre")
+    sel, notices = parse_query("?layers=cables,ftth,cables", vocab)
+    assert sel.layers == ("cables", "ftth")
     assert notices == []
 
 
@@ -271,7 +271,7 @@ def test_exactly_max_values_is_fine(vocab: Vocabulary) -> None:
 def test_invalid_selection_never_reaches_to_query(vocab: Vocabulary) -> None:
     """What the parser returns always encodes to a query that parses without notices."""
     sel, notices = parse_query(
-        "?owner=Orange&owner=Nobody&year_min=2015&year_max=2005&layers=fibre,x&view=1,2,3", vocab
+        "?owner=Orange&owner=Nobody&year_min=2015&year_max=2005&layers=ftth,x&view=1,2,3", vocab
     )
     assert notices
     again, second = parse_query(to_query(sel), vocab)
@@ -281,7 +281,7 @@ def test_invalid_selection_never_reaches_to_query(vocab: Vocabulary) -> None:
         owners=("Orange",),
         year_min=2005,
         year_max=2015,
-        layers=("fibre",),
+        layers=("ftth",),
         view=MapView(1.0, 2.0, 3.0),
     )
     assert sel == expected

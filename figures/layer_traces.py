@@ -1,0 +1,382 @@
+"""The traces of each map layer: cables (with level of detail), points (grouped when many),
+coverage and FTTH polygons. The layer registry (:mod:`figures.layers`) names which builds what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from figures import labels, lod
+from figures.fast import Shared, SharedDict, Trace
+from figures.geometry import LineArrays, concat_lines
+from figures.map_context import (
+    FTTH_CLASS_SCALE,
+    HoverLabels,
+    MapContext,
+    Note,
+    records,
+)
+from figures.theme import (
+    FALLBACK_OPERATOR_COLOUR,
+    OPERATOR_COLOURS,
+    cable_colour,
+)
+
+
+def cable_vertex_count(ctx: MapContext, ids: Iterable[str]) -> int:
+    """How many vertices the cables ``ids`` have at full display detail."""
+    return int(ctx.vertex_counts.reindex(pd.Index(list(ids))).sum())
+
+
+def needs_level_of_detail(
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+) -> bool:
+    """Whether a selection is too large to draw feature by feature (see :mod:`figures.lod`),
+    so that what the map draws depends on the view."""
+    return (
+        len(landing_points) > lod.POINT_LIMIT
+        or len(facilities) > lod.POINT_LIMIT
+        or cable_vertex_count(ctx, cables.index) > lod.VERTEX_LIMIT
+    )
+
+
+def cable_traces(
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    selected: str | None,
+    dim_all: bool = False,
+    *,
+    center: Mapping[str, float],
+    zoom: float,
+    notes: list[Note],
+    layer: str = "cables",
+) -> list[Trace]:
+    """Cables merged into one trace per palette colour and status (a few traces, not hundreds).
+
+    A selection with more than :data:`~figures.lod.VERTEX_LIMIT` vertices is cut to the view and,
+    if still too large, drawn simplified to about a pixel, hovered through one label per cable.
+    """
+    traces: list[Trace] = []
+    if cables.empty:
+        return traces
+    total = len(cables)
+    detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
+    if not detailed:
+        bounds = lod.view_bounds(center, zoom)
+        if bounds is not None:
+            cables = cables[bounds.intersects(shapely.bounds(cables.geometry.values))]
+        detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
+    tolerance = lod.cable_tolerance(zoom)
+    lines: Mapping[str, LineArrays] = ctx.lines
+    if not detailed:
+        ids = list(cables.index)
+        lines = ctx.coarse.lines(tolerance, ids)
+        # Very many cables in view: coarser still, down to the last step.
+        for coarser in (t for t in lod.CABLE_TOLERANCES if t > tolerance):
+            if sum(len(lines[i].lon) for i in ids if i in lines) <= lod.COARSE_VERTEX_LIMIT:
+                break
+            tolerance, lines = coarser, ctx.coarse.lines(coarser, ids)
+    labelled = not detailed and len(cables) <= lod.LABEL_LIMIT
+    if not detailed:
+        hover = (
+            "hover a dot for a cable"
+            if labelled
+            else "too many to label: zoom in or filter to hover a cable"
+        )
+        notes.append(
+            (
+                f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
+                f"~{tolerance * 111:,.0f} km",
+                f"; {hover}",
+            )
+        )
+    groups = pd.DataFrame(
+        {
+            "colour": [cable_colour(c) for c in cables.index],
+            "planned": cables["is_planned"].to_numpy(dtype=bool),
+        },
+        index=cables.index,
+    )
+    # A selected cable, a route or a cut stands out against the other cables faded back.
+    dim = dim_all or (selected is not None and selected in cables.index)
+    if detailed:
+        ctx.cable_hover.labels(cables.index)  # made in one batch, not vertex by vertex
+    for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
+        ids = list(members.index)
+        lon, lat, text, vertex_ids = concat_lines(lines, ids, ctx.cable_hover if detailed else None)
+        trace: dict[str, Any] = {
+            "type": "scattermap",
+            "lon": lon,
+            "lat": lat,
+            "mode": "lines",
+            "line": {"color": colour, "width": 1.4 if planned else 2.0},
+            "opacity": 0.25 if dim else (0.55 if planned else 0.9),
+            "name": "Planned cables" if planned else "Cables in service",
+            "meta": {"layer": layer, "planned": bool(planned)},
+            "showlegend": False,
+            "connectgaps": False,
+        }
+        if detailed:
+            position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
+            trace.update(
+                text=Shared(text or []), customdata=position, hovertemplate="%{text}<extra></extra>"
+            )
+        else:
+            trace["hoverinfo"] = "skip"
+        traces.append(trace)
+    if labelled:
+        traces.append(_cable_labels(ctx, list(cables.index), layer))
+    if selected is not None and selected in ctx.lines:
+        lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
+        traces.append(
+            {
+                "type": "scattermap",
+                "lon": lon,
+                "lat": lat,
+                "mode": "lines",
+                "text": text,
+                "customdata": np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
+                "hovertemplate": "%{text}<extra></extra>",
+                "line": {"color": cable_colour(selected), "width": 5},
+                "opacity": 1,
+                "name": "Selected cable",
+                "meta": {"layer": layer, "selected": True},
+                "showlegend": False,
+            }
+        )
+    return traces
+
+
+def _cable_labels(ctx: MapContext, ids: Sequence[str], layer: str) -> Trace:
+    """One small dot per cable on its line, carrying its hover label and its click (the
+    simplified lines carry neither)."""
+    kept, lon, lat = ctx.label_points.points(ids)
+    return {
+        "type": "scattermap",
+        "lon": np.array(lon, dtype=np.float32),
+        "lat": np.array(lat, dtype=np.float32),
+        "mode": "markers",
+        "text": Shared(ctx.cable_hover.labels(kept)),
+        "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": 5, "color": Shared(cable_colour(k) for k in kept), "opacity": 0.9},
+        "name": "Cable labels",
+        "meta": {"layer": layer, "labels": True},
+        "showlegend": False,
+    }
+
+
+def _point_trace(
+    frame: gpd.GeoDataFrame,
+    hover: list[str],
+    *,
+    layer: str,
+    name: str,
+    colour: str,
+    size: float,
+    key_prefix: str,
+) -> Trace:
+    """One marker trace; each point's customdata is its ``kind:id`` selection key."""
+    return {
+        "type": "scattermap",
+        "lon": frame.geometry.x.to_numpy(dtype=np.float32),
+        "lat": frame.geometry.y.to_numpy(dtype=np.float32),
+        "mode": "markers",
+        "text": Shared(hover),
+        "customdata": Shared(f"{key_prefix}:{i}" for i in frame.index),
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {"size": size, "color": colour, "opacity": 0.9},
+        "name": name,
+        "meta": {"layer": layer},
+        "showlegend": False,
+    }
+
+
+def point_layer(
+    frame: gpd.GeoDataFrame,
+    hover: HoverLabels,
+    *,
+    layer: str,
+    name: str,
+    noun: str,
+    colour: str,
+    size: float,
+    key_prefix: str,
+    center: Mapping[str, float],
+    zoom: float,
+    notes: list[Note],
+) -> list[Trace]:
+    """A marker layer: each point, or, above :data:`~figures.lod.POINT_LIMIT` points in and
+    around the view, the points grouped into cells (one marker with the count; a click zooms in).
+    """
+    total = len(frame)
+    if total > lod.POINT_LIMIT:
+        bounds = lod.view_bounds(center, zoom)
+        if bounds is not None:
+            frame = frame[bounds.contains(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())]
+    if len(frame) <= lod.POINT_LIMIT:
+        clusters, singles = None, frame
+    else:
+        clusters = lod.cluster_points(
+            frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy(), zoom
+        )
+        singles = frame.iloc[clusters.singles]
+    traces: list[Trace] = []
+    if clusters is None or not singles.empty:
+        traces.append(
+            _point_trace(
+                singles,
+                hover.labels(singles.index),
+                layer=layer,
+                name=name,
+                colour=colour,
+                size=size,
+                key_prefix=key_prefix,
+            )
+        )
+    if clusters is None:
+        return traces
+    traces.append(
+        _cluster_trace(clusters, frame["name"].to_numpy(), noun=noun, colour=colour, layer=layer)
+    )
+    shown = f"{len(frame):,} of {total:,}" if len(frame) < total else f"{total:,}"
+    notes.append(
+        (
+            f"{shown} {noun} in and around the view, grouped into {len(clusters.count):,} clusters",
+            " (click one to zoom in)",
+        )
+    )
+    return traces
+
+
+def _cluster_trace(
+    clusters: lod.Clusters, names: np.ndarray, *, noun: str, colour: str, layer: str
+) -> Trace:
+    """One marker per group, sized by its count; hover names a few members, a click zooms in."""
+    text = [
+        f"<b>{count:,} {noun}</b> here, e.g.<br>"
+        + "<br>".join(labels.inert(names[m], 50) for m in members)
+        + "<br><i>click to zoom in</i>"
+        for count, members in zip(clusters.count.tolist(), clusters.members, strict=True)
+    ]
+    return {
+        "type": "scattermap",
+        "lon": clusters.lon,
+        "lat": clusters.lat,
+        "mode": "markers",
+        "text": Shared(text),
+        "customdata": Shared(
+            f"zoom:{x:.4f},{y:.4f}"
+            for x, y in zip(clusters.lon.tolist(), clusters.lat.tolist(), strict=True)
+        ),
+        "hovertemplate": "%{text}<extra></extra>",
+        "marker": {
+            "size": lod.cluster_marker_size(clusters.count),
+            "color": colour,
+            "opacity": 0.6,
+        },
+        "name": f"{noun} (grouped)",
+        "meta": {"layer": layer, "clusters": True},
+        "showlegend": False,
+    }
+
+
+def _polygon_trace(
+    ctx: MapContext,
+    frame: gpd.GeoDataFrame,
+    hover: list[str],
+    colour: str | list[list[object]],
+    z: list[float],
+    *,
+    layer: str,
+    name: str,
+    opacity: float,
+    show_scale: bool = False,
+) -> Trace:
+    features = ctx.polygons.features(layer, frame)
+    keys = [f["id"] for f in features]
+    geojson = SharedDict(type="FeatureCollection", features=features)
+    scale = colour if isinstance(colour, list) else [[0, colour], [1, colour]]
+    trace: dict[str, Any] = {
+        "type": "choroplethmap",
+        "geojson": geojson,
+        "locations": keys,
+        "z": z,
+        "colorscale": scale,
+        "showscale": show_scale,
+        "marker": {"opacity": opacity, "line": {"width": 0.5, "color": "rgba(60,60,60,0.6)"}},
+        "text": hover,
+        "hovertemplate": "%{text}<extra></extra>",
+        "name": name,
+        "meta": {"layer": layer},
+    }
+    if show_scale:
+        trace.update(
+            zmin=0,
+            zmax=80,
+            colorbar={
+                "title": {"text": "FTTH class"},
+                "thickness": 10,
+                "len": 0.4,
+                "x": 0.99,
+                "tickvals": [0, 25, 50, 80],
+            },
+        )
+    return trace
+
+
+def coverage_traces(
+    ctx: MapContext, coverage: gpd.GeoDataFrame, technology: str, layer: str = "coverage"
+) -> list[Trace]:
+    """One translucent polygon trace per operator for the chosen technology."""
+    chosen = coverage[coverage["technology"] == technology]
+    traces = []
+    for operator, rows in chosen.groupby("operator", sort=True):
+        hover = [
+            f"<b>{labels.inert(r['operator'])} {labels.inert(r['technology'])}</b> "
+            f"(modelled, not measured)<br>{int(r['site_count']):,} sites · "
+            f"{float(r['area_km2']):,.0f} km² · {int(r['radius_m']):,} m radius per site"
+            for _, r in records(rows)
+        ]
+        traces.append(
+            _polygon_trace(
+                ctx,
+                rows,
+                hover,
+                OPERATOR_COLOURS.get(str(operator), FALLBACK_OPERATOR_COLOUR),
+                [1.0] * len(rows),
+                layer=layer,
+                name=f"{operator} {technology}",
+                opacity=0.22,
+            )
+        )
+    return traces
+
+
+def ftth_trace(ctx: MapContext, ftth: gpd.GeoDataFrame, layer: str = "ftth") -> Trace:
+    """The Marseille arrondissements coloured by ARCEP FTTH class."""
+    hover = [
+        f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
+        f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
+        for _, r in records(ftth)
+    ]
+    return _polygon_trace(
+        ctx,
+        ftth,
+        hover,
+        FTTH_CLASS_SCALE,
+        [float(v) for v in ftth["ftth_class"]],
+        layer=layer,
+        name="Fibre (FTTH) by arrondissement",
+        opacity=0.6,
+        show_scale=True,
+    )

@@ -1,0 +1,219 @@
+"""The map layer registry: one declaration per layer of the map.
+
+Each declaration names the dataset it draws (a key of :mod:`datalayer.schema`, whose file also
+gives the layer's credits), how its traces are built, its entry in the legend (which is also the
+layer switch), its level-of-detail rule, whether it is on by default, and the old names a URL may
+still use for it. ``map_figure``, the layer panel, the URL codec's vocabulary and the exports'
+credits all iterate over :data:`LAYERS`: adding a layer is a declaration here, a dataset
+declaration and its trace builder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import plotly.graph_objects as go
+
+from datalayer import schema
+from datalayer.selection import Selection
+from figures.fast import Trace
+from figures.layer_traces import cable_traces, coverage_traces, ftth_trace, point_layer
+from figures.map_context import MapContext, Note
+from figures.theme import CABLE_PALETTE, LIGHT, OPERATOR_COLOURS, Theme
+
+
+@dataclass(frozen=True)
+class LayerRequest:
+    """What one map asks of every layer: the filtered frames, the view and the theme."""
+
+    ctx: MapContext
+    #: The filtered frames, one attribute per dataset key (a :class:`~datalayer.filters.Filtered`).
+    frames: Any
+    theme: Theme
+    technology: str
+    selected: str | None
+    center: Mapping[str, float]
+    zoom: float
+    overlays: Sequence[go.Scattermap]
+    #: The map's level-of-detail note; builders add what they simplified.
+    notes: list[Note] = field(default_factory=list)
+
+    def frame(self, dataset: str) -> gpd.GeoDataFrame:
+        """The filtered frame of ``dataset``."""
+        found: gpd.GeoDataFrame = getattr(self.frames, dataset)
+        return found
+
+
+@dataclass(frozen=True)
+class Legend:
+    """A layer's entry in the legend: swatch colours and shape, and how much it holds."""
+
+    colours: tuple[str, ...]
+    #: ``line``, ``dot`` or ``box``.
+    shape: str
+    #: The extent shown next to the label: a feature count (``None``) or a place name.
+    extent: str | None = None
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One layer of the map."""
+
+    key: str
+    #: The dataset it draws (a :class:`~datalayer.schema.DatasetSpec` key).
+    dataset: str
+    label: str
+    legend: Legend
+    #: Drawing order, bottom first (the legend lists layers in declaration order).
+    z: int
+    default_on: bool
+    #: How the layer stays drawable when large, in words (docs and the architecture page).
+    level_of_detail: str
+    build: Callable[[MapLayer, LayerRequest], list[Trace]]
+    #: Names an older URL may use for this layer.
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def file(self) -> str:
+        """The dataset file the layer draws (its credits come from ``metadata.json``)."""
+        return next(spec.file for spec in schema.ALL_SPECS if spec.key == self.dataset)
+
+
+def _cables(layer: MapLayer, req: LayerRequest) -> list[Trace]:
+    selected = req.selected
+    cable = selected.partition(":")[2] if selected and selected.startswith("cable:") else None
+    # A route or a cut on the map dims every cable, so the analysis stands out.
+    emphasis = any((t.meta or {}).get("layer") in ("route", "cut-cables") for t in req.overlays)
+    return cable_traces(
+        req.ctx,
+        req.frame(layer.dataset),
+        cable,
+        dim_all=emphasis,
+        center=req.center,
+        zoom=req.zoom,
+        notes=req.notes,
+        layer=layer.key,
+    )
+
+
+def _points(
+    name: str, noun: str, size: float, prefix: str
+) -> Callable[[MapLayer, LayerRequest], list[Trace]]:
+    """A builder of a point layer (grouped when it holds many markers in view)."""
+
+    def build(layer: MapLayer, req: LayerRequest) -> list[Trace]:
+        frame = req.frame(layer.dataset)
+        if frame.empty:
+            return []
+        return point_layer(
+            frame,
+            req.ctx.point_hover if layer.dataset == "landing_points" else req.ctx.facility_hover,
+            layer=layer.key,
+            name=name,
+            noun=noun,
+            colour=req.theme.landing_point if prefix == "lp" else req.theme.facility,
+            size=size,
+            key_prefix=prefix,
+            center=req.center,
+            zoom=req.zoom,
+            notes=req.notes,
+        )
+
+    return build
+
+
+def _coverage(layer: MapLayer, req: LayerRequest) -> list[Trace]:
+    frame = req.frame(layer.dataset)
+    return [] if frame.empty else coverage_traces(req.ctx, frame, req.technology, layer.key)
+
+
+def _ftth(layer: MapLayer, req: LayerRequest) -> list[Trace]:
+    frame = req.frame(layer.dataset)
+    return [] if frame.empty else [ftth_trace(req.ctx, frame, layer.key)]
+
+
+_POINT_LOD = "grouped into ~44 px cells above 5,000 markers in and around the view"
+
+#: Every layer, in legend order.
+LAYERS: tuple[MapLayer, ...] = (
+    MapLayer(
+        key="cables",
+        dataset="cables",
+        label="Submarine cables",
+        legend=Legend(tuple(CABLE_PALETTE[:4]), "line"),
+        z=2,
+        default_on=True,
+        level_of_detail="cut to the view and simplified to about a pixel above 30,000 vertices",
+        build=_cables,
+    ),
+    MapLayer(
+        key="landing_points",
+        dataset="landing_points",
+        label="Landing points",
+        legend=Legend(("var(--text)",), "dot"),
+        z=3,
+        default_on=True,
+        level_of_detail=_POINT_LOD,
+        build=_points("Landing points", "landing points", 6, "lp"),
+    ),
+    MapLayer(
+        key="facilities",
+        dataset="facilities",
+        label="IX facilities",
+        legend=Legend((LIGHT.facility,), "dot"),
+        z=4,
+        default_on=True,
+        level_of_detail=_POINT_LOD,
+        build=_points("IX facilities", "IX facilities", 7, "fac"),
+    ),
+    MapLayer(
+        key="coverage",
+        dataset="coverage",
+        label="Mobile coverage (modelled)",
+        legend=Legend(tuple(OPERATOR_COLOURS.values()), "box", "BdR"),
+        z=1,
+        default_on=True,
+        level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
+        build=_coverage,
+    ),
+    MapLayer(
+        key="ftth",
+        dataset="ftth",
+        label="Fibre FTTH 2018",
+        legend=Legend(("#c6dbef", "#6baed6", "#08306b"), "box", "Marseille"),
+        z=0,
+        default_on=False,
+        level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
+        build=_ftth,
+        aliases=("fibre",),
+    ),
+)
+
+#: Layer key → its declaration.
+BY_KEY: dict[str, MapLayer] = {layer.key: layer for layer in LAYERS}
+#: Layers in drawing order, bottom first.
+DRAWING_ORDER: tuple[MapLayer, ...] = tuple(sorted(LAYERS, key=lambda layer: layer.z))
+#: Every layer key, in drawing order.
+ALL_LAYERS: tuple[str, ...] = tuple(layer.key for layer in DRAWING_ORDER)
+#: The layers a selection that names none shows, in drawing order.
+DEFAULT_LAYERS: tuple[str, ...] = tuple(layer.key for layer in DRAWING_ORDER if layer.default_on)
+#: Older layer names a URL may still carry → today's key.
+LAYER_ALIASES: dict[str, str] = {alias: layer.key for layer in LAYERS for alias in layer.aliases}
+
+
+def layers_of(sel: Selection) -> tuple[str, ...]:
+    """The layers a selection shows (the defaults when it names none)."""
+    return DEFAULT_LAYERS if sel.layers is None else sel.layers
+
+
+def layer_traces(request: LayerRequest, shown: frozenset[str] | set[str]) -> list[Trace]:
+    """The traces of every shown layer, bottom first."""
+    return [
+        trace
+        for layer in DRAWING_ORDER
+        if layer.key in shown
+        for trace in layer.build(layer, request)
+    ]

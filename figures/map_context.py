@@ -1,0 +1,228 @@
+"""What every map of the process shares: per-feature hover text, line arrays, polygons as drawn.
+
+Built once at start-up (:func:`build_map_context`) and never mutated, so sharing it between
+users is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from figures import labels
+from figures.fast import SharedDict
+from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, precompute_lines
+
+#: Level of detail of the polygon layers (coverage, fibre) sent to the browser.
+POLYGON_TOLERANCE_DEG = 0.0005
+POLYGON_DECIMALS = 4
+
+#: A line of the map's level-of-detail note: what was simplified, and how to see more (a hint
+#: for the page, left out of exported images).
+Note = tuple[str, str]
+
+#: The opening view: the whole Mediterranean at a 1280 px wide window.
+MED_CENTER = {"lon": 17.0, "lat": 37.5}
+MED_ZOOM = 3.4
+
+#: The ARCEP FTTH class (share of premises connectable, inferred meaning) → colour.
+FTTH_CLASS_SCALE = [
+    [0.0, "#f7fbff"],
+    [0.25, "#c6dbef"],
+    [0.5, "#6baed6"],
+    [0.75, "#2171b5"],
+    [1.0, "#08306b"],
+]
+
+
+class LabelPoints:
+    """Where each cable's hover dot sits: the middle vertex of its drawn line at full detail
+    (within a pixel of its simplified line), found on first need and kept."""
+
+    def __init__(self, lines: Mapping[str, LineArrays]) -> None:
+        self._lines = lines
+        self._made: dict[str, tuple[float, float] | None] = {}
+
+    def points(self, ids: Iterable[str]) -> tuple[list[str], list[float], list[float]]:
+        """The ids that have a dot, and the dots' longitudes and latitudes."""
+        kept: list[str] = []
+        lon: list[float] = []
+        lat: list[float] = []
+        made = self._made
+        for key in ids:
+            if key not in made:
+                made[key] = self._middle(key)
+            point = made[key]
+            if point is not None:
+                kept.append(key)
+                lon.append(point[0])
+                lat.append(point[1])
+        return kept, lon, lat
+
+    def _middle(self, key: str) -> tuple[float, float] | None:
+        arrays = self._lines.get(key)
+        if arrays is None:
+            return None
+        finite = np.flatnonzero(np.isfinite(arrays.lon))
+        if len(finite) == 0:
+            return None
+        middle = finite[len(finite) // 2]
+        return float(arrays.lon[middle]), float(arrays.lat[middle])
+
+
+def _display_polygons(geometries: np.ndarray) -> np.ndarray:
+    """Polygons as drawn: simplified to ``POLYGON_TOLERANCE_DEG`` and rounded to
+    ``POLYGON_DECIMALS`` (about 50 m and 11 m, under a pixel up to zoom 10; the coverage is
+    modelled from 2–5 km buffers). Halves the map payload of the coverage layer."""
+    simplified = shapely.simplify(geometries, POLYGON_TOLERANCE_DEG, preserve_topology=False)
+    return np.asarray(
+        shapely.transform(simplified, lambda xy: np.round(xy, POLYGON_DECIMALS)), dtype=object
+    )
+
+
+class CoarseLines:
+    """Cable line arrays at the :data:`~figures.lod.CABLE_TOLERANCES`, computed per cable on
+    first need and kept (derived, immutable data: sharing it between users is safe)."""
+
+    def __init__(
+        self,
+        geometries: Mapping[str, shapely.Geometry],
+        full: Mapping[str, LineArrays] | None = None,
+    ) -> None:
+        self._geometries = geometries
+        # The full display detail is already computed: share it rather than computing it again.
+        self._levels: dict[float, dict[str, LineArrays]] = {DISPLAY_TOLERANCE_DEG: dict(full or {})}
+
+    def lines(self, tolerance: float, ids: Sequence[str]) -> Mapping[str, LineArrays]:
+        """The arrays of ``ids`` simplified at ``tolerance`` (unknown ids are left out)."""
+        level = self._levels.setdefault(tolerance, {})
+        missing = {k: self._geometries[k] for k in ids if k not in level and k in self._geometries}
+        # Two threads may compute the same cables; the results are equal, either may stay.
+        level.update(precompute_lines(missing, tolerance))
+        return level
+
+
+class PolygonFeatures:
+    """The drawn GeoJSON Feature of each polygon row (coverage, fibre), made on first need and
+    kept: simplified and rounded for display (:func:`_display_polygons`)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, str], SharedDict] = {}
+
+    def features(self, layer: str, frame: gpd.GeoDataFrame) -> list[SharedDict]:
+        """The features of ``frame``'s rows, each with its row id as ``id``."""
+        keys = [(layer, str(i)) for i in frame.index]
+        missing = [n for n, key in enumerate(keys) if key not in self._made]
+        if missing:
+            shapes = _display_polygons(frame.geometry.values[missing])
+            for n, shape in zip(missing, shapes, strict=True):
+                self._made[keys[n]] = SharedDict(
+                    type="Feature",
+                    id=keys[n][1],
+                    properties={},
+                    geometry=SharedDict(shape.__geo_interface__),
+                )
+        return [self._made[key] for key in keys]
+
+
+class HoverLabels(Mapping[str, str]):
+    """The hover label of every row of a frame, made on first need (a batch at a time) and kept.
+
+    Making all of them at start-up costs seconds at 100× data, most of them for points that
+    are only ever drawn grouped; derived, immutable text, so sharing it between users is safe.
+    """
+
+    def __init__(self, frame: gpd.GeoDataFrame, make: Callable[[dict[str, Any]], str]) -> None:
+        self._frame = frame
+        self._make = make
+        self._made: dict[str, str] = {}
+
+    def labels(self, ids: Iterable[str]) -> list[str]:
+        """The labels of ``ids`` in order (``""`` for an id the frame does not have)."""
+        keys = list(ids)
+        made = self._made
+        missing = [k for k in dict.fromkeys(keys) if k not in made]
+        if missing:
+            known = self._frame.index.intersection(pd.Index(missing))
+            # Two requests may make the same labels at once; the text is equal.
+            made.update((k, self._make(row)) for k, row in records(self._frame.loc[known]))
+        return [made.get(k, "") for k in keys]
+
+    def __getitem__(self, key: str) -> str:
+        try:
+            return self._made[key]
+        except KeyError:
+            if key not in self._frame.index:
+                raise
+        return self.labels([key])[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._frame.index)
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+
+@dataclass(frozen=True)
+class MapContext:
+    """What every map figure reuses: precomputed cable arrays and labels, basemap URLs."""
+
+    lines: Mapping[str, LineArrays]
+    cable_order: tuple[str, ...]
+    cable_position: Mapping[str, int]
+    cable_hover: HoverLabels
+    point_hover: HoverLabels
+    facility_hover: HoverLabels
+    cable_names: Mapping[str, str]
+    land_url: str
+    borders_url: str
+    #: Cables simplified for zoomed-out views of large selections, made on first need.
+    coarse: CoarseLines
+    #: Where each cable's hover dot sits in a simplified view, found on first need.
+    label_points: LabelPoints
+    #: Each cable's vertex count at full display detail (the level-of-detail test).
+    vertex_counts: pd.Series
+    #: The coverage and fibre polygons as drawn, made on first need.
+    polygons: PolygonFeatures
+
+
+def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(index, properties) of every row; plain dicts, many times faster than ``iterrows``."""
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    return zip(frame.index, frame[columns].to_dict("records"), strict=True)
+
+
+def build_map_context(
+    cables: gpd.GeoDataFrame,
+    landing_points: gpd.GeoDataFrame,
+    facilities: gpd.GeoDataFrame,
+    land_url: str,
+    borders_url: str,
+) -> MapContext:
+    """Precompute everything about the full datasets that filters never change."""
+    names = dict(zip(cables.index, cables["name"], strict=True))
+    geometries = dict(zip(cables.index, cables.geometry, strict=True))
+    lines = precompute_lines(geometries)
+    return MapContext(
+        lines=lines,
+        cable_order=tuple(cables.index),
+        cable_position={cid: i for i, cid in enumerate(cables.index)},
+        cable_hover=HoverLabels(cables, labels.cable_hover),
+        point_hover=HoverLabels(landing_points, lambda row: labels.landing_point_hover(row, names)),
+        facility_hover=HoverLabels(facilities, labels.facility_hover),
+        cable_names=names,
+        land_url=land_url,
+        borders_url=borders_url,
+        coarse=CoarseLines(geometries, lines),
+        label_points=LabelPoints(lines),
+        vertex_counts=pd.Series(
+            {key: len(arrays.lon) for key, arrays in lines.items()}, dtype="int64"
+        ),
+        polygons=PolygonFeatures(),
+    )
