@@ -5,6 +5,7 @@ coverage and FTTH polygons. The layer registry (:mod:`figures.layers`) names whi
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -49,26 +50,27 @@ def needs_level_of_detail(
     )
 
 
-def cable_traces(
-    ctx: MapContext,
-    cables: gpd.GeoDataFrame,
-    selected: str | None,
-    dim_all: bool = False,
-    *,
-    center: Mapping[str, float],
-    zoom: float,
-    notes: list[Note],
-    layer: str = "cables",
-) -> list[Trace]:
-    """Cables merged into one trace per palette colour and status (a few traces, not hundreds).
+@dataclass(frozen=True)
+class CableDetail:
+    """How a cable selection is drawn in a view: which cables, at which detail."""
+
+    cables: gpd.GeoDataFrame
+    lines: Mapping[str, LineArrays]
+    #: Drawn vertex by vertex with per-vertex hover (else simplified, hover through labels).
+    detailed: bool
+    #: Simplified, but few enough cables to hover each through one label.
+    labelled: bool
+    tolerance: float
+
+
+def cable_detail(
+    ctx: MapContext, cables: gpd.GeoDataFrame, center: Mapping[str, float], zoom: float
+) -> CableDetail:
+    """The level of detail of ``cables`` in a view (see :mod:`figures.lod`).
 
     A selection with more than :data:`~figures.lod.VERTEX_LIMIT` vertices is cut to the view and,
-    if still too large, drawn simplified to about a pixel, hovered through one label per cable.
+    if still too large, simplified to about a pixel, coarser still when very many are in view.
     """
-    traces: list[Trace] = []
-    if cables.empty:
-        return traces
-    total = len(cables)
     detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
     if not detailed:
         bounds = lod.view_bounds(center, zoom)
@@ -86,19 +88,28 @@ def cable_traces(
                 break
             tolerance, lines = coarser, ctx.coarse.lines(coarser, ids)
     labelled = not detailed and len(cables) <= lod.LABEL_LIMIT
-    if not detailed:
-        hover = (
-            "hover a dot for a cable"
-            if labelled
-            else "too many to label: zoom in or filter to hover a cable"
-        )
-        notes.append(
-            (
-                f"{len(cables):,} of {total:,} cables in and around the view, simplified to "
-                f"~{tolerance * 111:,.0f} km",
-                f"; {hover}",
-            )
-        )
+    return CableDetail(cables, lines, detailed, labelled, tolerance)
+
+
+def _detail_note(detail: CableDetail, total: int) -> Note:
+    """The map note for a simplified cable selection."""
+    hover = (
+        "hover a dot for a cable"
+        if detail.labelled
+        else "too many to label: zoom in or filter to hover a cable"
+    )
+    return (
+        f"{len(detail.cables):,} of {total:,} cables in and around the view, simplified to "
+        f"~{detail.tolerance * 111:,.0f} km",
+        f"; {hover}",
+    )
+
+
+def _merged_cable_traces(
+    ctx: MapContext, detail: CableDetail, dim: bool, layer: str
+) -> list[Trace]:
+    """One line trace per palette colour and status, faded back when ``dim``."""
+    cables = detail.cables
     groups = pd.DataFrame(
         {
             "colour": [cable_colour(c) for c in cables.index],
@@ -106,13 +117,12 @@ def cable_traces(
         },
         index=cables.index,
     )
-    # A selected cable, a route or a cut stands out against the other cables faded back.
-    dim = dim_all or (selected is not None and selected in cables.index)
-    if detailed:
+    if detail.detailed:
         ctx.cable_hover.labels(cables.index)  # made in one batch, not vertex by vertex
+    traces: list[Trace] = []
     for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
-        ids = list(members.index)
-        lon, lat, text, vertex_ids = concat_lines(lines, ids, ctx.cable_hover if detailed else None)
+        hover = ctx.cable_hover if detail.detailed else None
+        lon, lat, text, vertex_ids = concat_lines(detail.lines, list(members.index), hover)
         trace: dict[str, Any] = {
             "type": "scattermap",
             "lon": lon,
@@ -125,7 +135,7 @@ def cable_traces(
             "showlegend": False,
             "connectgaps": False,
         }
-        if detailed:
+        if detail.detailed:
             position = np.array([ctx.cable_position[i] for i in vertex_ids], dtype=np.float32)
             trace.update(
                 text=Shared(text or []), customdata=position, hovertemplate="%{text}<extra></extra>"
@@ -133,26 +143,53 @@ def cable_traces(
         else:
             trace["hoverinfo"] = "skip"
         traces.append(trace)
-    if labelled:
-        traces.append(_cable_labels(ctx, list(cables.index), layer))
+    return traces
+
+
+def _selected_cable_trace(ctx: MapContext, selected: str, layer: str) -> Trace:
+    """The selected cable, drawn wide on top of the others."""
+    lon, lat, text, _ = concat_lines(ctx.lines, [selected], ctx.cable_hover)
+    return {
+        "type": "scattermap",
+        "lon": lon,
+        "lat": lat,
+        "mode": "lines",
+        "text": text,
+        "customdata": np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
+        "hovertemplate": "%{text}<extra></extra>",
+        "line": {"color": cable_colour(selected), "width": 5},
+        "opacity": 1,
+        "name": "Selected cable",
+        "meta": {"layer": layer, "selected": True},
+        "showlegend": False,
+    }
+
+
+def cable_traces(
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    selected: str | None,
+    dim_all: bool = False,
+    *,
+    center: Mapping[str, float],
+    zoom: float,
+    notes: list[Note],
+    layer: str = "cables",
+) -> list[Trace]:
+    """Cables merged into one trace per palette colour and status (a few traces, not hundreds),
+    at the level of detail of the view (:func:`cable_detail`), plus the selected cable."""
+    if cables.empty:
+        return []
+    detail = cable_detail(ctx, cables, center, zoom)
+    if not detail.detailed:
+        notes.append(_detail_note(detail, len(cables)))
+    # A selected cable, a route or a cut stands out against the other cables faded back.
+    dim = dim_all or (selected is not None and selected in detail.cables.index)
+    traces = _merged_cable_traces(ctx, detail, dim, layer)
+    if detail.labelled:
+        traces.append(_cable_labels(ctx, list(detail.cables.index), layer))
     if selected is not None and selected in ctx.lines:
-        lon, lat, text, vertex_ids = concat_lines(ctx.lines, [selected], ctx.cable_hover)
-        traces.append(
-            {
-                "type": "scattermap",
-                "lon": lon,
-                "lat": lat,
-                "mode": "lines",
-                "text": text,
-                "customdata": np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
-                "hovertemplate": "%{text}<extra></extra>",
-                "line": {"color": cable_colour(selected), "width": 5},
-                "opacity": 1,
-                "name": "Selected cable",
-                "meta": {"layer": layer, "selected": True},
-                "showlegend": False,
-            }
-        )
+        traces.append(_selected_cable_trace(ctx, selected, layer))
     return traces
 
 
