@@ -69,17 +69,9 @@ def searched_picker(
     )
 
 
-def analysis_card(ctx: AppContext) -> html.Section:
-    """Route finder, cut simulator, critical-cable ranking and proximity, as tabs."""
-    # Landing points and cables are searched on the server as the user types
-    # (search_callbacks.py): the page ships only the best-connected few.
-    points = ctx.option_indexes.landing_points
-    cables = ctx.option_indexes.cables
-    hub = Selection().hub
-    scenarios = [
-        {"label": f"{s.label} ({s.date})", "value": key} for key, s in ctx.scenarios.items()
-    ]
-    route_tab = html.Div(
+def _route_tab(points: OptionIndex) -> html.Div:
+    """The "Route & latency" tab: the two landing-point pickers and the route result."""
+    return html.Div(
         className="analysis-tab",
         children=[
             html.Div(
@@ -92,57 +84,80 @@ def analysis_card(ctx: AppContext) -> html.Section:
             dcc.Loading(html.Div(id=ids.ROUTE_RESULT, className="analysis-result"), type="dot"),
         ],
     )
-    cut_tab = html.Div(
+
+
+def _cut_controls(
+    scenarios: list[dict[str, str]], cables: OptionIndex, points: OptionIndex
+) -> html.Div:
+    """The cut simulator's pickers: preset scenario, cables to cut and the hub."""
+    return html.Div(
+        className="analysis-controls",
+        children=[
+            labelled(
+                "Preset scenario",
+                dcc.Dropdown(
+                    id=ids.A_SCENARIO,
+                    options=scenarios,
+                    value=None,
+                    placeholder="e.g. February 2024 Red Sea cuts",
+                    className="control-dropdown",
+                ),
+                ids.A_SCENARIO,
+            ),
+            searched_picker(
+                "Cables to cut (or click a cable, then 'Cut this cable')",
+                ids.A_CUT,
+                cables,
+                [],
+                CABLE_PLACEHOLDER,
+                multi=True,
+            ),
+            searched_picker(
+                "Hub", ids.A_HUB, points, Selection().hub, POINT_PLACEHOLDER, clearable=False
+            ),
+        ],
+    )
+
+
+def _cut_actions() -> html.Div:
+    """The lasso hint and the "Clear the cut" button under the cut simulator's pickers."""
+    return html.Div(
+        className="analysis-actions",
+        children=[
+            html.P(
+                "Or draw a corridor: pick the lasso in the map's toolbar and circle a "
+                "stretch of sea; every cable crossing it is cut.",
+                className="hint",
+            ),
+            html.Button(
+                "Clear the cut",
+                id=ids.CLEAR_CUT,
+                className="btn",
+                type="button",
+                n_clicks=0,
+            ),
+        ],
+    )
+
+
+def _cut_tab(ctx: AppContext) -> html.Div:
+    """The "Cut impact" tab: scenario and cable pickers, hub, actions and the cut result."""
+    scenarios = [
+        {"label": f"{s.label} ({s.date})", "value": key} for key, s in ctx.scenarios.items()
+    ]
+    return html.Div(
         className="analysis-tab",
         children=[
-            html.Div(
-                className="analysis-controls",
-                children=[
-                    labelled(
-                        "Preset scenario",
-                        dcc.Dropdown(
-                            id=ids.A_SCENARIO,
-                            options=scenarios,
-                            value=None,
-                            placeholder="e.g. February 2024 Red Sea cuts",
-                            className="control-dropdown",
-                        ),
-                        ids.A_SCENARIO,
-                    ),
-                    searched_picker(
-                        "Cables to cut (or click a cable, then 'Cut this cable')",
-                        ids.A_CUT,
-                        cables,
-                        [],
-                        CABLE_PLACEHOLDER,
-                        multi=True,
-                    ),
-                    searched_picker(
-                        "Hub", ids.A_HUB, points, hub, POINT_PLACEHOLDER, clearable=False
-                    ),
-                ],
-            ),
-            html.Div(
-                className="analysis-actions",
-                children=[
-                    html.P(
-                        "Or draw a corridor: pick the lasso in the map's toolbar and circle a "
-                        "stretch of sea; every cable crossing it is cut.",
-                        className="hint",
-                    ),
-                    html.Button(
-                        "Clear the cut",
-                        id=ids.CLEAR_CUT,
-                        className="btn",
-                        type="button",
-                        n_clicks=0,
-                    ),
-                ],
-            ),
+            _cut_controls(scenarios, ctx.option_indexes.cables, ctx.option_indexes.landing_points),
+            _cut_actions(),
             dcc.Loading(html.Div(id=ids.CUT_RESULT, className="analysis-result"), type="dot"),
         ],
     )
-    critical_tab = html.Div(
+
+
+def _critical_tab() -> html.Div:
+    """The "Critical cables" tab: what the ranking does, its button and its result."""
+    return html.Div(
         className="analysis-tab",
         children=[
             html.P(
@@ -156,7 +171,11 @@ def analysis_card(ctx: AppContext) -> html.Section:
             ),
         ],
     )
-    proximity_tab = html.Div(
+
+
+def _proximity_tab() -> html.Div:
+    """The "Proximity" tab: the facility radius picker, the distance chart and its caveat."""
+    return html.Div(
         className="analysis-tab",
         children=[
             html.Div(
@@ -186,6 +205,12 @@ def analysis_card(ctx: AppContext) -> html.Section:
             ),
         ],
     )
+
+
+def analysis_card(ctx: AppContext) -> html.Section:
+    """Route finder, cut simulator, critical-cable ranking and proximity, as tabs."""
+    # Landing points and cables are searched on the server as the user types
+    # (search_callbacks.py): the page ships only the best-connected few.
     return html.Section(
         className="card analysis-card",
         children=[
@@ -194,10 +219,13 @@ def analysis_card(ctx: AppContext) -> html.Section:
             dcc.Tabs(
                 className="analysis-tabs",
                 children=[
-                    dcc.Tab(label="Route & latency", children=route_tab),
-                    dcc.Tab(label="Cut impact", children=cut_tab),
-                    dcc.Tab(label="Critical cables", children=critical_tab),
-                    dcc.Tab(label="Proximity", children=proximity_tab),
+                    dcc.Tab(
+                        label="Route & latency",
+                        children=_route_tab(ctx.option_indexes.landing_points),
+                    ),
+                    dcc.Tab(label="Cut impact", children=_cut_tab(ctx)),
+                    dcc.Tab(label="Critical cables", children=_critical_tab()),
+                    dcc.Tab(label="Proximity", children=_proximity_tab()),
                 ],
             ),
         ],

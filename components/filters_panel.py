@@ -77,116 +77,143 @@ def region_options(ctx: AppContext) -> list[dict[str, str]]:
     return [*options, {"label": "Whole world", "value": REGION_WORLD}]
 
 
-def filter_sections(ctx: AppContext) -> list[html.Section]:
-    """The cable, facility and coverage filters plus the reset action."""
-    data = ctx.data
-    cables = data.cables
+def _region_control(ctx: AppContext) -> html.Div:
+    """The sea-region picker (one region at a time, never empty)."""
+    return html.Div(
+        className="control",
+        children=[
+            html.Label("Sea region", htmlFor=ids.F_REGION, className="control-label"),
+            dcc.Dropdown(
+                id=ids.F_REGION,
+                options=region_options(ctx),
+                value=Selection().region,
+                clearable=False,
+                searchable=False,
+                className="control-dropdown",
+            ),
+        ],
+    )
+
+
+def _year_marks(low: int, high: int) -> dict[int, str]:
+    """The year slider's marks: each decade, skipping any that would collide with the end
+    labels, then the two ends."""
+    marks = {y: str(y) for y in range(low - low % 10 + 10, high + 1, 10) if low + 4 < y < high - 4}
+    marks[low], marks[high] = str(low), str(high)
+    return marks
+
+
+def _years_control(low: int, high: int) -> html.Div:
+    """The ready-for-service year range slider over ``low``–``high``."""
+    return html.Div(
+        className="control",
+        children=[
+            html.Span("Ready-for-service year", className="control-label", id="years-label"),
+            dcc.RangeSlider(
+                id=ids.F_YEARS,
+                min=low,
+                max=high,
+                step=1,
+                value=[low, high],
+                marks=_year_marks(low, high),
+                allowCross=False,
+                tooltip={"placement": "bottom", "always_visible": False},
+            ),
+        ],
+    )
+
+
+def _status_control(data_date: str) -> html.Div:
+    """The status radio buttons, with the note that status is as of the data date."""
+    return html.Div(
+        className="control",
+        children=[
+            html.Span("Status", className="control-label", id="status-label"),
+            dcc.RadioItems(
+                id=ids.F_STATUS,
+                options=[
+                    {"label": "All", "value": STATUS_ALL},
+                    {"label": "In service", "value": STATUS_IN_SERVICE},
+                    {"label": "Planned", "value": STATUS_PLANNED},
+                ],
+                value=STATUS_ALL,
+                inline=True,
+                className="radio-row",
+            ),
+            html.P(
+                f"Status as of the data date, {data_date}: some cables planned then "
+                "are in service now.",
+                className="caveat",
+                id=ids.DATA_DATE_NOTE,
+            ),
+        ],
+    )
+
+
+def _cables_section(ctx: AppContext) -> html.Section:
+    """The cable filters: region, cable, owner, supplier, landing country, years, status."""
+    cables = ctx.data.cables
     low, high = ctx.vocab.year_range
-    data_date = ctx.data_date("cables.geojson")
     # Cables, owners and exchanges grow with the data: the page ships the most used few and
     # the server answers what the user types. The others are bounded (countries, suppliers).
     searched = ctx.option_indexes
     suppliers = counted_options((s for row in cables["suppliers"] for s in row), "cables")
-    countries = counted_options(data.landing_points["country"], "landing points")
-    fac_countries = counted_options(data.facilities["country"], "facilities")
-    operators = [{"label": o, "value": o} for o in sorted(data.coverage["operator"].unique())]
-    # Decade marks, skipping any that would collide with the end labels.
-    marks = {y: str(y) for y in range(low - low % 10 + 10, high + 1, 10) if low + 4 < y < high - 4}
-    marks[low], marks[high] = str(low), str(high)
-    return [
-        _section(
-            "Cables",
-            [
-                html.Div(
-                    className="control",
-                    children=[
-                        html.Label("Sea region", htmlFor=ids.F_REGION, className="control-label"),
-                        dcc.Dropdown(
-                            id=ids.F_REGION,
-                            options=region_options(ctx),
-                            value=Selection().region,
-                            clearable=False,
-                            searchable=False,
-                            className="control-dropdown",
-                        ),
-                    ],
-                ),
-                _dropdown(
-                    ids.F_CABLE,
-                    "Cable",
-                    searched.cables.initial(),
-                    "Type a cable name…",
-                    searched=True,
-                ),
-                _dropdown(
-                    ids.F_OWNER,
-                    "Owner / operator (owned by any of)",
-                    searched.owners.initial(),
-                    "Type an owner…",
-                    searched=True,
-                ),
-                _dropdown(ids.F_SUPPLIER, "Supplier", suppliers, "Search suppliers…"),
-                _dropdown(ids.F_COUNTRY, "Landing country", countries, "Search countries…"),
-                html.Div(
-                    className="control",
-                    children=[
-                        html.Span(
-                            "Ready-for-service year", className="control-label", id="years-label"
-                        ),
-                        dcc.RangeSlider(
-                            id=ids.F_YEARS,
-                            min=low,
-                            max=high,
-                            step=1,
-                            value=[low, high],
-                            marks=marks,
-                            allowCross=False,
-                            tooltip={"placement": "bottom", "always_visible": False},
-                        ),
-                    ],
-                ),
-                html.Div(
-                    className="control",
-                    children=[
-                        html.Span("Status", className="control-label", id="status-label"),
-                        dcc.RadioItems(
-                            id=ids.F_STATUS,
-                            options=[
-                                {"label": "All", "value": STATUS_ALL},
-                                {"label": "In service", "value": STATUS_IN_SERVICE},
-                                {"label": "Planned", "value": STATUS_PLANNED},
-                            ],
-                            value=STATUS_ALL,
-                            inline=True,
-                            className="radio-row",
-                        ),
-                        html.P(
-                            f"Status as of the data date, {data_date}: some cables planned then "
-                            "are in service now.",
-                            className="caveat",
-                            id=ids.DATA_DATE_NOTE,
-                        ),
-                    ],
-                ),
-            ],
-        ),
-        _section(
-            "Facilities",
-            [
-                _dropdown(ids.F_FAC_COUNTRY, "Country", fac_countries, "Search countries…"),
-                _dropdown(
-                    ids.F_IX,
-                    "Internet exchange",
-                    searched.exchanges.initial(),
-                    "Type an exchange…",
-                    searched=True,
-                ),
-            ],
-        ),
-        _section(
-            "Mobile coverage (Bouches-du-Rhône)",
-            [
-                _dropdown(ids.F_OPERATOR, "Operator", operators, "All operators"),
-            ],
-        ),
-    ]
+    countries = counted_options(ctx.data.landing_points["country"], "landing points")
+    return _section(
+        "Cables",
+        [
+            _region_control(ctx),
+            _dropdown(
+                ids.F_CABLE,
+                "Cable",
+                searched.cables.initial(),
+                "Type a cable name…",
+                searched=True,
+            ),
+            _dropdown(
+                ids.F_OWNER,
+                "Owner / operator (owned by any of)",
+                searched.owners.initial(),
+                "Type an owner…",
+                searched=True,
+            ),
+            _dropdown(ids.F_SUPPLIER, "Supplier", suppliers, "Search suppliers…"),
+            _dropdown(ids.F_COUNTRY, "Landing country", countries, "Search countries…"),
+            _years_control(low, high),
+            _status_control(ctx.data_date("cables.geojson")),
+        ],
+    )
+
+
+def _facilities_section(ctx: AppContext) -> html.Section:
+    """The facility filters: country and internet exchange."""
+    fac_countries = counted_options(ctx.data.facilities["country"], "facilities")
+    return _section(
+        "Facilities",
+        [
+            _dropdown(ids.F_FAC_COUNTRY, "Country", fac_countries, "Search countries…"),
+            _dropdown(
+                ids.F_IX,
+                "Internet exchange",
+                ctx.option_indexes.exchanges.initial(),
+                "Type an exchange…",
+                searched=True,
+            ),
+        ],
+    )
+
+
+def _coverage_section(ctx: AppContext) -> html.Section:
+    """The mobile-coverage filter: operator."""
+    operators = [{"label": o, "value": o} for o in sorted(ctx.data.coverage["operator"].unique())]
+    return _section(
+        "Mobile coverage (Bouches-du-Rhône)",
+        [
+            _dropdown(ids.F_OPERATOR, "Operator", operators, "All operators"),
+        ],
+    )
+
+
+def filter_sections(ctx: AppContext) -> list[html.Section]:
+    """The cable, facility and coverage filters plus the reset action."""
+    return [_cables_section(ctx), _facilities_section(ctx), _coverage_section(ctx)]

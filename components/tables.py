@@ -38,66 +38,68 @@ def _num(value: Any) -> Any:
     return None if value is None or pd.isna(value) else value
 
 
-def grid_rows(
-    filtered: Filtered, tab: str, cable_names: Mapping[str, str], limit: int = GRID_ROW_LIMIT
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Row data (the first ``limit`` rows) and column definitions of the data grid for one tab
-    (unknown tab: cables)."""
-    columns: list[dict[str, Any]]
-    if tab == "landing_points":
-        points = filtered.landing_points
-        rows = [
-            {
-                "name": r["name"],
-                "country": r["country"],
-                "cables": len(r["cable_ids"]),
-                "cable_names": _join(sorted(cable_names.get(c, c) for c in r["cable_ids"])),
-                "id": pid,
-            }
-            for pid, r in records(points.iloc[:limit])
-        ]
-        columns = [
-            {"field": "name", "headerName": "Landing point", "pinned": "left", "minWidth": 180},
-            {"field": "country", "headerName": "Country"},
-            {
-                "field": "cables",
-                "headerName": "Cables",
-                "filter": "agNumberColumnFilter",
-                "maxWidth": 110,
-            },
-            {"field": "cable_names", "headerName": "Cables landing", "minWidth": 300},
-        ]
-        return rows, columns
-    if tab == "facilities":
-        facilities = filtered.facilities
-        rows = [
-            {
-                "name": r["name"],
-                "city": r["city"],
-                "country": r["country"],
-                "exchange_count": int(r["exchange_count"]),
-                "exchanges": _join(r["exchanges"]),
-                "address": r["address"],
-                "id": fid,
-            }
-            for fid, r in records(facilities.iloc[:limit])
-        ]
-        columns = [
-            {"field": "name", "headerName": "Facility", "pinned": "left", "minWidth": 180},
-            {"field": "city", "headerName": "City"},
-            {"field": "country", "headerName": "Country"},
-            {
-                "field": "exchange_count",
-                "headerName": "IXs",
-                "filter": "agNumberColumnFilter",
-                "maxWidth": 100,
-            },
-            {"field": "exchanges", "headerName": "Internet exchanges", "minWidth": 260},
-            {"field": "address", "headerName": "Address", "minWidth": 260},
-        ]
-        return rows, columns
-    cables = filtered.cables
+Grid = tuple[list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _landing_point_grid(points: pd.DataFrame, cable_names: Mapping[str, str]) -> Grid:
+    """Rows and columns of the landing-points tab (cable ids shown by name)."""
     rows = [
+        {
+            "name": r["name"],
+            "country": r["country"],
+            "cables": len(r["cable_ids"]),
+            "cable_names": _join(sorted(cable_names.get(c, c) for c in r["cable_ids"])),
+            "id": pid,
+        }
+        for pid, r in records(points)
+    ]
+    columns: list[dict[str, Any]] = [
+        {"field": "name", "headerName": "Landing point", "pinned": "left", "minWidth": 180},
+        {"field": "country", "headerName": "Country"},
+        {
+            "field": "cables",
+            "headerName": "Cables",
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 110,
+        },
+        {"field": "cable_names", "headerName": "Cables landing", "minWidth": 300},
+    ]
+    return rows, columns
+
+
+def _facility_grid(facilities: pd.DataFrame) -> Grid:
+    """Rows and columns of the facilities tab."""
+    rows = [
+        {
+            "name": r["name"],
+            "city": r["city"],
+            "country": r["country"],
+            "exchange_count": int(r["exchange_count"]),
+            "exchanges": _join(r["exchanges"]),
+            "address": r["address"],
+            "id": fid,
+        }
+        for fid, r in records(facilities)
+    ]
+    columns: list[dict[str, Any]] = [
+        {"field": "name", "headerName": "Facility", "pinned": "left", "minWidth": 180},
+        {"field": "city", "headerName": "City"},
+        {"field": "country", "headerName": "Country"},
+        {
+            "field": "exchange_count",
+            "headerName": "IXs",
+            "filter": "agNumberColumnFilter",
+            "maxWidth": 100,
+        },
+        {"field": "exchanges", "headerName": "Internet exchanges", "minWidth": 260},
+        {"field": "address", "headerName": "Address", "minWidth": 260},
+    ]
+    return rows, columns
+
+
+def _cable_rows(cables: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of the cables tab (lists joined, missing numbers as None)."""
+    return [
         {
             "name": r["name"],
             "owners": _join(r["owners"]),
@@ -111,9 +113,13 @@ def grid_rows(
             "url": r["url"],
             "id": cid,
         }
-        for cid, r in records(cables.iloc[:limit])
+        for cid, r in records(cables)
     ]
-    columns = [
+
+
+def _cable_columns() -> list[dict[str, Any]]:
+    """Column definitions of the cables tab."""
+    return [
         {"field": "name", "headerName": "Cable", "pinned": "left", "minWidth": 180},
         {"field": "owners", "headerName": "Owners", "minWidth": 240},
         {
@@ -141,7 +147,18 @@ def grid_rows(
         {"field": "regions", "headerName": "Regions"},
         {"field": "url", "headerName": "Website"},
     ]
-    return rows, columns
+
+
+def grid_rows(
+    filtered: Filtered, tab: str, cable_names: Mapping[str, str], limit: int = GRID_ROW_LIMIT
+) -> Grid:
+    """Row data (the first ``limit`` rows) and column definitions of the data grid for one tab
+    (unknown tab: cables)."""
+    if tab == "landing_points":
+        return _landing_point_grid(filtered.landing_points.iloc[:limit], cable_names)
+    if tab == "facilities":
+        return _facility_grid(filtered.facilities.iloc[:limit])
+    return _cable_rows(filtered.cables.iloc[:limit]), _cable_columns()
 
 
 def frame_table(
