@@ -115,72 +115,69 @@ def _mix_ratio(data: Mapping[str, Any]) -> str:
     return f"{http / ser:.2f}×" if http is not None and ser else "–"
 
 
-def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Every budget of every scale measured in this run."""
-    budgets: list[dict[str, Any]] = []
-    bare = _number(_get(results, "bare_import_s", "best"))
-    scales: Mapping[str, Any] = results.get("scales", {})
-    for scale, data in scales.items():
-        label = f"{scale}×"
-        budgets.append(
-            _budget(
-                "map payload gzip ≤ 0.7 × upstream GeoJSON gzip",
-                label,
-                _number(_get(data, "payload", "gzip")),
-                _number(_get(data, "upstream", "full", "gzip")),
-                PAYLOAD_LIMIT,
-                "ratio",
-            )
-        )
-        measured, reference, worst = _callback_pair(data)
-        budgets.append(
-            _budget(
-                "render callback p95 ≤ 3 × serialising its output (p95)",
-                label,
-                measured,
-                reference,
-                CALLBACK_LIMIT,
-                "ratio",
-                f"worst filter: {worst}; whole mix {_mix_ratio(data)}" if worst else "",
-            )
-        )
-        first = _number(_get(data, "first_start", "best"))
-        budgets.append(
-            _budget(
-                "cold start (data cache warm) ≤ 1.5 × bare import dash, geopandas",
-                label,
-                _number(_get(data, "cold_start", "best")),
-                bare,
-                COLD_START_LIMIT,
-                "ratio",
-                (
-                    f"first start (data cache empty): {_fmt(first)} s"
-                    + (f", {first / bare:.2f}× bare import" if bare else "")
-                    if first is not None
-                    else ""
-                ),
-            )
-        )
-        peaks = [
-            _number(_get(data, "memory", "server_vmhwm_mb")),
-            _number(_get(data, "memory", "inprocess_peak_mb")),
-        ]
-        known = [p for p in peaks if p is not None]
-        budgets.append(
-            _budget(
-                "peak memory (server, in-process load) ≤ 2 GiB",
-                label,
-                max(known) if known else None,
-                None,
-                MEMORY_LIMIT_MB,
-                "MiB",
-                (
-                    f"lower bound: stopped during {data['stopped_in']}"
-                    if data.get("stopped_in")
-                    else ("" if len(known) == 2 else "only part of it measured")
-                ),
-            )
-        )
+def _scale_budgets(scale: str, data: Mapping[str, Any], bare: float | None) -> list[dict[str, Any]]:
+    """The budgets of one scale: map payload, render callback, cold start and peak memory.
+
+    ``bare`` is the bare ``import dash, geopandas`` time the cold start is compared with.
+    """
+    label = f"{scale}×"
+    payload = _budget(
+        "map payload gzip ≤ 0.7 × upstream GeoJSON gzip",
+        label,
+        _number(_get(data, "payload", "gzip")),
+        _number(_get(data, "upstream", "full", "gzip")),
+        PAYLOAD_LIMIT,
+        "ratio",
+    )
+    measured, reference, worst = _callback_pair(data)
+    callback = _budget(
+        "render callback p95 ≤ 3 × serialising its output (p95)",
+        label,
+        measured,
+        reference,
+        CALLBACK_LIMIT,
+        "ratio",
+        f"worst filter: {worst}; whole mix {_mix_ratio(data)}" if worst else "",
+    )
+    first = _number(_get(data, "first_start", "best"))
+    cold = _budget(
+        "cold start (data cache warm) ≤ 1.5 × bare import dash, geopandas",
+        label,
+        _number(_get(data, "cold_start", "best")),
+        bare,
+        COLD_START_LIMIT,
+        "ratio",
+        (
+            f"first start (data cache empty): {_fmt(first)} s"
+            + (f", {first / bare:.2f}× bare import" if bare else "")
+            if first is not None
+            else ""
+        ),
+    )
+    peaks = [
+        _number(_get(data, "memory", "server_vmhwm_mb")),
+        _number(_get(data, "memory", "inprocess_peak_mb")),
+    ]
+    known = [p for p in peaks if p is not None]
+    memory = _budget(
+        "peak memory (server, in-process load) ≤ 2 GiB",
+        label,
+        max(known) if known else None,
+        None,
+        MEMORY_LIMIT_MB,
+        "MiB",
+        (
+            f"lower bound: stopped during {data['stopped_in']}"
+            if data.get("stopped_in")
+            else ("" if len(known) == 2 else "only part of it measured")
+        ),
+    )
+    return [payload, callback, cold, memory]
+
+
+def _growth_budgets(scales: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Callback p50 growth from the smallest scale to each larger one: at most the data's."""
+    budgets = []
     numeric = sorted(int(s) for s in scales)
     for high_scale in numeric[1:]:
         low, high = str(numeric[0]), str(high_scale)
@@ -196,6 +193,17 @@ def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "" if _get(scales[high], "callback") else _why_missing(scales[high], "callback"),
             )
         )
+    return budgets
+
+
+def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every budget of every scale measured in this run."""
+    budgets: list[dict[str, Any]] = []
+    bare = _number(_get(results, "bare_import_s", "best"))
+    scales: Mapping[str, Any] = results.get("scales", {})
+    for scale, data in scales.items():
+        budgets.extend(_scale_budgets(scale, data, bare))
+    budgets.extend(_growth_budgets(scales))
     for budget in budgets:
         if budget["result"] == "N/A" and budget["note"] == "not measured (see the scale's notes)":
             scale = budget["scale"].rstrip("×")
@@ -367,10 +375,10 @@ def _budget_limit(b: Mapping[str, Any]) -> str:
     return f"≤ {b['limit']:g}×"
 
 
-def to_markdown(results: Mapping[str, Any]) -> str:
-    scales: Mapping[str, Any] = results.get("scales", {})
+def _intro(results: Mapping[str, Any]) -> list[str]:
+    """The report's title, the run's metadata and the bare-import reference."""
     meta = results.get("meta", {})
-    lines = [
+    return [
         "# Landfall benchmark",
         "",
         f"Run {meta.get('started', '?')} · commit {meta.get('commit', '?')} · "
@@ -383,10 +391,17 @@ def to_markdown(results: Mapping[str, Any]) -> str:
         "first start, with the scale's own empty cache, reads and validates every file.",
         "",
     ]
+
+
+def _metrics_table(scales: Mapping[str, Any]) -> list[str]:
+    """Every metric of :data:`ROWS`, one column per scale."""
     header = ["metric", *[f"{s}×" for s in scales]]
     rows = [[name, *[fn(d) for d in scales.values()]] for name, fn in ROWS]
-    lines += _table(header, rows)
-    lines += ["", "## Budgets", ""]
+    return _table(header, rows)
+
+
+def _budgets_section(budgets: list[Mapping[str, Any]]) -> list[str]:
+    """The "Budgets" heading and table: measured against limit, PASS/FAIL/N/A, note."""
     budget_rows = [
         [
             b["budget"],
@@ -396,79 +411,108 @@ def to_markdown(results: Mapping[str, Any]) -> str:
             f"**{b['result']}**",
             str(b.get("note") or ""),
         ]
-        for b in results.get("budgets", [])
+        for b in budgets
     ]
-    lines += _table(["budget", "scale", "measured", "limit", "result", "note"], budget_rows)
-    for scale, data in scales.items():
-        per_filter = _get(data, "callback", "per_filter") or {}
-        inproc = _get(data, "inprocess", "render", "per_filter") or {}
-        if not per_filter and not inproc:
-            continue
-        lines += ["", f"## Render callback per filter, {scale}×", ""]
-        rows = []
-        for label in dict.fromkeys([*per_filter, *inproc]):
-            http = per_filter.get(label, {})
-            local = inproc.get(label, {})
-            rows.append(
-                [
-                    label,
-                    _pair(_ms(http.get("p50")), _ms(http.get("p95"))),
-                    _ms(local.get("p50")),
-                    _ms(_get(local, "serialise", "p50")),
-                    _ms(local.get("memo_hit_unpickle_s")),
-                    _kb(local.get("output_bytes")),
-                    _ratio(http.get("p95"), _get(local, "serialise", "p95")),
-                ]
-            )
-        lines += _table(
+    return [
+        "",
+        "## Budgets",
+        "",
+        *_table(["budget", "scale", "measured", "limit", "result", "note"], budget_rows),
+    ]
+
+
+def _per_filter_section(scale: str, data: Mapping[str, Any]) -> list[str]:
+    """HTTP and in-process render figures per filter of one scale (nothing if not measured)."""
+    per_filter = _get(data, "callback", "per_filter") or {}
+    inproc = _get(data, "inprocess", "render", "per_filter") or {}
+    if not per_filter and not inproc:
+        return []
+    rows = []
+    for label in dict.fromkeys([*per_filter, *inproc]):
+        http = per_filter.get(label, {})
+        local = inproc.get(label, {})
+        rows.append(
             [
-                "filter",
-                "HTTP p50 / p95",
-                "render_outputs p50",
-                "serialise p50",
-                "unpickle (flask-caching hit)",
-                "output JSON",
-                "HTTP p95 ÷ serialise p95",
-            ],
-            rows,
+                label,
+                _pair(_ms(http.get("p50")), _ms(http.get("p95"))),
+                _ms(local.get("p50")),
+                _ms(_get(local, "serialise", "p50")),
+                _ms(local.get("memo_hit_unpickle_s")),
+                _kb(local.get("output_bytes")),
+                _ratio(http.get("p95"), _get(local, "serialise", "p95")),
+            ]
         )
-    for scale, data in scales.items():
-        layers = _get(data, "payload", "layers")
-        if not layers:
-            continue
-        files = _get(data, "upstream", "files") or {}
-        lines += ["", f"## Default map payload by layer vs upstream GeoJSON, {scale}×", ""]
-        rows = []
-        for r in layers:
-            up = files.get(f"{r['layer']}.geojson", {})
-            ratio = f"{r['gzip'] / up['gzip']:.2f}×" if _number(up.get("gzip")) else "–"
-            rows.append(
-                [
-                    str(r["layer"]),
-                    str(r["traces"]),
-                    f"{r['points']:,}",
-                    _kb(r["raw"]),
-                    _kb(r["gzip"]),
-                    f"{up['features']:,}" if "features" in up else "–",
-                    _kb(up.get("gzip")),
-                    ratio,
-                ]
-            )
-        lines += _table(
+    header = [
+        "filter",
+        "HTTP p50 / p95",
+        "render_outputs p50",
+        "serialise p50",
+        "unpickle (flask-caching hit)",
+        "output JSON",
+        "HTTP p95 ÷ serialise p95",
+    ]
+    return ["", f"## Render callback per filter, {scale}×", "", *_table(header, rows)]
+
+
+def _payload_section(scale: str, data: Mapping[str, Any]) -> list[str]:
+    """The default map's payload by layer next to upstream GeoJSON, for one scale (nothing if
+    not measured)."""
+    layers = _get(data, "payload", "layers")
+    if not layers:
+        return []
+    files = _get(data, "upstream", "files") or {}
+    rows = []
+    for r in layers:
+        up = files.get(f"{r['layer']}.geojson", {})
+        ratio = f"{r['gzip'] / up['gzip']:.2f}×" if _number(up.get("gzip")) else "–"
+        rows.append(
             [
-                "layer",
-                "traces",
-                "points",
-                "raw",
-                "gzip",
-                "upstream features",
-                "upstream gzip",
-                "gzip ratio",
-            ],
-            rows,
+                str(r["layer"]),
+                str(r["traces"]),
+                f"{r['points']:,}",
+                _kb(r["raw"]),
+                _kb(r["gzip"]),
+                f"{up['features']:,}" if "features" in up else "–",
+                _kb(up.get("gzip")),
+                ratio,
+            ]
         )
+    header = [
+        "layer",
+        "traces",
+        "points",
+        "raw",
+        "gzip",
+        "upstream features",
+        "upstream gzip",
+        "gzip ratio",
+    ]
+    return [
+        "",
+        f"## Default map payload by layer vs upstream GeoJSON, {scale}×",
+        "",
+        *_table(header, rows),
+    ]
+
+
+def _notes_section(scales: Mapping[str, Any]) -> list[str]:
+    """Every scale's notes (nothing if there are none)."""
     notes = [(s, n) for s, d in scales.items() for n in d.get("notes", [])]
-    if notes:
-        lines += ["", "## Notes", ""]
-        lines += [f"- {s}×: {n}" for s, n in notes]
+    if not notes:
+        return []
+    return ["", "## Notes", "", *[f"- {s}×: {n}" for s, n in notes]]
+
+
+def to_markdown(results: Mapping[str, Any]) -> str:
+    """The Markdown report of a run: metrics per scale, budgets, per-filter render figures,
+    the default payload by layer, and the notes."""
+    scales: Mapping[str, Any] = results.get("scales", {})
+    lines = _intro(results)
+    lines += _metrics_table(scales)
+    lines += _budgets_section(results.get("budgets", []))
+    for scale, data in scales.items():
+        lines += _per_filter_section(scale, data)
+    for scale, data in scales.items():
+        lines += _payload_section(scale, data)
+    lines += _notes_section(scales)
     return "\n".join(lines) + "\n"

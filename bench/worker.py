@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import pickle
 import time
 import zlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -198,6 +200,205 @@ def drawn_features(ctx: Any, sel: Any) -> dict[str, set[str]]:
     return drawn
 
 
+#: The app's modules the measurements use: importing them is the "import" stage.
+APP_MODULES = (
+    "plotly.io.json",
+    "components.callbacks",
+    "datalayer.loader",
+    "datalayer.query",
+    "services.context",
+)
+
+
+def _enter(
+    result: dict[str, Any], stage: str, checkpoint: Callable[[dict[str, Any]], None]
+) -> None:
+    """Record that the worker starts ``stage`` and checkpoint the result so far."""
+    result["stage"] = stage
+    checkpoint(result)
+
+
+def _time_imports(result: dict[str, Any]) -> None:
+    """Stage "import": how long importing :data:`APP_MODULES` takes (``import_s``)."""
+    start = time.perf_counter()
+    for name in APP_MODULES:
+        importlib.import_module(name)
+    result["import_s"] = time.perf_counter() - start
+
+
+def _time_load(data_dir: Path, result: dict[str, Any], import_hwm_mb: float | None) -> Any:
+    """Stage "load_datasets": the datasets of ``data_dir``, with the load's time, the memory
+    high-water marks after the imports and after the load, and the feature counts."""
+    from datalayer.loader import load_datasets
+
+    start = time.perf_counter()
+    data = load_datasets(data_dir)
+    result["load_s"] = time.perf_counter() - start
+    result["load_vmhwm_mb"] = proc_status_mb(os.getpid())
+    result["import_vmhwm_mb"] = import_hwm_mb
+    result["features"] = {
+        "cables": len(data.cables),
+        "landing_points": len(data.landing_points),
+        "facilities": len(data.facilities),
+    }
+    return data
+
+
+def _time_context(data: Any, result: dict[str, Any]) -> Any:
+    """Stage "build_context": the app context of ``data``, with its time and memory."""
+    from services.context import build_context
+
+    start = time.perf_counter()
+    ctx = build_context(data)
+    result["context_s"] = time.perf_counter() - start
+    result["context_vmhwm_mb"] = proc_status_mb(os.getpid())
+    return ctx
+
+
+def _stores(ctx: Any, result: dict[str, Any]) -> dict[str, str]:
+    """The store value of every search of the mix and of the browser's two states, by label
+    (by search for the browser's); recorded with the mix in ``result``."""
+    from components.callbacks import store_key
+    from datalayer.query import parse_query
+
+    stores = {label: store_key(parse_query(search, ctx.vocab)[0]) for label, search in MIX}
+    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
+        stores.setdefault(search, store_key(parse_query(search, ctx.vocab)[0]))
+    result["stores"] = stores
+    result["mix"] = [{"label": label, "search": search} for label, search in MIX]
+    return stores
+
+
+def _measure_default_payload(
+    ctx: Any, data_dir: Path, figure: Any, search: str, result: dict[str, Any]
+) -> None:
+    """The default map's payload (raw, gzip, brotli, by layer), the upstream-style GeoJSON of
+    the same features and the default selection's feature counts."""
+    from plotly.io.json import to_json_plotly
+
+    from datalayer.query import parse_query
+
+    raw = to_json_plotly(figure).encode()
+    result["payload"] = {
+        "raw": len(raw),
+        "gzip": gzip_size(raw),
+        "brotli": brotli_size(raw),
+        "layers": payload_breakdown(figure),
+    }
+    sel = parse_query(search, ctx.vocab)[0]
+    result["upstream"] = upstream_geojson(data_dir, drawn_features(ctx, sel))
+    filtered = ctx.select(sel)
+    result["default_counts"] = {
+        "cables": len(filtered.cables),
+        "landing_points": len(filtered.landing_points),
+        "facilities": len(filtered.facilities),
+    }
+    del raw
+
+
+def _measure_payload(ctx: Any, data_dir: Path, result: dict[str, Any]) -> None:
+    """Stage "payload": what the browser should draw for its two states (``signatures``) and
+    the default map's payload (both are needed at every scale)."""
+    from components.callbacks import render_outputs, store_key
+    from datalayer.query import parse_query
+
+    signatures = {}
+    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
+        store = store_key(parse_query(search, ctx.vocab)[0])
+        figure = render_outputs(ctx, store, None, search)[0]
+        signatures[search] = figure_signature(figure)
+        if search == DEFAULT_SEARCH:
+            _measure_default_payload(ctx, data_dir, figure, search, result)
+        del figure
+    result["signatures"] = signatures
+
+
+def _by_filter() -> dict[str, list[float]]:
+    """An empty list of timings per filter of the mix."""
+    return {label: [] for label, _ in MIX}
+
+
+@dataclass
+class RenderTimes:
+    """The render stage's measurements per filter label of the mix."""
+
+    render: dict[str, list[float]] = field(default_factory=_by_filter)
+    first: dict[str, float] = field(default_factory=dict)
+    serialise: dict[str, list[float]] = field(default_factory=_by_filter)
+    output_bytes: dict[str, int] = field(default_factory=dict)
+    memo_hit: dict[str, list[float]] = field(default_factory=_by_filter)
+
+
+def _time_render(
+    ctx: Any, store: str, search: str, label: str, first_round: bool, times: RenderTimes
+) -> None:
+    """One render of ``search``: the callback's function, the serialisation of its output and,
+    in the first round, what a memoising cache's hit would cost."""
+    from plotly.io.json import to_json_plotly
+
+    from components.callbacks import render_outputs
+
+    gc.collect()
+    t0 = time.perf_counter()
+    outputs = render_outputs(ctx, store, None, search)
+    elapsed = time.perf_counter() - t0
+    if first_round:
+        times.first[label] = elapsed
+    times.render[label].append(elapsed)
+    t0 = time.perf_counter()
+    text = to_json_plotly(outputs)
+    times.serialise[label].append(time.perf_counter() - t0)
+    times.output_bytes[label] = len(text)
+    del text
+    if first_round:
+        # A memoising cache keyed on (store, theme, view): flask-caching's SimpleCache
+        # pickles values, so a hit costs an unpickle (then Dash serialises as usual).
+        pickled = pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
+        t0 = time.perf_counter()
+        pickle.loads(pickled)
+        times.memo_hit[label].append(time.perf_counter() - t0)
+        del pickled
+    del outputs
+
+
+def _time_renders(
+    ctx: Any, stores: dict[str, str], iterations: int, deadline: float, result: dict[str, Any]
+) -> RenderTimes:
+    """Stage "render": ``iterations`` rounds over the mix, stopped at the ``deadline`` (the
+    result is then marked partial, with a note)."""
+    times = RenderTimes()
+    for round_index in range(iterations):
+        for label, search in MIX:
+            if time.perf_counter() > deadline:
+                result["status"] = "partial"
+                result["notes"].append(
+                    f"in-process timing stopped at the time cap (round {round_index + 1})"
+                )
+                return times
+            _time_render(ctx, stores[label], search, label, round_index == 0, times)
+    return times
+
+
+def _render_summary(times: RenderTimes) -> dict[str, Any]:
+    """Summaries of the render stage: per filter, over the whole mix, and serialisation."""
+    all_render = [t for values in times.render.values() for t in values]
+    all_serialise = [t for values in times.serialise.values() for t in values]
+    return {
+        "per_filter": {
+            label: {
+                **summary(times.render[label]),
+                "first_s": times.first.get(label),
+                "serialise": summary(times.serialise[label]),
+                "output_bytes": times.output_bytes.get(label),
+                "memo_hit_unpickle_s": times.memo_hit[label][0] if times.memo_hit[label] else None,
+            }
+            for label, _ in MIX
+        },
+        "all": summary(all_render),
+        "serialise_all": summary(all_serialise),
+    }
+
+
 def run(
     data_dir: Path,
     iterations: int,
@@ -208,126 +409,17 @@ def run(
     killed at the time cap still leaves the stages it finished (and how far it got)."""
     result: dict[str, Any] = {"status": "ok", "notes": [], "stage": "import"}
     checkpoint(result)
-    start = time.perf_counter()
-    from plotly.io.json import to_json_plotly
-
-    from components.callbacks import render_outputs, store_key
-    from datalayer.loader import load_datasets
-    from datalayer.query import parse_query
-    from services.context import build_context
-
-    result["import_s"] = time.perf_counter() - start
-    hwm_before = proc_status_mb(os.getpid())
-    result["stage"] = "load_datasets"
-    checkpoint(result)
-    start = time.perf_counter()
-    data = load_datasets(data_dir)
-    result["load_s"] = time.perf_counter() - start
-    result["load_vmhwm_mb"] = proc_status_mb(os.getpid())
-    result["import_vmhwm_mb"] = hwm_before
-    result["features"] = {
-        "cables": len(data.cables),
-        "landing_points": len(data.landing_points),
-        "facilities": len(data.facilities),
-    }
-    result["stage"] = "build_context"
-    checkpoint(result)
-    start = time.perf_counter()
-    ctx = build_context(data)
-    result["context_s"] = time.perf_counter() - start
-    result["context_vmhwm_mb"] = proc_status_mb(os.getpid())
-    result["stage"] = "payload"
-    checkpoint(result)
-
-    stores = {label: store_key(parse_query(search, ctx.vocab)[0]) for label, search in MIX}
-    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
-        stores.setdefault(search, store_key(parse_query(search, ctx.vocab)[0]))
-    result["stores"] = stores
-    result["mix"] = [{"label": label, "search": search} for label, search in MIX]
-
-    # Browser expectations and the default payload, first (they are needed at every scale).
-    signatures = {}
-    for search in (DEFAULT_SEARCH, BROWSER_TARGET):
-        store = store_key(parse_query(search, ctx.vocab)[0])
-        figure = render_outputs(ctx, store, None, search)[0]
-        signatures[search] = figure_signature(figure)
-        if search == DEFAULT_SEARCH:
-            raw = to_json_plotly(figure).encode()
-            result["payload"] = {
-                "raw": len(raw),
-                "gzip": gzip_size(raw),
-                "brotli": brotli_size(raw),
-                "layers": payload_breakdown(figure),
-            }
-            sel = parse_query(search, ctx.vocab)[0]
-            result["upstream"] = upstream_geojson(data_dir, drawn_features(ctx, sel))
-            filtered = ctx.select(sel)
-            result["default_counts"] = {
-                "cables": len(filtered.cables),
-                "landing_points": len(filtered.landing_points),
-                "facilities": len(filtered.facilities),
-            }
-            del raw
-        del figure
-    result["signatures"] = signatures
-    result["stage"] = "render"
-    checkpoint(result)
-
-    render: dict[str, list[float]] = {label: [] for label, _ in MIX}
-    first: dict[str, float] = {}
-    serialise: dict[str, list[float]] = {label: [] for label, _ in MIX}
-    output_bytes: dict[str, int] = {}
-    memo_hit: dict[str, list[float]] = {label: [] for label, _ in MIX}
-    for round_index in range(iterations):
-        for label, search in MIX:
-            if time.perf_counter() > deadline:
-                result["status"] = "partial"
-                result["notes"].append(
-                    f"in-process timing stopped at the time cap (round {round_index + 1})"
-                )
-                break
-            store = stores[label]
-            gc.collect()
-            t0 = time.perf_counter()
-            outputs = render_outputs(ctx, store, None, search)
-            elapsed = time.perf_counter() - t0
-            if round_index == 0:
-                first[label] = elapsed
-            render[label].append(elapsed)
-            t0 = time.perf_counter()
-            text = to_json_plotly(outputs)
-            serialise[label].append(time.perf_counter() - t0)
-            output_bytes[label] = len(text)
-            del text
-            if round_index == 0:
-                # A memoising cache keyed on (store, theme, view): flask-caching's SimpleCache
-                # pickles values, so a hit costs an unpickle (then Dash serialises as usual).
-                pickled = pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
-                t0 = time.perf_counter()
-                pickle.loads(pickled)
-                memo_hit[label].append(time.perf_counter() - t0)
-                del pickled
-            del outputs
-        else:
-            continue
-        break
-
-    all_render = [t for values in render.values() for t in values]
-    all_serialise = [t for values in serialise.values() for t in values]
-    result["render"] = {
-        "per_filter": {
-            label: {
-                **summary(render[label]),
-                "first_s": first.get(label),
-                "serialise": summary(serialise[label]),
-                "output_bytes": output_bytes.get(label),
-                "memo_hit_unpickle_s": memo_hit[label][0] if memo_hit[label] else None,
-            }
-            for label, _ in MIX
-        },
-        "all": summary(all_render),
-        "serialise_all": summary(all_serialise),
-    }
+    _time_imports(result)
+    import_hwm_mb = proc_status_mb(os.getpid())
+    _enter(result, "load_datasets", checkpoint)
+    data = _time_load(data_dir, result, import_hwm_mb)
+    _enter(result, "build_context", checkpoint)
+    ctx = _time_context(data, result)
+    _enter(result, "payload", checkpoint)
+    stores = _stores(ctx, result)
+    _measure_payload(ctx, data_dir, result)
+    _enter(result, "render", checkpoint)
+    result["render"] = _render_summary(_time_renders(ctx, stores, iterations, deadline, result))
     result["peak_vmhwm_mb"] = proc_status_mb(os.getpid())
     result["stage"] = "done"
     return result

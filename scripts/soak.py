@@ -446,7 +446,146 @@ def _rotate(mix: Sequence[Sequence[Call]], start: int) -> Iterator[Sequence[Call
         position += 1
 
 
+def _start_clients(
+    port: int,
+    mix: Sequence[Sequence[Call]],
+    stats: Stats,
+    stop: threading.Event,
+    options: Options,
+) -> list[threading.Thread]:
+    """Start ``options.clients`` daemon threads running :func:`load_loop` until ``stop``."""
+    threads = [
+        threading.Thread(
+            target=load_loop,
+            args=(port, mix, stats, i, stop, options.max_requests),
+            daemon=True,
+        )
+        for i in range(options.clients)
+    ]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def _prepare(
+    server: Gunicorn, port: int, options: Options, report: dict[str, Any]
+) -> tuple[list[list[Call]], int]:
+    """Wait for the server, record its workers and ``Server`` header in ``report``, and build
+    the mix of calls from ``/_dash-dependencies``; returns the mix and the worker count."""
+    server.wait_ready(workers=None)
+    time.sleep(1.0)
+    workers_at_start = len(server.workers())
+    report["workers"] = workers_at_start
+    report["server_header"] = server_banner(port)
+    status, raw = request(port, "GET", "/_dash-dependencies")
+    if status != 200:
+        raise RuntimeError(f"/_dash-dependencies answered {status}")
+    return build_mix(json.loads(raw), options.states), workers_at_start
+
+
+def _warm_up(port: int, mix: Sequence[Sequence[Call]], options: Options) -> dict[str, int]:
+    """The full load for ``options.warmup_seconds``; its request and error counts."""
+    warm = Stats()
+    warm_stop = threading.Event()
+    warm_threads = _start_clients(port, mix, warm, warm_stop, options)
+    time.sleep(options.warmup_seconds)
+    warm_stop.set()
+    for t in warm_threads:
+        t.join(timeout=120)
+    return {"requests": warm.requests, "errors": warm.errors}
+
+
+def _worker_rss_mib(server: Gunicorn) -> dict[int, float]:
+    """RSS of each gunicorn worker, in MiB, by pid."""
+    return {pid: rss_kib(pid) / 1024 for pid in server.workers()}
+
+
+def _drive(
+    server: Gunicorn,
+    port: int,
+    mix: Sequence[Sequence[Call]],
+    workers_at_start: int,
+    options: Options,
+    stats: Stats,
+    samples: list[tuple[float, float]],
+    started: float,
+) -> dict[str, Any]:
+    """While the clients run: sample the total RSS every ``options.sample_every`` seconds and
+    kill a worker halfway; returns the restart check (empty if the run ended before it)."""
+    restart: dict[str, Any] = {}
+    killed = False
+    deadline = started + options.seconds
+    next_sample = started + options.sample_every
+    while time.monotonic() < deadline and stats.requests < options.max_requests:
+        time.sleep(0.2)
+        now = time.monotonic()
+        if now >= next_sample:
+            samples.append((round(now - started, 1), total_rss_mib(server.process.pid)))
+            next_sample += options.sample_every
+        if not killed and now >= started + options.seconds / 2:
+            killed = True
+            restart = kill_and_check(server, port, mix, workers_at_start, samples, started)
+    return restart
+
+
+def _latency_ms(latencies: Sequence[float]) -> dict[str, float]:
+    """p50, p95, p99 and mean of the request latencies, in milliseconds."""
+    return {
+        "p50": round(percentile(latencies, 50) * 1000, 1),
+        "p95": round(percentile(latencies, 95) * 1000, 1),
+        "p99": round(percentile(latencies, 99) * 1000, 1),
+        "mean": round(statistics.fmean(latencies) * 1000, 1) if latencies else 0.0,
+    }
+
+
+def _rss_report(
+    rss_start: float,
+    rss_end: float,
+    workers_start: Mapping[int, float],
+    workers_end: Mapping[int, float],
+    samples: Sequence[tuple[float, float]],
+) -> dict[str, Any]:
+    """Total RSS at start and end, its growth, the workers' RSS and the growth of the worker
+    that was never killed."""
+    growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
+    # The worker that was never killed ran the whole time: its growth is the leak signal
+    # (the respawned one starts small again, which flatters the total).
+    survivors = {
+        pid: (workers_start[pid], workers_end[pid])
+        for pid in workers_start
+        if pid in workers_end and workers_start[pid]
+    }
+    survivor_growth = max(
+        ((end - start) / start * 100 for start, end in survivors.values()), default=0.0
+    )
+    return {
+        "start": round(rss_start, 1),
+        "end": round(rss_end, 1),
+        "growth_pct": round(growth, 2),
+        "max": round(max(r for _, r in samples), 1),
+        "workers_start": {str(p): round(r, 1) for p, r in workers_start.items()},
+        "workers_end": {str(p): round(r, 1) for p, r in workers_end.items()},
+        "survivor_growth_pct": round(survivor_growth, 2),
+        "samples": [[t, round(r, 1)] for t, r in samples],
+    }
+
+
+def _failures(report: Mapping[str, Any], check_rss: bool) -> list[str]:
+    """Why the run fails: errors, a failed restart check, RSS growth (empty: it passes)."""
+    failures = []
+    if report.get("errors", 1):
+        failures.append(f"{report.get('errors')} errors")
+    if not report.get("restart", {}).get("identical"):
+        failures.append("restart check failed")
+    if check_rss:
+        for key, what in (("growth_pct", "total RSS"), ("survivor_growth_pct", "surviving worker")):
+            if report["rss_mib"][key] >= RSS_GROWTH_LIMIT_PCT:
+                failures.append(f"{what} grew {report['rss_mib'][key]} %")
+    return failures
+
+
 def soak(options: Options) -> dict[str, Any]:
+    """Run the soak test described in the module docstring; write and return its report."""
     options.results.mkdir(parents=True, exist_ok=True)
     port = free_port()
     server = Gunicorn(port, options.results / "gunicorn.log", options.data_dir)
@@ -459,83 +598,24 @@ def soak(options: Options) -> dict[str, Any]:
     threads: list[threading.Thread] = []
     stop = threading.Event()
     try:
-        server.wait_ready(workers=None)
-        time.sleep(1.0)
-        workers_at_start = len(server.workers())
-        report["workers"] = workers_at_start
-        report["server_header"] = server_banner(port)
-        status, raw = request(port, "GET", "/_dash-dependencies")
-        if status != 200:
-            raise RuntimeError(f"/_dash-dependencies answered {status}")
-        mix = build_mix(json.loads(raw), options.states)
-
-        # Warm-up: every state once per worker-ish, then the full load for a while.
-        warm = Stats()
-        warm_stop = threading.Event()
-        warm_threads = [
-            threading.Thread(
-                target=load_loop,
-                args=(port, mix, warm, i, warm_stop, options.max_requests),
-                daemon=True,
-            )
-            for i in range(options.clients)
-        ]
-        for t in warm_threads:
-            t.start()
-        time.sleep(options.warmup_seconds)
-        warm_stop.set()
-        for t in warm_threads:
-            t.join(timeout=120)
-        report["warmup"] = {"requests": warm.requests, "errors": warm.errors}
+        mix, workers_at_start = _prepare(server, port, options, report)
+        report["warmup"] = _warm_up(port, mix, options)
 
         stats = Stats()
         samples: list[tuple[float, float]] = []
         started = time.monotonic()
         rss_start = total_rss_mib(server.process.pid)
-        workers_start = {pid: rss_kib(pid) / 1024 for pid in server.workers()}
+        workers_start = _worker_rss_mib(server)
         samples.append((0.0, rss_start))
-        threads = [
-            threading.Thread(
-                target=load_loop,
-                args=(port, mix, stats, i, stop, options.max_requests),
-                daemon=True,
-            )
-            for i in range(options.clients)
-        ]
-        for t in threads:
-            t.start()
-
-        restart: dict[str, Any] = {}
-        killed = False
-        deadline = started + options.seconds
-        next_sample = started + options.sample_every
-        while time.monotonic() < deadline and stats.requests < options.max_requests:
-            time.sleep(0.2)
-            now = time.monotonic()
-            if now >= next_sample:
-                samples.append((round(now - started, 1), total_rss_mib(server.process.pid)))
-                next_sample += options.sample_every
-            if not killed and now >= started + options.seconds / 2:
-                killed = True
-                restart = kill_and_check(server, port, mix, workers_at_start, samples, started)
+        threads = _start_clients(port, mix, stats, stop, options)
+        restart = _drive(server, port, mix, workers_at_start, options, stats, samples, started)
         stop.set()
         for t in threads:
             t.join(timeout=120)
         elapsed = time.monotonic() - started
         rss_end = total_rss_mib(server.process.pid)
-        workers_end = {pid: rss_kib(pid) / 1024 for pid in server.workers()}
+        workers_end = _worker_rss_mib(server)
         samples.append((round(elapsed, 1), rss_end))
-        growth = (rss_end - rss_start) / rss_start * 100 if rss_start else 0.0
-        # The worker that was never killed ran the whole time: its growth is the leak signal
-        # (the respawned one starts small again, which flatters the total).
-        survivors = {
-            pid: (workers_start[pid], workers_end[pid])
-            for pid in workers_start
-            if pid in workers_end and workers_start[pid]
-        }
-        survivor_growth = max(
-            ((end - start) / start * 100 for start, end in survivors.values()), default=0.0
-        )
         report.update(
             {
                 "elapsed_seconds": round(elapsed, 1),
@@ -545,24 +625,8 @@ def soak(options: Options) -> dict[str, Any]:
                 "errors": stats.errors,
                 "error_samples": stats.error_samples,
                 "retried": stats.retried,
-                "latency_ms": {
-                    "p50": round(percentile(stats.latencies, 50) * 1000, 1),
-                    "p95": round(percentile(stats.latencies, 95) * 1000, 1),
-                    "p99": round(percentile(stats.latencies, 99) * 1000, 1),
-                    "mean": round(statistics.fmean(stats.latencies) * 1000, 1)
-                    if stats.latencies
-                    else 0.0,
-                },
-                "rss_mib": {
-                    "start": round(rss_start, 1),
-                    "end": round(rss_end, 1),
-                    "growth_pct": round(growth, 2),
-                    "max": round(max(r for _, r in samples), 1),
-                    "workers_start": {str(p): round(r, 1) for p, r in workers_start.items()},
-                    "workers_end": {str(p): round(r, 1) for p, r in workers_end.items()},
-                    "survivor_growth_pct": round(survivor_growth, 2),
-                    "samples": [[t, round(r, 1)] for t, r in samples],
-                },
+                "latency_ms": _latency_ms(stats.latencies),
+                "rss_mib": _rss_report(rss_start, rss_end, workers_start, workers_end, samples),
                 "restart": restart,
             }
         )
@@ -572,15 +636,7 @@ def soak(options: Options) -> dict[str, Any]:
             t.join(timeout=5)
         server.stop()
 
-    failures = []
-    if report.get("errors", 1):
-        failures.append(f"{report.get('errors')} errors")
-    if not report.get("restart", {}).get("identical"):
-        failures.append("restart check failed")
-    if options.check_rss:
-        for key, what in (("growth_pct", "total RSS"), ("survivor_growth_pct", "surviving worker")):
-            if report["rss_mib"][key] >= RSS_GROWTH_LIMIT_PCT:
-                failures.append(f"{what} grew {report['rss_mib'][key]} %")
+    failures = _failures(report, options.check_rss)
     report["check_rss"] = options.check_rss
     report["failures"] = failures
     report["passed"] = not failures
