@@ -64,8 +64,8 @@ from scripts.build.facilities import (
     cable_country_spellings,
     split_exchange_label,
 )
-from scripts.build.fibre import (
-    build_fibre_features,
+from scripts.build.ftth import (
+    build_ftth_features,
     check_classes,
     class_label,
     ftth_by_area,
@@ -321,7 +321,7 @@ def build_mobile_layers(build: Build, raw: Path) -> None:
     build.facts["mobile"] = mobile
 
 
-def build_fibre(build: Build, raw: Path) -> None:
+def build_ftth(build: Build, raw: Path) -> None:
     """ftth.geojson and the commune-level Marseille figures."""
     folder = raw / FTTH_DIR
     paths = {
@@ -343,12 +343,12 @@ def build_fibre(build: Build, raw: Path) -> None:
     geo_path = raw / FRANCE_DIR / ARRONDISSEMENTS_GEOJSON
     arrondissements = read_feature_collection(geo_path)
     with reading(geo_path):
-        fibre = build_fibre_features(arrondissements, arr_ftth)
+        ftth = build_ftth_features(arrondissements, arr_ftth)
     with reading(paths["ftthCommunes"]):
         summary = marseille_commune_summary(com_ftth, com_info, arr_info)
         build.facts["class_check"] = check_classes(com_ftth, com_info, arr_ftth, arr_info)
     build.facts["marseille_commune_ftth"] = summary
-    build.add_geojson("ftth.geojson", fibre)
+    build.add_geojson("ftth.geojson", ftth)
 
 
 def build_basemaps(build: Build, raw: Path) -> None:
@@ -376,7 +376,7 @@ def run(raw: Path, out: Path) -> Build:
     build.timed("cables + landing points", lambda: build_cables_and_landings(build, raw, regions))
     build.timed("facilities", lambda: build_facilities(build, raw))
     build.timed("mobile sites + coverage", lambda: build_mobile_layers(build, raw))
-    build.timed("fibre", lambda: build_fibre(build, raw))
+    build.timed("ftth", lambda: build_ftth(build, raw))
     build.timed("basemaps", lambda: build_basemaps(build, raw))
     metadata = docs.build_metadata(build.counts, build.facts)
     build.outputs["metadata.json"] = dumps_compact(metadata) + "\n"

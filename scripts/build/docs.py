@@ -193,11 +193,11 @@ def _france_entries(counts: Mapping[str, int]) -> dict[str, Any]:
             "ARCEP site list of January 2018 (Lambert-93 converted to WGS 84), repeated "
             "operator/position rows merged; sites inside département 13 only.",
         ),
-        "fibre.geojson": _entry(
+        "ftth.geojson": _entry(
             "FTTH deployment by Marseille arrondissement",
             (ARCEP_FTTH, IGN_2017),
             FTTH_DATA_DATE,
-            counts["fibre.geojson"],
+            counts["ftth.geojson"],
             "Premises connectable to FTTH at the end of T3 2017, T4 2017 and T1 2018, and ARCEP's "
             "coverage class at T1 2018 (class meanings inferred). Stale: Marseille is now almost "
             "fully fibred. Arrondissement outlines are IGN GEOFLA 2017.",
@@ -470,15 +470,15 @@ def _mobile_sources(facts: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def _fibre_sources(facts: Mapping[str, Any]) -> list[str]:
-    """SOURCES.md on fibre.geojson: fields, inferred class meanings and why no percentages."""
+def _ftth_sources(facts: Mapping[str, Any]) -> list[str]:
+    """SOURCES.md on ftth.geojson: fields, inferred class meanings and why no percentages."""
     check = facts["class_check"]
     commune = facts["marseille_commune_ftth"]
     over_one = [c for c, r in check.arrondissement_ratios.items() if r > 1]
     lowest = min(check.arrondissement_ratios.items(), key=lambda kv: kv[1], default=("-", 0.0))
     ratios = ", ".join(f"{c}: {r:.2f}" for c, r in check.arrondissement_ratios.items())
     return [
-        "## fibre.geojson",
+        "## ftth.geojson",
         "",
         f"- Origin: {ARCEP_FTTH.repository}, commit `{ARCEP_FTTH.commit}` "
         "(`ftthArrondissements.csv`, `arrondissements.csv`, `ftthCommunes.csv`, `communes.csv`). "
@@ -541,7 +541,7 @@ def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str
         *_regions_sources(facts),
         *_facilities_sources(facts),
         *_mobile_sources(facts),
-        *_fibre_sources(facts),
+        *_ftth_sources(facts),
         *_basemap_sources(facts),
     ]
     return "\n".join(sections)
@@ -565,7 +565,7 @@ def licenses_markdown(cables_month: str) -> str:
             f"| facilities.geojson | {CC_BY_NC_SA} | {TG_IX.attribution} |",
             f"| coverage.geojson, mobile_sites.geojson | {LICENCE_OUVERTE} | "
             f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
-            f"| fibre.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
+            f"| ftth.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
             f"{IGN_2017.attribution} |",
             "| basemap_land.geojson, basemap_borders.geojson, regions.geojson | Public domain "
             "(Natural Earth) | Made with Natural Earth (customary, not required) |",
@@ -591,7 +591,7 @@ def licenses_markdown(cables_month: str) -> str:
             "",
             "## ARCEP and IGN data: Licence Ouverte / Open Licence (Etalab)",
             "",
-            "coverage.geojson, mobile_sites.geojson and fibre.geojson are derived from ARCEP open data "
+            "coverage.geojson, mobile_sites.geojson and ftth.geojson are derived from ARCEP open data "
             "(mobile sites, January 2018; FTTH deployment, T1 2018) and IGN administrative boundaries "
             "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), published under "
             f"the French Licence Ouverte / Open Licence (Etalab): {LICENCE_OUVERTE_URL}. The copied "

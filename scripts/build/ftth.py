@@ -155,7 +155,7 @@ def check_classes(
     return ClassCheck(checked, matching, arr_matching, ratios, len(others), other_matching)
 
 
-def build_fibre_features(
+def build_ftth_features(
     arrondissement_features: Sequence[Mapping[str, Any]],
     arr_ftth: Mapping[str, Mapping[str, int]],
 ) -> list[Feature]:
