@@ -4,7 +4,7 @@ Environment overrides: ``LANDFALL_BIND`` (default ``127.0.0.1:8050``; put a reve
 front rather than binding a public interface), ``LANDFALL_WORKERS`` (2: one per core of the
 target machine), ``LANDFALL_THREADS`` (4), ``LANDFALL_ACCESS_LOG`` (a path or ``-`` for
 stdout; off by default), ``LANDFALL_DATA`` (the dataset directory, read by the app itself), ``LANDFALL_RENDER_CACHE=0``
-(turns off the render-callback response cache, see components/render_cache.py).
+(turns off the render-callback response cache, see web/render_cache.py).
 
 Response compression (gzip, brotli, zstd through flask-compress) is on in the app itself
 (``Dash(compress=True)``); ``/healthz`` answers ``{"status": "ok"}`` for a load balancer.

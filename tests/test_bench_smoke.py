@@ -3,7 +3,7 @@
 No timing is asserted (the machine decides those); only that each number exists, is sane and
 that every budget was evaluated. The browser metric needs /usr/bin/chromium (scripts/test.sh
 installs it) and is checked in its own test, marked ``browser``. The production render cache
-(components/render_cache.py) is checked for what it answers, not for how fast.
+(web/render_cache.py) is checked for what it answers, not for how fast.
 """
 
 from __future__ import annotations
