@@ -3,20 +3,19 @@
 Data flow: every control, click and the URL feed one *sync* callback, which settles the
 :class:`Selection`, writes it to the URL (shareable, back/forward-able) and to a store. The store
 drives one *render* callback that filters once and feeds the map, KPIs, charts, tables and
-details from that single result.
+details from that single result. The sync callback's events and their pure handlers are one
+table in components/sync.py.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from dash import ALL, ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as callback_ctx
 
 from analysis.cuts import critical_cables
@@ -38,19 +37,26 @@ from components.export_panel import (
     run_export,
     size_note,
 )
-from components.state import (
-    CONTROL_IDS,
-    apply_chart_click,
-    controls_from_selection,
-    selected_from_map_click,
-    selection_from_controls,
+from components.state import CONTROL_IDS
+from components.sync import (
+    CHART_IDS,
+    DETAIL_MARK,
+    SYNC_EVENTS,
+    SYNC_KEYS,
+    SyncResult,
+    cluster_centre,
+    corridor_from_selection,
+    decode_trigger,
+    selection_of_store,
+    store_key,
+    store_value,
+    sync_state,
+    zoom_from_map_click,
 )
 from components.tables import frame_table, grid_count, grid_rows, grid_total
-from datalayer.query import normalise_corridor, parse_query, to_query
-from datalayer.selection import REGION_WORLD, MapView, Selection
+from datalayer.query import parse_query
+from datalayer.selection import REGION_WORLD, Selection
 from figures import charts
-from figures.lod import view_key
-from figures.map import needs_level_of_detail
 from figures.summaries import (
     fold_top,
     kpis,
@@ -61,201 +67,33 @@ from services.analysis_run import run_analysis
 from services.context import AppContext
 from services.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
 
+__all__ = [
+    # The sync logic lives in components/sync.py; these names stay importable from here.
+    "CHART_IDS",
+    "DETAIL_MARK",
+    "SyncResult",
+    "cluster_centre",
+    "corridor_from_selection",
+    "details_with_actions",
+    "proximity_table",
+    "register_analysis",
+    "register_callbacks",
+    "register_clientside",
+    "register_export_callbacks",
+    "register_grid",
+    "register_render",
+    "register_sync",
+    "render_outputs",
+    "selection_of_store",
+    "store_key",
+    "store_value",
+    "sync_inputs",
+    "sync_outputs",
+    "sync_state",
+    "zoom_from_map_click",
+]
+
 log = logging.getLogger("landfall.export")
-
-CHART_IDS = (ids.CHART_OWNERS, ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES)
-
-
-@dataclass(frozen=True)
-class SyncResult:
-    """What the sync callback writes: ``None`` fields are left as they are."""
-
-    search: str | None
-    controls: dict[str, Any] | None
-    store: str
-    notice: str
-
-
-def store_key(sel: Selection) -> str:
-    """The store value for a selection: its query string without the map view."""
-    return to_query(replace(sel, view=None)) or "?"
-
-
-#: Separates the selection's query from the level-of-detail key in the store.
-DETAIL_MARK = "#lod="
-
-
-def store_value(ctx: AppContext, sel: Selection) -> str:
-    """What the sync callback stores: :func:`store_key`, plus, for a selection too large to draw
-    feature by feature, a key of the view, so that zooming and panning redraw its detail.
-
-    Smaller selections leave the view out: moving the map then never re-renders anything.
-    """
-    key = store_key(sel)
-    if sel.view is None:
-        return key
-    filtered = ctx.select(sel)
-    if not needs_level_of_detail(
-        ctx.map, filtered.cables, filtered.landing_points, filtered.facilities
-    ):
-        return key
-    centre = {"lon": sel.view.lon, "lat": sel.view.lat}
-    return key + DETAIL_MARK + view_key(centre, sel.view.zoom)
-
-
-def selection_of_store(ctx: AppContext, store: str | None) -> Selection:
-    """The selection a store value holds (its level-of-detail key dropped)."""
-    return parse_query((store or "").partition(DETAIL_MARK)[0], ctx.vocab)[0]
-
-
-def cluster_centre(point: Mapping[str, Any] | None) -> tuple[float, float] | None:
-    """The lon/lat of the group of markers a map click hit (its ``zoom:lon,lat`` customdata)."""
-    data = point.get("customdata") if isinstance(point, Mapping) else None
-    if isinstance(data, list) and data:
-        data = data[0]
-    if not isinstance(data, str) or not data.startswith("zoom:"):
-        return None
-    try:
-        lon, lat = (float(v) for v in data[len("zoom:") :].split(","))
-    except ValueError:
-        return None
-    return (lon, lat) if math.isfinite(lon) and math.isfinite(lat) else None
-
-
-def zoom_from_map_click(point: Mapping[str, Any] | None, zoom: float) -> MapView | None:
-    """The view a click on a group of markers asks for: centred on it, two levels closer."""
-    centre = cluster_centre(point)
-    if centre is None:
-        return None
-    lon, lat = centre
-    return MapView(
-        round((lon + 180) % 360 - 180, 4),
-        round(min(max(lat, -85.0), 85.0), 4),
-        round(min(max(zoom + 2.0, 0.0), 22.0), 2),
-    )
-
-
-def _view_from_relayout(relayout: Mapping[str, Any] | None) -> MapView | None:
-    if not relayout or "map.center" not in relayout or "map.zoom" not in relayout:
-        return None
-    centre = relayout["map.center"]
-    try:
-        lon, lat, zoom = float(centre["lon"]), float(centre["lat"]), float(relayout["map.zoom"])
-    except (KeyError, TypeError, ValueError):
-        return None
-    if not all(math.isfinite(v) for v in (lon, lat, zoom)):
-        return None
-    # MapLibre reports unwrapped longitudes after panning across ±180°; the URL codec only
-    # accepts -180..180, -85..85 and zoom 0..22, so keep the written view within those.
-    return MapView(
-        round((lon + 180) % 360 - 180, 4),
-        round(min(max(lat, -85.0), 85.0), 4),
-        round(min(max(zoom, 0.0), 22.0), 2),
-    )
-
-
-def corridor_from_selection(selected: Mapping[str, Any] | None) -> str | None:
-    """The ``lon lat, …`` corridor text of a lasso drawn on the map, if any."""
-    if not isinstance(selected, Mapping):
-        return None
-    lasso = selected.get("lassoPoints")
-    points = lasso.get("map") if isinstance(lasso, Mapping) else None
-    if not isinstance(points, list) or len(points) < 3:
-        return None
-    text = ", ".join(
-        f"{float(p[0]):.4f} {float(p[1]):.4f}"
-        for p in points[:200]
-        if isinstance(p, list | tuple) and len(p) == 2
-    )
-    return normalise_corridor(text)
-
-
-def sync_state(
-    ctx: AppContext,
-    trigger: Any,
-    search: str | None,
-    control_values: Mapping[str, Any],
-    event: Any = None,
-) -> SyncResult:
-    """Settle the selection after ``trigger`` fired (``None``: first load).
-
-    The URL is the record of the current state, so events start from it; a control change
-    starts from the controls.
-    """
-    current, notices = parse_query(search or "", ctx.vocab)
-    if trigger is None or trigger == ids.URL:
-        # The URL is left as typed: rewriting it here would re-fire this callback from the
-        # location component and wipe the notice. The next change writes a clean URL.
-        return SyncResult(
-            search=None,
-            controls=controls_from_selection(current, ctx.vocab),
-            store=store_value(ctx, current),
-            notice=" ".join(notices),
-        )
-    controls_changed = False
-    if trigger in CONTROL_IDS:
-        sel = selection_from_controls(control_values, ctx.vocab, current)
-    elif trigger in CHART_IDS:
-        point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
-        value = point.get("customdata") if isinstance(point, Mapping) else None
-        sel = apply_chart_click(current, str(trigger), value, ctx.vocab)
-        controls_changed = sel != current
-    elif trigger == ids.MAP:
-        point = (event or {}).get("points", [{}])[0] if isinstance(event, Mapping) else {}
-        key = selected_from_map_click(point, ctx.map.cable_order, ctx.vocab)
-        if key:
-            sel = replace(current, selected=key)
-        elif cluster_centre(point) is not None:
-            # The fitted view's zoom is worked out only for a click on a group.
-            zoom = (
-                current.view.zoom
-                if current.view
-                else fit_selection(ctx.select(current).landing_points, current.region)[1]
-            )
-            closer = zoom_from_map_click(point, zoom)
-            sel = replace(current, view=closer) if closer else current
-        else:
-            sel = current
-    elif (
-        isinstance(trigger, Mapping)
-        and trigger.get("type") == ids.DETAIL_LINK
-        and str(trigger.get("key", "")).startswith("cut:")
-    ):
-        cable = str(trigger["key"])[4:]
-        known = cable in ctx.vocab.cables and cable not in current.cut
-        sel = replace(current, cut=(*current.cut, cable)) if known else current
-        controls_changed = sel != current
-    elif isinstance(trigger, Mapping) and trigger.get("type") == ids.DETAIL_LINK:
-        key = str(trigger.get("key", ""))
-        probe, problems = parse_query(to_query(replace(Selection(), selected=key)), ctx.vocab)
-        sel = (
-            replace(current, selected=probe.selected)
-            if probe.selected and not problems
-            else current
-        )
-    elif trigger == ids.DETAILS_CLOSE:
-        sel = replace(current, selected=None)
-    elif trigger == ids.RESET:
-        sel = Selection()
-        controls_changed = True
-    elif trigger == "relayout":
-        view = _view_from_relayout(event)
-        sel = replace(current, view=view) if view else current
-    elif trigger == "lasso":
-        corridor = corridor_from_selection(event)
-        sel = replace(current, corridor=corridor) if corridor else current
-    elif trigger == ids.CLEAR_CUT:
-        sel = replace(current, cut=(), scenario=None, corridor=None)
-        controls_changed = True
-    else:
-        sel = current
-    query = to_query(sel)
-    return SyncResult(
-        search=query if query != (search or "") else None,
-        controls=controls_from_selection(sel, ctx.vocab) if controls_changed else None,
-        store=store_value(ctx, sel),
-        notice="",
-    )
 
 
 def _format_int(value: float) -> str:
@@ -361,60 +199,68 @@ def details_with_actions(ctx: AppContext, sel: Selection) -> list[Any]:
 
 def register_callbacks(app: Dash, ctx: AppContext) -> None:
     """Wire every callback of the page to ``ctx``."""
+    register_sync(app, ctx)
+    register_render(app, ctx)
+    register_analysis(app, ctx)
+    register_grid(app, ctx)
+    register_clientside(app)
+    register_export_callbacks(app, ctx)
+
+
+def sync_inputs() -> list[Input]:
+    """The sync callback's inputs: the URL search, the controls, then the table's events."""
+    return [
+        Input(ids.URL, "search"),
+        *[Input(c, "value") for c in CONTROL_IDS],
+        *[Input(event.component_id, event.prop) for event in SYNC_EVENTS],
+    ]
+
+
+def sync_outputs(result: SyncResult, stored: str | None, triggered_id: Any) -> tuple[Any, ...]:
+    """The sync callback's answer for ``result`` (``no_update`` where nothing changes)."""
+    controls: Sequence[Any] = (
+        [result.controls[c] for c in CONTROL_IDS]
+        if result.controls
+        else [no_update] * len(CONTROL_IDS)
+    )
+    return (
+        result.search if result.search is not None else no_update,
+        *controls,
+        # Writing the same value would still fire the render: moving the map of a small
+        # selection (its store has no view) would redraw the whole page for nothing.
+        result.store if result.store != stored else no_update,
+        # A notice stays until the next page load or reset: controls echo their values
+        # back after a load, and that echo must not wipe what the user needs to read.
+        result.notice if triggered_id in (None, ids.URL, ids.RESET) else no_update,
+    )
+
+
+def register_sync(app: Dash, ctx: AppContext) -> None:
+    """The sync callback: every control, click and the URL settle the selection."""
 
     @app.callback(
         Output(ids.URL, "search"),
         *[Output(c, "value") for c in CONTROL_IDS],
         Output(ids.SELECTION_STORE, "data"),
         Output(ids.NOTICE, "children"),
-        Input(ids.URL, "search"),
-        *[Input(c, "value") for c in CONTROL_IDS],
-        *[Input(c, "clickData") for c in CHART_IDS],
-        Input(ids.MAP, "clickData"),
-        Input({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks"),
-        Input(ids.DETAILS_CLOSE, "n_clicks"),
-        Input(ids.RESET, "n_clicks"),
-        Input(ids.MAP, "relayoutData"),
-        Input(ids.MAP, "selectedData"),
-        Input(ids.CLEAR_CUT, "n_clicks"),
+        *sync_inputs(),
         State(ids.SELECTION_STORE, "data"),
     )
     def _sync(search: str | None, *inputs: Any) -> tuple[Any, ...]:
         *args, stored = inputs
         values = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
-        events = args[len(CONTROL_IDS) :]
-        trigger: Any = callback_ctx.triggered_id
-        event: Any = None
-        if trigger in CHART_IDS:
-            event = events[CHART_IDS.index(trigger)]
-        elif trigger == ids.MAP:
-            prop = callback_ctx.triggered[0]["prop_id"] if callback_ctx.triggered else ""
-            if prop.endswith("relayoutData"):
-                trigger, event = "relayout", events[-3]
-            elif prop.endswith("selectedData"):
-                trigger, event = "lasso", events[-2]
-            else:
-                event = events[len(CHART_IDS)]
-        elif isinstance(trigger, Mapping) and not any(
-            t.get("value") for t in callback_ctx.triggered
-        ):
-            trigger = "ignored"  # links re-rendered with n_clicks=0, not clicked
+        events = dict(zip(SYNC_KEYS, args[len(CONTROL_IDS) :], strict=True))
+        triggered_id = callback_ctx.triggered_id
+        trigger, event = decode_trigger(triggered_id, callback_ctx.triggered, events)
         result = sync_state(ctx, trigger, search, values, event)
-        controls: Sequence[Any] = (
-            [result.controls[c] for c in CONTROL_IDS]
-            if result.controls
-            else [no_update] * len(CONTROL_IDS)
-        )
-        return (
-            result.search if result.search is not None else no_update,
-            *controls,
-            # Writing the same value would still fire the render: moving the map of a small
-            # selection (its store has no view) would redraw the whole page for nothing.
-            result.store if result.store != stored else no_update,
-            # A notice stays until the next page load or reset: controls echo their values
-            # back after a load, and that echo must not wipe what the user needs to read.
-            result.notice if trigger in (None, ids.URL, ids.RESET) else no_update,
-        )
+        return sync_outputs(result, stored, triggered_id)
+
+
+def register_render(app: Dash, ctx: AppContext) -> None:
+    """The render callback: the store (and theme) drive every output that shows the selection.
+
+    Its outputs, inputs and state key the response cache (web/render_cache.py).
+    """
 
     @app.callback(
         Output(ids.MAP, "figure"),
@@ -437,7 +283,12 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         State(ids.URL, "search"),
     )
     def _render(store: str | None, theme_name: str | None, search: str | None) -> tuple[Any, ...]:
+        # Looked up at call time: bench/caching.py swaps render_outputs for a memoised one.
         return render_outputs(ctx, store, theme_name, search)
+
+
+def register_analysis(app: Dash, ctx: AppContext) -> None:
+    """The critical-cables ranking, run on demand."""
 
     @app.callback(
         Output(ids.CRITICAL_RESULT, "children"),
@@ -455,6 +306,10 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         region = None if sel.region == REGION_WORLD else sel.region
         table = critical_cables(ctx.graph, region=region, hub=sel.hub)
         return critical_result(table, float(table.attrs.get("seconds", 0.0)))
+
+
+def register_grid(app: Dash, ctx: AppContext) -> None:
+    """The data grid: its rows follow the store and the tab; its search filters in the browser."""
 
     @app.callback(
         Output(ids.GRID, "rowData"),
@@ -479,6 +334,9 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         patch["quickFilterText"] = (text or "")[:200]
         return patch
 
+
+def register_clientside(app: Dash) -> None:
+    """The callbacks that run in the browser (assets/): theme, filters panel, details panel."""
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="toggleTheme"),
         Output(ids.THEME_STORE, "data"),
@@ -503,7 +361,6 @@ def register_callbacks(app: Dash, ctx: AppContext) -> None:
         Output(ids.DETAILS_PANEL, "className"),
         Input(ids.SELECTION_STORE, "data"),
     )
-    register_export_callbacks(app, ctx)
 
 
 def register_export_callbacks(app: Dash, ctx: AppContext) -> None:

@@ -1,4 +1,4 @@
-"""The sync and render callbacks (components.callbacks), called directly without Dash."""
+"""The sync and render callbacks (components.sync, components.callbacks), called without Dash."""
 
 from __future__ import annotations
 
@@ -10,12 +10,31 @@ from urllib.parse import parse_qs
 import numpy as np
 import plotly.graph_objects as go
 import pytest
+from dash import ALL, Dash, Input
 from dash.development.base_component import Component
 
 from components import ids
-from components.callbacks import render_outputs, store_key, sync_state
+from components.callbacks import CHART_IDS, register_callbacks, render_outputs, sync_inputs
 from components.details import HINT
 from components.state import CONTROL_IDS, controls_from_selection
+from components.sync import (
+    EVENTS_BY_KEY,
+    SYNC_EVENTS,
+    SYNC_KEYS,
+    decode_trigger,
+    event_key,
+    on_chart_click,
+    on_clear_cut,
+    on_detail_link,
+    on_details_close,
+    on_lasso,
+    on_map_click,
+    on_map_move,
+    on_reset,
+    store_key,
+    sync_event,
+    sync_state,
+)
 from datalayer.loader import Datasets
 from datalayer.query import parse_query
 from datalayer.selection import MapView, Selection
@@ -24,6 +43,9 @@ from figures.view import fit_selection
 from services.context import AppContext, build_context
 
 SEAMEWE4 = "seamewe-4"
+#: The map's events besides its click, as the sync callback names them: (component id, property).
+RELAYOUT = (ids.MAP, "relayoutData")
+LASSO = (ids.MAP, "selectedData")
 FACILITY = "building-8399"  # 40 Avenue Roger Salengro, Marseille
 
 
@@ -251,8 +273,8 @@ def test_unknown_map_click_changes_nothing(ctx: AppContext, value: Any) -> None:
 
 
 def test_detail_link_selects(ctx: AppContext) -> None:
-    trigger = {"type": ids.DETAIL_LINK, "key": f"fac:{FACILITY}"}
-    result = sync_state(ctx, trigger, "?sel=cable:seamewe-4", {})
+    link = {"type": ids.DETAIL_LINK, "key": f"fac:{FACILITY}"}
+    result = sync_state(ctx, (link, "n_clicks"), "?sel=cable:seamewe-4", {}, link)
     assert params(result.search) == {"sel": [f"fac:{FACILITY}"]}
     assert result.controls is None
 
@@ -261,8 +283,8 @@ def test_detail_link_selects(ctx: AppContext) -> None:
     "key", ["fac:nope", "lp:seamewe-4", "cable:seamewe-4&owner=Orange", "", "seamewe-4"]
 )
 def test_unknown_detail_link_changes_nothing(ctx: AppContext, key: str) -> None:
-    trigger = {"type": ids.DETAIL_LINK, "key": key}
-    result = sync_state(ctx, trigger, "?sel=cable%3Aseamewe-4", {})
+    link = {"type": ids.DETAIL_LINK, "key": key}
+    result = sync_state(ctx, (link, "n_clicks"), "?sel=cable%3Aseamewe-4", {}, link)
     assert result.search is None
     assert result.store == "?sel=cable%3Aseamewe-4"
 
@@ -288,7 +310,7 @@ def test_reset_returns_the_defaults(ctx: AppContext) -> None:
 
 def test_relayout_puts_the_view_in_the_url_only(ctx: AppContext) -> None:
     event = {"map.center": {"lon": 5.4, "lat": 43.3}, "map.zoom": 7.5}
-    result = sync_state(ctx, "relayout", "?owner=Orange", {}, event)
+    result = sync_state(ctx, RELAYOUT, "?owner=Orange", {}, event)
     assert params(result.search) == {"owner": ["Orange"], "view": ["5.4,43.3,7.5"]}
     sel, notices = parse_query(result.search or "", ctx.vocab)
     assert sel.view == MapView(5.4, 43.3, 7.5)
@@ -313,7 +335,7 @@ def test_relayout_puts_the_view_in_the_url_only(ctx: AppContext) -> None:
     ],
 )
 def test_relayout_without_a_usable_view_changes_nothing(ctx: AppContext, event: Any) -> None:
-    result = sync_state(ctx, "relayout", "?owner=Orange", {}, event)
+    result = sync_state(ctx, RELAYOUT, "?owner=Orange", {}, event)
     assert result.search is None
     assert result.store == "?owner=Orange"
 
@@ -321,21 +343,196 @@ def test_relayout_without_a_usable_view_changes_nothing(ctx: AppContext, event: 
 def test_relayout_after_panning_around_the_world_stays_a_valid_link(ctx: AppContext) -> None:
     """MapLibre reports unwrapped longitudes (e.g. 190 after panning east past 180)."""
     event = {"map.center": {"lon": 190.0, "lat": 43.3}, "map.zoom": 2.0}
-    result = sync_state(ctx, "relayout", "", {}, event)
+    result = sync_state(ctx, RELAYOUT, "", {}, event)
     sel, notices = parse_query(result.search or "", ctx.vocab)
     assert notices == []
     assert sel.view == MapView(-170.0, 43.3, 2.0)
     event = {"map.center": {"lon": -545.5, "lat": -85.05}, "map.zoom": 0.5}
-    sel, notices = parse_query(sync_state(ctx, "relayout", "", {}, event).search or "", ctx.vocab)
+    sel, notices = parse_query(sync_state(ctx, RELAYOUT, "", {}, event).search or "", ctx.vocab)
     assert notices == []
     assert sel.view == MapView(174.5, -85.0, 0.5)
 
 
-def test_unknown_trigger_changes_nothing(ctx: AppContext) -> None:
-    result = sync_state(ctx, "ignored", "?owner=Orange", {})
+@pytest.mark.parametrize("trigger", ["ignored", ("nowhere", "n_clicks"), (ids.MAP, "hoverData")])
+def test_unknown_trigger_changes_nothing(ctx: AppContext, trigger: Any) -> None:
+    result = sync_state(ctx, trigger, "?owner=Orange", {})
     assert result.search is None
     assert result.controls is None
     assert result.notice == ""
+
+
+def test_a_link_rendered_with_no_clicks_changes_nothing(ctx: AppContext) -> None:
+    """A details link re-rendered with n_clicks=0 fires the callback but is not a click."""
+    link = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
+    result = sync_state(ctx, (link, "n_clicks"), "?sel=cable%3Aseamewe-4", {}, None)
+    assert result.search is None
+    assert result.controls is None
+    assert result.store == "?sel=cable%3Aseamewe-4"
+
+
+# --- the event table: the sync callback's inputs and the dispatch to its handlers ----------------
+
+
+def test_event_table_keys_are_unique() -> None:
+    assert len(SYNC_KEYS) == len(SYNC_EVENTS) == len(EVENTS_BY_KEY)
+    assert all(EVENTS_BY_KEY[event.key] is event for event in SYNC_EVENTS)
+    assert not {key for key, _ in SYNC_KEYS} & {ids.URL, *CONTROL_IDS}
+
+
+def test_sync_callback_inputs_are_the_url_the_controls_then_the_table(ctx: AppContext) -> None:
+    app = Dash(__name__)
+    register_callbacks(app, ctx)
+    (sync,) = [
+        c
+        for output, c in app.callback_map.items()
+        if f"{ids.SELECTION_STORE}.data" in output
+        and {"id": ids.URL, "property": "search"} in c["inputs"]
+    ]
+    table = [Input(event.component_id, event.prop).to_dict() for event in SYNC_EVENTS]
+    expected = [
+        Input(ids.URL, "search").to_dict(),
+        *[Input(c, "value").to_dict() for c in CONTROL_IDS],
+        *table,
+    ]
+    assert sync["inputs"] == expected == [i.to_dict() for i in sync_inputs()]
+    for entry in table:
+        assert sync["inputs"].count(entry) == 1
+    events = [
+        Input(ids.MAP, "clickData"),
+        Input(ids.MAP, "relayoutData"),
+        Input(ids.MAP, "selectedData"),
+        Input({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks"),
+        Input(ids.DETAILS_CLOSE, "n_clicks"),
+        Input(ids.RESET, "n_clicks"),
+        Input(ids.CLEAR_CUT, "n_clicks"),
+        *[Input(chart, "clickData") for chart in CHART_IDS],
+    ]
+    # the table holds these events, no more, no fewer
+    assert sorted(map(str, (e.to_dict() for e in events))) == sorted(map(str, table))
+
+
+@pytest.mark.parametrize("row", SYNC_EVENTS, ids=lambda row: ".".join(row.key))
+def test_decode_trigger_finds_the_row_and_its_event_by_key(row: Any) -> None:
+    """Each input that fires reaches its own row with its own value (not its neighbour's)."""
+    values = {key: f"value of {key}" for key in SYNC_KEYS}
+    fired = (
+        {"type": ids.DETAIL_LINK, "key": "lp:marseille-france"} if row.pattern else row.component_id
+    )
+    prop_id = f"{fired}.{row.prop}"
+    trigger, event = decode_trigger(fired, [{"prop_id": prop_id, "value": 1}], values)
+    assert trigger == (fired, row.prop)
+    assert sync_event(trigger) is row
+    assert event == (fired if row.pattern else values[row.key])
+
+
+def test_decode_trigger_of_the_url_the_controls_and_links_not_clicked() -> None:
+    assert decode_trigger(None, [], {}) == (None, None)
+    assert decode_trigger(ids.URL, [{"prop_id": "url.search", "value": "?"}], {}) == (ids.URL, None)
+    control = CONTROL_IDS[0]
+    assert decode_trigger(control, [{"prop_id": f"{control}.value", "value": 1}], {}) == (
+        control,
+        None,
+    )
+    link = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
+    prop_id = '{"key":"cut:seamewe-4","type":"detail-link"}.n_clicks'
+    assert decode_trigger(link, [{"prop_id": prop_id, "value": 0}], {}) == (
+        (link, "n_clicks"),
+        None,
+    )
+    assert decode_trigger(link, [{"prop_id": prop_id, "value": 2}], {}) == (
+        (link, "n_clicks"),
+        link,
+    )
+    # a key with dots in it: the property is what follows the last dot
+    dotted = {"type": ids.DETAIL_LINK, "key": "fac:a.b"}
+    trigger, event = decode_trigger(
+        dotted, [{"prop_id": '{"key":"fac:a.b"}.n_clicks', "value": 1}], {}
+    )
+    assert sync_event(trigger) is EVENTS_BY_KEY[(ids.DETAIL_LINK, "n_clicks")]
+    assert event == dotted
+
+
+def test_sync_event_of_a_component_alone_is_its_first_row() -> None:
+    assert sync_event(ids.MAP) is EVENTS_BY_KEY[(ids.MAP, "clickData")]
+    assert sync_event(RELAYOUT) is EVENTS_BY_KEY[RELAYOUT]
+    link = {"type": ids.DETAIL_LINK, "key": "lp:x"}
+    assert sync_event(link) is EVENTS_BY_KEY[event_key(link, "n_clicks")]
+    assert sync_event(None) is None
+    assert sync_event(ids.URL) is None
+    assert sync_event("nowhere") is None
+
+
+# --- each handler, called alone: (ctx, current, event) -> (selection, controls changed) ---------
+
+
+def test_handler_chart_click(ctx: AppContext) -> None:
+    current = Selection(owners=("Telecom Egypt",))
+    handler = on_chart_click(ids.CHART_OWNERS)
+    assert handler(ctx, current, click("Orange")) == (
+        Selection(owners=("Telecom Egypt", "Orange")),
+        True,
+    )
+    assert handler(ctx, current, click("Telecom Egypt")) == (current, False)
+    assert handler(ctx, current, None) == (current, False)
+    sel, changed = on_chart_click(ids.CHART_YEARS)(ctx, current, click(2010))
+    assert (sel.year_min, sel.year_max, changed) == (2010, 2010, True)
+
+
+def test_handler_map_click(ctx: AppContext) -> None:
+    current = Selection(owners=("Orange",))
+    position = ctx.map.cable_order.index(SEAMEWE4)
+    assert on_map_click(ctx, current, click(position)) == (
+        Selection(owners=("Orange",), selected=f"cable:{SEAMEWE4}"),
+        False,
+    )
+    assert on_map_click(ctx, current, click("lp:nowhere")) == (current, False)
+    at = Selection(view=MapView(0, 20, 1.5))
+    sel, changed = on_map_click(ctx, at, click("zoom:5.37,43.3"))
+    assert (sel.view, changed) == (MapView(5.37, 43.3, 3.5), False)
+
+
+def test_handler_map_move(ctx: AppContext) -> None:
+    current = Selection(owners=("Orange",))
+    event = {"map.center": {"lon": 5.4, "lat": 43.3}, "map.zoom": 7.5}
+    assert on_map_move(ctx, current, event) == (
+        Selection(owners=("Orange",), view=MapView(5.4, 43.3, 7.5)),
+        False,
+    )
+    assert on_map_move(ctx, current, {"autosize": True}) == (current, False)
+
+
+def test_handler_lasso(ctx: AppContext) -> None:
+    red_sea = {"lassoPoints": {"map": [[32.0, 30.0], [44.0, 30.0], [44.0, 12.0], [32.0, 12.0]]}}
+    sel, changed = on_lasso(ctx, Selection(), red_sea)
+    assert sel.corridor and not changed
+    assert on_lasso(ctx, Selection(), {"lassoPoints": {"map": [[1, 2]]}}) == (Selection(), False)
+
+
+def test_handler_detail_link(ctx: AppContext) -> None:
+    current = Selection(selected=f"cable:{SEAMEWE4}")
+    link = {"type": ids.DETAIL_LINK, "key": f"fac:{FACILITY}"}
+    assert on_detail_link(ctx, current, link) == (Selection(selected=f"fac:{FACILITY}"), False)
+    cut = {"type": ids.DETAIL_LINK, "key": f"cut:{SEAMEWE4}"}
+    sel, changed = on_detail_link(ctx, current, cut)
+    assert (sel.cut, changed) == ((SEAMEWE4,), True)
+    assert on_detail_link(ctx, sel, cut) == (sel, False)  # already cut
+    assert on_detail_link(ctx, current, None) == (current, False)  # rendered, not clicked
+    assert on_detail_link(ctx, current, {**link, "key": "fac:nope"}) == (current, False)
+
+
+def test_handler_details_close_reset_and_clear_cut(ctx: AppContext) -> None:
+    current = Selection(
+        owners=("Orange",), selected=f"cable:{SEAMEWE4}", cut=(SEAMEWE4,), corridor="1 2, 3 4, 5 6"
+    )
+    assert on_details_close(ctx, current, 1) == (
+        Selection(owners=("Orange",), cut=(SEAMEWE4,), corridor="1 2, 3 4, 5 6"),
+        False,
+    )
+    assert on_reset(ctx, current, 1) == (Selection(), True)
+    assert on_clear_cut(ctx, current, 1) == (
+        Selection(owners=("Orange",), selected=f"cable:{SEAMEWE4}"),
+        True,
+    )
 
 
 # --- render -------------------------------------------------------------------------------------
@@ -366,7 +563,7 @@ def test_render_default(ctx: AppContext) -> None:
     assert isinstance(fig, go.Figure)
     layers = {t.meta["layer"] for t in fig.data}
     assert {"cables", "landing_points", "facilities", "coverage"} <= layers
-    assert "fibre" not in layers  # not a default layer
+    assert "ftth" not in layers  # not a default layer
     filtered = ctx.select(Selection())
     assert cable_positions(fig) == {ctx.map.cable_position[c] for c in filtered.cables.index}
     assert list(out[1:6]) == expected_kpis(ctx, Selection())
@@ -483,11 +680,11 @@ def test_render_route_and_cut_scenario(ctx: AppContext) -> None:
 
 
 def test_cut_this_cable_button_adds_to_the_cut(ctx: AppContext) -> None:
-    trigger = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
-    result = sync_state(ctx, trigger, "?sel=cable:seamewe-4", {})
+    link = {"type": ids.DETAIL_LINK, "key": "cut:seamewe-4"}
+    result = sync_state(ctx, (link, "n_clicks"), "?sel=cable:seamewe-4", {}, link)
     assert result.search is not None and "cut=seamewe-4" in result.search
     assert result.controls is not None and result.controls[ids.A_CUT_VALUE] == ["seamewe-4"]
-    again = sync_state(ctx, trigger, result.search, {})
+    again = sync_state(ctx, (link, "n_clicks"), result.search, {}, link)
     assert again.search is None  # already cut: nothing changes
 
 
@@ -501,7 +698,7 @@ def test_route_controls_write_the_url(ctx: AppContext) -> None:
 
 def test_lasso_on_the_map_cuts_every_cable_crossing_the_corridor(ctx: AppContext) -> None:
     red_sea = {"lassoPoints": {"map": [[32.0, 30.0], [44.0, 30.0], [44.0, 12.0], [32.0, 12.0]]}}
-    result = sync_state(ctx, "lasso", "", {}, red_sea)
+    result = sync_state(ctx, LASSO, "", {}, red_sea)
     assert result.search is not None and "corridor=" in result.search
     sel, notices = parse_query(result.search, ctx.vocab)
     assert not notices and sel.corridor
@@ -515,8 +712,8 @@ def test_lasso_on_the_map_cuts_every_cable_crossing_the_corridor(ctx: AppContext
 
 
 def test_bad_lasso_is_ignored(ctx: AppContext) -> None:
-    assert sync_state(ctx, "lasso", "", {}, {"lassoPoints": {"map": [[1, 2]]}}).search is None
-    assert sync_state(ctx, "lasso", "", {}, {"points": []}).search is None
+    assert sync_state(ctx, LASSO, "", {}, {"lassoPoints": {"map": [[1, 2]]}}).search is None
+    assert sync_state(ctx, LASSO, "", {}, {"points": []}).search is None
 
 
 def test_grid_rows_are_capped_and_the_count_says_so(ctx: AppContext) -> None:
