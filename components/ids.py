@@ -41,6 +41,10 @@ DATA_DATE_NOTE = "data-date-note"
 
 # Map, KPIs, charts
 MAP = "map"
+# The map's moves that report a whole view (centre and zoom), filtered in the browser from its
+# relayoutData: the map's own settling events never reach the server, where they would overtake
+# (and so discard) a click made at the same moment.
+MAP_MOVE = "map-move"
 KPI_CABLES = "kpi-cables"
 KPI_KM = "kpi-km"
 KPI_LANDING_POINTS = "kpi-landing-points"

@@ -193,7 +193,8 @@ def on_map_click(ctx: AppContext, current: Selection, event: Any) -> tuple[Selec
 
 
 def on_map_move(_ctx: AppContext, current: Selection, event: Any) -> tuple[Selection, bool]:
-    """The map was panned or zoomed (``relayoutData``): the view goes in the URL."""
+    """The map was panned or zoomed (its ``relayoutData``, passed on by the browser only when it
+    reports a whole view): the view goes in the URL."""
     view = view_from_relayout(event)
     return (replace(current, view=view) if view else current), False
 
@@ -272,7 +273,7 @@ SYNC_EVENTS: tuple[SyncEvent, ...] = (
     SyncEvent({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks", on_detail_link),
     SyncEvent(ids.DETAILS_CLOSE, "n_clicks", on_details_close),
     SyncEvent(ids.RESET, "n_clicks", on_reset),
-    SyncEvent(ids.MAP, "relayoutData", on_map_move),
+    SyncEvent(ids.MAP_MOVE, "data", on_map_move),
     SyncEvent(ids.MAP, "selectedData", on_lasso),
     SyncEvent(ids.CLEAR_CUT, "n_clicks", on_clear_cut),
 )

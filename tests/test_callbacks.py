@@ -44,7 +44,7 @@ from services.context import AppContext, build_context
 
 SEAMEWE4 = "seamewe-4"
 #: The map's events besides its click, as the sync callback names them: (component id, property).
-RELAYOUT = (ids.MAP, "relayoutData")
+RELAYOUT = (ids.MAP_MOVE, "data")
 LASSO = (ids.MAP, "selectedData")
 FACILITY = "building-8399"  # 40 Avenue Roger Salengro, Marseille
 
@@ -399,7 +399,7 @@ def test_sync_callback_inputs_are_the_url_the_controls_then_the_table(ctx: AppCo
         assert sync["inputs"].count(entry) == 1
     events = [
         Input(ids.MAP, "clickData"),
-        Input(ids.MAP, "relayoutData"),
+        Input(ids.MAP_MOVE, "data"),
         Input(ids.MAP, "selectedData"),
         Input({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks"),
         Input(ids.DETAILS_CLOSE, "n_clicks"),
