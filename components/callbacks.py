@@ -357,6 +357,12 @@ def register_clientside(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
+        ClientsideFunction(namespace="landfall", function_name="mapPicked"),
+        Output(ids.MAP_PICK, "data"),
+        Input(ids.MAP, "clickData"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="mapMoved"),
         Output(ids.MAP_MOVE, "data"),
         Input(ids.MAP, "relayoutData"),

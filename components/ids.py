@@ -45,6 +45,9 @@ MAP = "map"
 # relayoutData: the map's own settling events never reach the server, where they would overtake
 # (and so discard) a click made at the same moment.
 MAP_MOVE = "map-move"
+# A click on the map with the clicked feature's own data (its id or position) read in the browser
+# from the drawn figure: Dash's clickData leaves out values held in typed arrays (cable lines).
+MAP_PICK = "map-pick"
 KPI_CABLES = "kpi-cables"
 KPI_KM = "kpi-km"
 KPI_LANDING_POINTS = "kpi-landing-points"

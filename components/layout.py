@@ -342,6 +342,7 @@ def build_layout(ctx: AppContext) -> html.Div:
             dcc.Store(id=ids.THEME_STORE, storage_type="local"),
             dcc.Store(id=ids.SELECTION_STORE),
             dcc.Store(id=ids.MAP_MOVE),
+            dcc.Store(id=ids.MAP_PICK),
             header(ctx),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             html.Div(

@@ -269,7 +269,7 @@ class SyncEvent:
 #: Every event the sync callback listens to besides the URL and the controls, in input order.
 SYNC_EVENTS: tuple[SyncEvent, ...] = (
     *(SyncEvent(chart, "clickData", on_chart_click(chart)) for chart in CHART_IDS),
-    SyncEvent(ids.MAP, "clickData", on_map_click),
+    SyncEvent(ids.MAP_PICK, "data", on_map_click),
     SyncEvent({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks", on_detail_link),
     SyncEvent(ids.DETAILS_CLOSE, "n_clicks", on_details_close),
     SyncEvent(ids.RESET, "n_clicks", on_reset),

@@ -230,21 +230,21 @@ def test_chart_clicks_that_change_nothing(ctx: AppContext, chart: str, event: An
 
 def test_cable_click_selects_the_cable(ctx: AppContext) -> None:
     position = ctx.map.cable_order.index(SEAMEWE4)
-    result = sync_state(ctx, ids.MAP, "?owner=Orange", {}, click(position))
+    result = sync_state(ctx, ids.MAP_PICK, "?owner=Orange", {}, click(position))
     assert result.search is not None
     assert "sel=cable%3Aseamewe-4" in result.search
     assert "owner=Orange" in result.search
     assert result.controls is None
     # plotly sends float32 customdata as a float; a list form is accepted too
     for value in (float(position), [position]):
-        other = sync_state(ctx, ids.MAP, "", {}, click(value))
+        other = sync_state(ctx, ids.MAP_PICK, "", {}, click(value))
         assert other.search == "?sel=cable%3Aseamewe-4"
 
 
 def test_landing_point_and_facility_clicks(ctx: AppContext) -> None:
-    result = sync_state(ctx, ids.MAP, "", {}, click("lp:marseille-france"))
+    result = sync_state(ctx, ids.MAP_PICK, "", {}, click("lp:marseille-france"))
     assert params(result.search) == {"sel": ["lp:marseille-france"]}
-    result = sync_state(ctx, ids.MAP, "", {}, click(f"fac:{FACILITY}"))
+    result = sync_state(ctx, ids.MAP_PICK, "", {}, click(f"fac:{FACILITY}"))
     assert params(result.search) == {"sel": [f"fac:{FACILITY}"]}
 
 
@@ -264,7 +264,7 @@ def test_landing_point_and_facility_clicks(ctx: AppContext) -> None:
 )
 def test_unknown_map_click_changes_nothing(ctx: AppContext, value: Any) -> None:
     search = "?sel=lp%3Amarseille-france"
-    result = sync_state(ctx, ids.MAP, search, {}, click(value))
+    result = sync_state(ctx, ids.MAP_PICK, search, {}, click(value))
     assert result.search is None
     assert result.store == "?sel=lp%3Amarseille-france"
 
@@ -398,7 +398,7 @@ def test_sync_callback_inputs_are_the_url_the_controls_then_the_table(ctx: AppCo
     for entry in table:
         assert sync["inputs"].count(entry) == 1
     events = [
-        Input(ids.MAP, "clickData"),
+        Input(ids.MAP_PICK, "data"),
         Input(ids.MAP_MOVE, "data"),
         Input(ids.MAP, "selectedData"),
         Input({"type": ids.DETAIL_LINK, "key": ALL}, "n_clicks"),
@@ -453,7 +453,7 @@ def test_decode_trigger_of_the_url_the_controls_and_links_not_clicked() -> None:
 
 
 def test_sync_event_of_a_component_alone_is_its_first_row() -> None:
-    assert sync_event(ids.MAP) is EVENTS_BY_KEY[(ids.MAP, "clickData")]
+    assert sync_event(ids.MAP_PICK) is EVENTS_BY_KEY[(ids.MAP_PICK, "data")]
     assert sync_event(RELAYOUT) is EVENTS_BY_KEY[RELAYOUT]
     link = {"type": ids.DETAIL_LINK, "key": "lp:x"}
     assert sync_event(link) is EVENTS_BY_KEY[event_key(link, "n_clicks")]

@@ -179,7 +179,7 @@ def test_render_reads_a_store_with_a_view_key(ctx10: AppContext) -> None:
 
 def test_a_click_on_a_group_zooms_in(ctx10: AppContext) -> None:
     event = {"points": [{"customdata": "zoom:5.3700,43.3000"}]}
-    result = sync_state(ctx10, ids.MAP, "?region=world&view=0,20,1.5", {}, event)
+    result = sync_state(ctx10, ids.MAP_PICK, "?region=world&view=0,20,1.5", {}, event)
     assert result.search is not None and "view=5.37%2C43.3%2C3.5" in result.search.replace(
         ",", "%2C"
     )

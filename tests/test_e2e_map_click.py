@@ -1,0 +1,126 @@
+"""End to end in headless Chromium: a click on a drawn cable line or landing point opens it.
+
+The test finds where a feature is drawn with the map's own projection (MapLibre's
+``map.project``), clicks that pixel with the mouse, and reads the URL and the details panel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from components import ids
+from datalayer.loader import Datasets
+from services.context import AppContext, build_context
+from tests.browser import wait_for_map
+from tests.conftest import REPO, LiveServer
+
+pytestmark = pytest.mark.browser
+SHOTS = REPO / "screenshots"
+
+#: The drawn vertex of ``layer`` farthest from every drawn marker of another trace (so the click
+#: cannot land on a landing point or facility instead), inside the map canvas with a margin.
+_FIND_PIXEL = """
+([layer, margin]) => {
+  const g = document.querySelector('#map .js-plotly-plot');
+  const map = g._fullLayout.map._subplot.map;
+  const canvas = map.getCanvas().getBoundingClientRect();
+  const panel = document.querySelector('#details-panel');
+  const covered = panel ? panel.getBoundingClientRect() : null;
+  const markers = [];
+  g._fullData.forEach((t) => {
+    if (!t.meta || t.meta.layer === layer || t.mode === 'lines' || !t.lon) return;
+    for (let i = 0; i < t.lon.length; i++) markers.push(map.project([t.lon[i], t.lat[i]]));
+  });
+  let best = null;
+  g._fullData.forEach((t, curve) => {
+    if (!t.meta || t.meta.layer !== layer || !t.lon || t.meta.labels) return;
+    for (let i = 0; i < t.lon.length; i++) {
+      if (!Number.isFinite(t.lon[i]) || !Number.isFinite(t.lat[i])) continue;
+      const p = map.project([t.lon[i], t.lat[i]]);
+      const x = canvas.left + p.x, y = canvas.top + p.y;
+      if (p.x < margin || p.y < margin || p.x > canvas.width - margin
+          || p.y > canvas.height - margin) continue;
+      if (covered && covered.width > 0 && x >= covered.left && x <= covered.right
+          && y >= covered.top && y <= covered.bottom) continue;
+      let nearest = Infinity;
+      for (const m of markers) nearest = Math.min(nearest, Math.hypot(m.x - p.x, m.y - p.y));
+      if (!best || nearest > best.clearance) {
+        const data = t.customdata;
+        best = {x, y, clearance: nearest, curve, index: i,
+                value: data ? Number(data[i]) : null};
+      }
+    }
+  });
+  return best;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def ctx(real_data: Datasets) -> AppContext:
+    return build_context(real_data)
+
+
+def _wait_idle(page: Page) -> None:
+    page.wait_for_function(f"() => document.querySelector('#{ids.KPI_CABLES}').textContent !== '–'")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_timeout(1500)  # the map settles (MapLibre loads its sources)
+
+
+def test_clicking_a_drawn_cable_line_opens_that_cable(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    _wait_idle(page)
+    target: dict[str, Any] | None = page.evaluate(_FIND_PIXEL, ["cables", 40])
+    assert target is not None, "no cable vertex drawn inside the map"
+    assert target["clearance"] > 25, f"every cable pixel is next to a marker: {target}"
+    cable = ctx.map.cable_order[int(target["value"])]
+    page.mouse.move(target["x"], target["y"])
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_function(
+        "(key) => new URLSearchParams(location.search).get('sel') === key",
+        arg=f"cable:{cable}",
+        timeout=15_000,
+    )
+    name = str(ctx.data.cables.loc[cable, "name"])
+    page.wait_for_selector(f"#{ids.DETAILS} h3:has-text({name!r})", timeout=15_000)
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "map-cable-clicked.png"))
+
+
+def test_clicking_a_drawn_landing_point_opens_it(live_server: LiveServer, page: Page) -> None:
+    # One cable: its landing points are far apart, so each marker is clear of the others.
+    page.goto(live_server.url + "/?cable=seamewe-4&layers=cables,landing_points")
+    wait_for_map(page)
+    _wait_idle(page)
+    target: dict[str, Any] | None = page.evaluate(
+        """() => {
+          const g = document.querySelector('#map .js-plotly-plot');
+          const map = g._fullLayout.map._subplot.map;
+          const canvas = map.getCanvas().getBoundingClientRect();
+          for (const t of g._fullData) {
+            if (!t.meta || t.meta.layer !== 'landing_points') continue;
+            for (let i = 0; i < t.lon.length; i++) {
+              const p = map.project([t.lon[i], t.lat[i]]);
+              if (p.x > 40 && p.y > 40 && p.x < canvas.width - 40 && p.y < canvas.height - 40
+                  && String(t.customdata[i]).startsWith('lp:')) {
+                return {x: canvas.left + p.x, y: canvas.top + p.y, key: String(t.customdata[i])};
+              }
+            }
+          }
+          return null;
+        }"""
+    )
+    assert target is not None, "no landing point drawn inside the map"
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_function(
+        "(key) => new URLSearchParams(location.search).get('sel') === key",
+        arg=target["key"],
+        timeout=15_000,
+    )
+    page.wait_for_selector(f"#{ids.DETAILS} h3", timeout=15_000)
