@@ -301,7 +301,11 @@ class ChoiceField(Field):
 
 @dataclass(frozen=True)
 class LayersField(Field):
-    """``layers=a,b``: the map layers shown, in one comma-separated parameter."""
+    """``layers=a,b``: the map layers shown, in one comma-separated parameter.
+
+    Unknown names are dropped with a notice; when none of the names is known the default
+    layers apply. ``layers=`` (no name at all) means every layer off, as the page writes it.
+    """
 
     def parse(self, params: Params, vocab: Vocabulary, notices: list[str]) -> Fields:
         text = last(params, self.params[0])
@@ -310,8 +314,19 @@ class LayersField(Field):
         aliases = dict(vocab.layer_aliases)
         chosen = [aliases.get(v, v) for v in text.split(",") if v]
         known = tuple(v for v in dict.fromkeys(chosen) if v in vocab.layers)
-        for bad in [v for v in chosen if v not in vocab.layers]:
+        unknown = [v for v in dict.fromkeys(chosen) if v not in vocab.layers]
+        if unknown and not known:
+            # Nothing known is left: the default layers, not an empty map.
+            names = ", ".join(f"'{short(v)}'" for v in unknown)
+            many = len(unknown) > 1
+            notices.append(
+                f"Unknown layer{'s' if many else ''} {names} {'were' if many else 'was'} "
+                "ignored; showing the default layers."
+            )
+            return {}
+        for bad in unknown:
             notices.append(f"Unknown layer '{short(bad)}' was ignored.")
+        # ``layers=`` (nothing named) is the page's own way to say "every layer off".
         return {self.attrs[0]: known}
 
     def write(self, sel: Selection, default_layers: Sequence[str] | None) -> list[tuple[str, str]]:

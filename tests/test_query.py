@@ -169,7 +169,7 @@ def test_duplicate_layers_are_deduplicated(vocab: Vocabulary) -> None:
         ("region=atlantis", "Unknown region 'atlantis'", "region", "mediterranean"),
         ("region=World", "Unknown region 'World'", "region", "mediterranean"),
         ("tech=5G", "Unknown tech '5G'", "technology", "4G"),
-        ("layers=lasers", "Unknown layer 'lasers'", "layers", ()),
+        ("layers=lasers", "Unknown layer 'lasers'", "layers", None),
         ("layers=cables,lasers", "Unknown layer 'lasers'", "layers", ("cables",)),
         ("sel=ship:seamewe-4", "Unknown selection 'ship:seamewe-4'", "selected", None),
         ("sel=cable:nope", "Unknown selection 'cable:nope'", "selected", None),
@@ -266,6 +266,29 @@ def test_exactly_max_values_is_fine(vocab: Vocabulary) -> None:
     sel, notices = parse_params({"cable": wanted}, vocab)
     assert len(sel.cables) == MAX_VALUES
     assert notices == []
+
+
+def test_unknown_layers_alone_fall_back_to_the_default_layers(vocab: Vocabulary) -> None:
+    sel, notices = parse_query("?layers=bogus", vocab)
+    assert sel.layers is None  # the default layers, not an empty map
+    assert notices == ["Unknown layer 'bogus' was ignored; showing the default layers."]
+    sel, notices = parse_query("?layers=bogus,nope,bogus", vocab)
+    assert sel.layers is None
+    assert notices == ["Unknown layers 'bogus', 'nope' were ignored; showing the default layers."]
+    assert to_query(sel, DEFAULT_LAYERS) == ""
+
+
+def test_known_layers_stay_and_the_unknown_one_is_noted(vocab: Vocabulary) -> None:
+    sel, notices = parse_query("?layers=cables,bogus", vocab)
+    assert sel.layers == ("cables",)
+    assert notices == ["Unknown layer 'bogus' was ignored."]
+
+
+def test_an_empty_layers_parameter_means_every_layer_off(vocab: Vocabulary) -> None:
+    """``layers=`` is what the page writes when the user unticks every layer."""
+    sel, notices = parse_query("?layers=", vocab)
+    assert sel.layers == () and notices == []
+    assert to_query(Selection(layers=()), DEFAULT_LAYERS) == "?layers="
 
 
 def test_invalid_selection_never_reaches_to_query(vocab: Vocabulary) -> None:
