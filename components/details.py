@@ -295,34 +295,90 @@ def _cable_panel(ctx: AppContext, cable: pd.Series) -> list[Component]:
     ]
 
 
+#: A landing point's "show these cables" action: ``cables-at:<landing point id>``.
+CABLES_AT = "cables-at:"
+#: Owners named on one cable line of a landing point's list before "+N more".
+OWNERS_SHOWN = 3
+
+
+def _landed_cables(ctx: AppContext, point: pd.Series) -> list[pd.Series]:
+    """The cables landing at ``point``, by name."""
+    rows = [_lookup(ctx.data.cables, c) for c in dict.fromkeys(_str_list(point.get("cable_ids")))]
+    found = [row for row in rows if row is not None]
+    return sorted(found, key=lambda row: (_sort_key(plain(row["name"])), str(row.name)))
+
+
+def _landed_cable_item(cable: pd.Series) -> list[Component | str]:
+    """One cable of a landing point's list: its link, RFS year, status and owners."""
+    year = cable["rfs_year"]
+    meta = f"RFS {int(year)}" if not _is_missing(year) else "RFS not published"
+    if bool(cable["is_planned"]):
+        meta += " · planned"
+    owners = _texts(_str_list(cable.get("owners")))
+    shown = ", ".join(owners[:OWNERS_SHOWN])
+    if len(owners) > OWNERS_SHOWN:
+        shown += f" +{len(owners) - OWNERS_SHOWN} more"
+    return [
+        html.Div(
+            [
+                _link(CABLE, str(cable.name), plain(cable["name"])),
+                " ",
+                html.Span(meta, className="details-meta"),
+            ],
+            className="landed-head",
+        ),
+        html.Div(
+            f"Owners: {shown}" if shown else "Owners not published",
+            className="details-meta landed-owners",
+        ),
+    ]
+
+
+def _owners_section(cables: Sequence[pd.Series]) -> html.Section | None:
+    """Who owns the cables landing here: each owner with how many of them it (co-)owns."""
+    counts: dict[str, int] = {}
+    for cable in cables:
+        for owner in dict.fromkeys(_texts(_str_list(cable.get("owners")))):
+            counts[owner] = counts.get(owner, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], _sort_key(item[0])))
+    heading = f"Owners of these cables ({len(ranked):,})"
+    items: list[Component | str | list[Component | str]] = [
+        f"{owner} — {_count(n, 'cable')}" for owner, n in ranked
+    ]
+    return _section(heading, _list(items, heading))
+
+
+def _show_cables_button(point_id: str, n: int) -> html.Button:
+    """Filters the page to the cables landing at the point (handled by the sync callback)."""
+    return html.Button(
+        f"Show {'this cable' if n == 1 else f'these {n:,} cables'} on the map",
+        id={"type": ids.DETAIL_LINK, "key": CABLES_AT + point_id},
+        className="btn details-action",
+        n_clicks=0,
+        type="button",
+    )
+
+
 def _landing_point_panel(
     ctx: AppContext, point: pd.Series, radius_km: int = DEFAULT_RADIUS_KM
 ) -> list[Component]:
-    cables = ctx.data.cables
-    landed: list[tuple[str, str, Any, bool]] = []  # (id, name, rfs_year, planned)
-    for cable_id in dict.fromkeys(_str_list(point.get("cable_ids"))):
-        row = _lookup(cables, cable_id)
-        if row is not None:
-            landed.append((cable_id, plain(row["name"]), row["rfs_year"], bool(row["is_planned"])))
-    landed.sort(key=lambda t: (_sort_key(t[1]), t[0]))
-    cable_items: list[list[Component | str]] = []
-    for cable_id, name, year, planned in landed:
-        meta = f"RFS {int(year)}" if not _is_missing(year) else "RFS not published"
-        if planned:
-            meta += " · planned"
-        cable_items.append(
-            [_link(CABLE, cable_id, name), " ", html.Span(meta, className="details-meta")]
-        )
+    landed = _landed_cables(ctx, point)
+    cable_items = [_landed_cable_item(cable) for cable in landed]
 
     pairs: list[tuple[str, Component | str]] = [("Country", plain(point.get("country")))]
     if bool(point.get("is_tbd", False)):
         pairs.append(("Location", "Exact landing site to be determined"))
     n = len(cable_items)
     heading = f"{_count(n, 'cable')} {'lands' if n == 1 else 'land'} here"
+    owners = _owners_section(landed)
     return [
         _title(plain(point["name"])),
         _fields(pairs),
+        *([_show_cables_button(str(point.name), n)] if n else []),
         _section(heading, _list(cable_items, heading) if cable_items else "None listed."),
+        *([owners] if owners is not None else []),
         _facilities_near(ctx, point, radius_km),
     ]
 

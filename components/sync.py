@@ -17,6 +17,7 @@ from typing import Any
 from dash import ALL
 
 from components import ids
+from components.details import CABLES_AT
 from components.state import (
     CONTROL_IDS,
     apply_chart_click,
@@ -25,7 +26,7 @@ from components.state import (
     selection_from_controls,
 )
 from datalayer.query import normalise_corridor, parse_query, to_query
-from datalayer.selection import MapView, Selection
+from datalayer.selection import REGION_WORLD, MapView, Selection
 from figures.lod import view_key
 from figures.map import needs_level_of_detail
 from figures.view import fit_selection
@@ -212,6 +213,8 @@ def on_detail_link(ctx: AppContext, current: Selection, event: Any) -> tuple[Sel
     if not isinstance(event, Mapping):
         return current, False
     key = str(event.get("key", ""))
+    if key.startswith(CABLES_AT):
+        return show_cables_at(ctx, current, key[len(CABLES_AT) :])
     if key.startswith("cut:"):
         cable = key[len("cut:") :]
         known = cable in ctx.vocab.cables and cable not in current.cut
@@ -221,6 +224,36 @@ def on_detail_link(ctx: AppContext, current: Selection, event: Any) -> tuple[Sel
     if probe.selected and not problems:
         return replace(current, selected=probe.selected), False
     return current, False
+
+
+def show_cables_at(ctx: AppContext, current: Selection, point_id: str) -> tuple[Selection, bool]:
+    """The page filtered to exactly the cables landing at ``point_id``: the other cable filters
+    are lifted (and the region, if it would hide one of them), so every one of them shows."""
+    if point_id not in ctx.vocab.landing_points:
+        return current, False
+    cables = tuple(
+        c for c in ctx.data.landing_points.loc[point_id, "cable_ids"] if c in ctx.vocab.cables
+    )
+    if not cables:
+        return current, False
+    region = current.region
+    if region != REGION_WORLD:
+        crossing = ctx.data.cables.loc[list(cables), "regions"]
+        if not all(region in regions for regions in crossing):
+            region = REGION_WORLD
+    default = Selection()
+    sel = replace(
+        current,
+        cables=cables,
+        owners=(),
+        suppliers=(),
+        year_min=None,
+        year_max=None,
+        status=default.status,
+        countries=(),
+        region=region,
+    )
+    return sel, sel != current
 
 
 def on_details_close(_ctx: AppContext, current: Selection, _event: Any) -> tuple[Selection, bool]:

@@ -289,6 +289,39 @@ def test_unknown_detail_link_changes_nothing(ctx: AppContext, key: str) -> None:
     assert result.store == "?sel=cable%3Aseamewe-4"
 
 
+def test_show_the_cables_of_a_landing_point(ctx: AppContext) -> None:
+    link = {"type": ids.DETAIL_LINK, "key": "cables-at:marseille-france"}
+    search = "?owner=Orange&status=planned&sel=lp%3Amarseille-france"
+    result = sync_state(ctx, (link, "n_clicks"), search, {}, link)
+    landed = list(ctx.data.landing_points.loc["marseille-france", "cable_ids"])
+    sel, _ = parse_query(result.search or "", ctx.vocab)
+    # Exactly those cables, every one of them shown: the other cable filters are lifted.
+    assert sorted(sel.cables) == sorted(landed)
+    assert sel.owners == () and sel.status == "all"
+    assert sel.selected == "lp:marseille-france"
+    assert result.controls is not None
+    assert sorted(result.controls[ids.F_CABLE_VALUE]) == sorted(landed)
+    assert len(ctx.select(sel).cables) == len(landed) == 13
+
+
+def test_show_the_cables_of_a_landing_point_lifts_a_region_that_hides_some(
+    ctx: AppContext,
+) -> None:
+    point = "marseille-france"
+    link = {"type": ids.DETAIL_LINK, "key": f"cables-at:{point}"}
+    result = sync_state(ctx, (link, "n_clicks"), "?region=black-sea", {}, link)
+    sel, _ = parse_query(result.search or "", ctx.vocab)
+    assert sel.region == "world"
+    assert len(ctx.select(sel).cables) == 13
+
+
+@pytest.mark.parametrize("key", ["cables-at:nowhere", "cables-at:"])
+def test_show_the_cables_of_an_unknown_point_changes_nothing(ctx: AppContext, key: str) -> None:
+    link = {"type": ids.DETAIL_LINK, "key": key}
+    result = sync_state(ctx, (link, "n_clicks"), "?owner=Orange", {}, link)
+    assert result.search is None
+
+
 # --- close, reset, map moves --------------------------------------------------------------------
 
 

@@ -101,8 +101,8 @@ def assert_common(panel: list[Component]) -> None:
     for c in components(panel):
         assert type(c).__name__ not in {"Markdown", "Iframe"}
         assert "dangerously_allow_html" not in c.to_plotly_json()["props"]
-        if isinstance(c, html.Button) and isinstance(getattr(c, "id", None), dict):
-            assert c.className == "detail-link" and c.n_clicks == 0
+        if isinstance(c, html.Button) and isinstance(getattr(c, "id", None), dict):  # links, actions
+            assert c.className in ("detail-link", "btn details-action") and c.n_clicks == 0
     json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder)
 
 
@@ -350,3 +350,27 @@ def test_facility_with_many_exchanges_scrolls(ctx: AppContext) -> None:
     assert len(exchange_lists) == 1
     assert exchange_lists[0].style and exchange_lists[0].style.get("overflowY") == "auto"
     assert len(strings(exchange_lists[0].children)) == facilities.at[busiest, "exchange_count"]
+
+
+def test_landing_point_lists_each_cables_owners_and_who_owns_them_all(ctx: AppContext) -> None:
+    panel = details_panel(ctx, "lp:marseille-france")
+    seamewe = next(li for li in items_with_link(panel, "cable:") if links(li, "cable:seamewe-4"))
+    owners = list(ctx.data.cables.loc["seamewe-4", "owners"])
+    line = next(s for s in strings(seamewe) if s.startswith("Owners: "))
+    assert all(o in line for o in owners[:3])
+    assert line.endswith(f"+{len(owners) - 3} more") == (len(owners) > 3)
+    # The summary counts each owner once per cable it (co-)owns, most cables first.
+    summary = section(panel, "Owners of these cables")
+    landed = ctx.data.cables.loc[list(ctx.data.landing_points.loc["marseille-france", "cable_ids"])]
+    counts: dict[str, int] = {}
+    for row in landed["owners"]:
+        for owner in set(row):
+            counts[owner] = counts.get(owner, 0) + 1
+    lines = [s for s in strings(summary) if " — " in s]
+    assert len(lines) == len(counts)
+    top, n = max(counts.items(), key=lambda item: (item[1], item[0]))
+    assert lines[0].split(" — ")[1] == f"{max(counts.values())} cable" + (
+        "s" if max(counts.values()) != 1 else ""
+    )
+    assert f"{top} — " in " ".join(lines) and n == max(counts.values())
+    assert "cables-at:marseille-france" in links(panel, "cables-at:")
