@@ -18,15 +18,16 @@ from datalayer.selection import (
     Selection,
 )
 from services.context import AppContext
+from services.option_search import counted
 
 
 def counted_options(values: Iterable[str], noun: str = "") -> list[dict[str, Any]]:
-    """Dropdown options ``Name (count)`` for each distinct value, most frequent first."""
+    """Dropdown options ``Name (count noun)`` for each distinct value, most frequent first
+    (``noun`` in the singular: ``"Egypt (1 landing point)"``, ``"France (12 landing points)"``)."""
     counts = Counter(values)
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
-    suffix = f" {noun}" if noun else ""
     return [
-        {"label": f"{value} ({count}{suffix})", "value": value, "search": value}
+        {"label": f"{value} ({counted(count, noun)})", "value": value, "search": value}
         for value, count in ordered
     ]
 
@@ -157,8 +158,8 @@ def _cables_section(ctx: AppContext) -> html.Section:
     # Cables, owners and exchanges grow with the data: the page ships the most used few and
     # the server answers what the user types. The others are bounded (countries, suppliers).
     searched = ctx.option_indexes
-    suppliers = counted_options((s for row in cables["suppliers"] for s in row), "cables")
-    countries = counted_options(ctx.data.landing_points["country"], "landing points")
+    suppliers = counted_options((s for row in cables["suppliers"] for s in row), "cable")
+    countries = counted_options(ctx.data.landing_points["country"], "landing point")
     return _section(
         "Cables",
         [
@@ -187,7 +188,7 @@ def _cables_section(ctx: AppContext) -> html.Section:
 
 def _facilities_section(ctx: AppContext) -> html.Section:
     """The facility filters: country and internet exchange."""
-    fac_countries = counted_options(ctx.data.facilities["country"], "facilities")
+    fac_countries = counted_options(ctx.data.facilities["country"], "facility")
     return _section(
         "Facilities",
         [

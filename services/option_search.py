@@ -148,14 +148,32 @@ def build_index(
     )
 
 
+def plural(noun: str) -> str:
+    """The plural of an English ``noun`` (``"cable"`` → ``"cables"``, ``"facility"`` →
+    ``"facilities"``; the last word of a phrase: ``"landing point"`` → ``"landing points"``)."""
+    if noun.endswith("y") and noun[-2:-1] not in ("", *"aeiou"):
+        return noun[:-1] + "ies"
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    return noun + "s"
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` with ``noun`` in the right number: ``"1 cable"``, ``"2 cables"``,
+    ``"1,515 landing points"`` (``noun`` is given in the singular; empty: the number alone)."""
+    if not noun:
+        return f"{count:,}"
+    return f"{count:,} {noun if count == 1 else plural(noun)}"
+
+
 def counted_index(values: Iterable[str], noun: str = "") -> OptionIndex:
-    """``Name (count noun)`` options for each distinct value, most frequent first."""
+    """``Name (count noun)`` options for each distinct value, most frequent first (``noun`` in
+    the singular: ``"cable"`` gives ``"Orange (1 cable)"``, ``"Telecom Egypt (3 cables)"``)."""
     counts = Counter(values)
     names = list(counts)
-    suffix = f" {noun}" if noun else ""
     return build_index(
         names,
-        [f"{v} ({counts[v]}{suffix})" for v in names],
+        [f"{v} ({counted(counts[v], noun)})" for v in names],
         names,
         weight=[counts[v] for v in names],
     )
@@ -192,6 +210,9 @@ def build_option_indexes(data: Datasets) -> OptionIndexes:
             cable_names,
             weight=[len(p) for p in cables["landing_point_ids"]],
         ),
-        owners=counted_index((o for row in cables["owners"] for o in row), "cables"),
-        exchanges=counted_index(x for row in data.facilities["exchanges"] for x in row),
+        owners=counted_index((o for row in cables["owners"] for o in row), "cable"),
+        # An exchange's count is the facilities that host it.
+        exchanges=counted_index(
+            (x for row in data.facilities["exchanges"] for x in row), "facility"
+        ),
     )

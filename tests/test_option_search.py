@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -13,6 +14,7 @@ from services.option_search import (
     MAX_QUERY,
     OptionIndex,
     build_index,
+    counted,
     counted_index,
     normalise,
 )
@@ -134,13 +136,71 @@ def test_hostile_text_is_inert(places: OptionIndex) -> None:
 
 
 def test_counted_index_labels_and_order() -> None:
-    index = counted_index(["Orange", "Orange", "Telecom Egypt", "Orange", "Ooredoo"], "cables")
+    index = counted_index(["Orange", "Orange", "Telecom Egypt", "Orange", "Ooredoo"], "cable")
     assert labels(index.initial()) == [
         "Orange (3 cables)",
-        "Ooredoo (1 cables)",
-        "Telecom Egypt (1 cables)",
+        "Ooredoo (1 cable)",
+        "Telecom Egypt (1 cable)",
     ]
     assert [o["value"] for o in index.search("egypt")] == ["Telecom Egypt"]
+
+
+@pytest.mark.parametrize(
+    ("count", "noun", "text"),
+    [
+        (1, "cable", "1 cable"),
+        (2, "cable", "2 cables"),
+        (0, "cable", "0 cables"),
+        (1, "landing point", "1 landing point"),
+        (7, "landing point", "7 landing points"),
+        (1, "facility", "1 facility"),
+        (3, "facility", "3 facilities"),
+        (1515, "landing point", "1,515 landing points"),
+        (4, "", "4"),
+    ],
+)
+def test_counted_says_one_in_the_singular_and_more_in_the_plural(
+    count: int, noun: str, text: str
+) -> None:
+    assert counted(count, noun) == text
+
+
+def test_every_counted_option_label_on_the_page_agrees_in_number(ctx: AppContext) -> None:
+    """No picker says "(1 cables)": owners, suppliers, landing and facility countries, IXs."""
+    from components.filters_panel import filter_sections
+
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        options = getattr(node, "options", None)
+        if isinstance(options, list):
+            found.extend(str(o["label"]) for o in options if isinstance(o, dict))
+        children = getattr(node, "children", None)
+        for child in children if isinstance(children, list) else [children]:
+            if child is not None and not isinstance(child, str):
+                walk(child)
+
+    for section in filter_sections(ctx):
+        walk(section)
+    # Search text of every picker too, not only its first list.
+    indexes = ctx.option_indexes
+    found += [str(o["label"]) for o in indexes.owners.search("a", limit=10_000)]
+    found += [str(o["label"]) for o in indexes.exchanges.search("i", limit=10_000)]
+    nouns = {"cable": "cables", "landing point": "landing points", "facility": "facilities"}
+    seen: dict[str, set[str]] = {"one": set(), "many": set()}
+    for label in found:
+        m = re.search(r"\((\d[\d,]*) ([a-z ]+)\)$", label)
+        if m is None:
+            continue
+        count, noun = int(m.group(1).replace(",", "")), m.group(2)
+        if count == 1:
+            assert noun in nouns, label
+            seen["one"].add(noun)
+        else:
+            assert noun in nouns.values(), label
+            seen["many"].add(noun)
+    # Owners and suppliers count cables, countries landing points, IXs and countries facilities.
+    assert seen["one"] == set(nouns) and seen["many"] == set(nouns.values())
 
 
 @pytest.fixture(scope="module")
