@@ -62,10 +62,15 @@ from figures.summaries import (
     kpis,
 )
 from figures.theme import get_theme
-from figures.view import fit_selection
 from services.analysis_run import run_analysis
 from services.context import AppContext
-from services.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
+from services.view_figures import (
+    CHART_NAMES,
+    chart_figure,
+    chart_summaries,
+    question_view,
+    selection_map,
+)
 
 __all__ = [
     # The sync logic lives in components/sync.py; these names stay importable from here.
@@ -114,7 +119,7 @@ def render_outputs(
         zoom = view.view.zoom
         revision = "user-view"
     else:
-        centre, zoom = fit_selection(filtered.landing_points, sel.region)
+        centre, zoom = question_view(sel, filtered, analysis, panel=sel.selected is not None)
         revision = store or "?"
     figure = selection_map(
         ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision

@@ -26,10 +26,16 @@ from datalayer.selection import Selection
 from export import meta
 from figures.labels import inert
 from figures.theme import Theme, get_theme
-from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM, fit_selection
+from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM
 from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
-from services.view_figures import CHART_NAMES, chart_figure, chart_summaries, selection_map
+from services.view_figures import (
+    CHART_NAMES,
+    chart_figure,
+    chart_summaries,
+    question_view,
+    selection_map,
+)
 
 ImageFormat = Literal["png", "svg", "pdf"]
 FIGURE_NAMES: tuple[str, ...] = ("map", *CHART_NAMES)
@@ -208,18 +214,21 @@ def build_figure(
     chosen = theme if isinstance(theme, Theme) else get_theme(theme)
     filtered = ctx.select(sel)
     if name == "map":
+        analysis = analysis if analysis is not None else run_analysis(ctx, sel)
         if sel.view is not None:
             centre = {"lon": sel.view.lon, "lat": sel.view.lat}
             zoom = sel.view.zoom
         else:
-            centre, zoom = fit_selection(filtered.landing_points, sel.region)
+            # The page's view of the question (a route, the facilities asked about), without
+            # the page's details panel.
+            centre, zoom = question_view(sel, filtered, analysis, panel=False)
             if width and height:
                 zoom = _export_zoom(zoom, width, height)
         fig = selection_map(
             ctx,
             sel,
             filtered,
-            analysis if analysis is not None else run_analysis(ctx, sel),
+            analysis,
             chosen,
             center=centre,
             zoom=zoom,
@@ -407,7 +416,7 @@ def decorated_figure(
         margin = out.layout.margin
         plot_w = w - int(margin.l or 0) - int(margin.r or 0)
         plot_h = h - int(margin.t or 0) - int(margin.b or 0)
-        _, zoom = fit_selection(ctx.select(sel).landing_points, sel.region)
+        _, zoom = question_view(sel, ctx.select(sel), run_analysis(ctx, sel), panel=False)
         out.layout.map.zoom = _export_zoom(zoom, max(plot_w, 100), max(plot_h, 100))
     return out
 

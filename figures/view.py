@@ -8,9 +8,11 @@ import geopandas as gpd
 
 from figures.map import MED_CENTER, MED_ZOOM
 
-#: The map's typical size on a desktop (the zoom is an estimate; the user can adjust).
+#: The map's size on a small desktop window (the fitted zoom is an estimate; the user can
+#: adjust): the map card is 62 % of the window's height, at least 420 px (assets/style.css), so
+#: 440 px keeps a fitted box inside the map from a 1280×720 window up; wider windows show more.
 MAP_WIDTH_PX = 900
-MAP_HEIGHT_PX = 560
+MAP_HEIGHT_PX = 440
 MIN_ZOOM, MAX_ZOOM = 1.0, 9.0
 
 
@@ -39,18 +41,45 @@ def fit_bounds(
     return {"lon": round((west + east) / 2, 4), "lat": round(centre_lat, 4)}, round(zoom, 2)
 
 
-def fit_selection(points: gpd.GeoDataFrame, region: str) -> tuple[dict[str, float], float]:
-    """The view of a selection: its landing points on the region's shores (or all of them).
+#: Width of the details panel over the map's right side, with its margin (CSS .details-panel).
+DETAILS_PANEL_PX = 350
+
+
+def fit_beside_panel(
+    west: float, south: float, east: float, north: float, panel_px: int = 0
+) -> tuple[dict[str, float], float]:
+    """Centre and zoom that show the box in the part of the map left of a panel ``panel_px``
+    wide on its right edge (the whole map when 0)."""
+    width = max(MAP_WIDTH_PX - panel_px, 200)
+    centre, zoom = fit_bounds(west, south, east, north, width_px=width)
+    if panel_px:
+        # Move the map's centre east by half the panel, so the box sits left of the panel.
+        shift_deg = (panel_px / 2) * 360.0 / (512.0 * 2**zoom)
+        centre = {
+            "lon": round((centre["lon"] + shift_deg + 180) % 360 - 180, 4),
+            "lat": centre["lat"],
+        }
+    return centre, zoom
+
+
+def selection_bounds(points: gpd.GeoDataFrame, region: str) -> tuple[float, float, float, float]:
+    """The box of a selection's landing points on the region's shores (or of all of them).
 
     Long cables (2Africa, SeaMeWe) reach far beyond the region; fitting their whole route would
     zoom out to the world, so the region's own landing points set the frame when there are any.
     """
-    if points.empty:
-        return dict(MED_CENTER), MED_ZOOM
     chosen = points
     if "regions" in points.columns and region != "world":
         local = points[points["regions"].map(lambda r: region in r).astype(bool)]
         if not local.empty:
             chosen = local
     west, south, east, north = (float(v) for v in chosen.total_bounds)
-    return fit_bounds(west, south, east, north)
+    return west, south, east, north
+
+
+def fit_selection(points: gpd.GeoDataFrame, region: str) -> tuple[dict[str, float], float]:
+    """The view of a selection: its landing points on the region's shores (see
+    :func:`selection_bounds`); the Mediterranean when it has none."""
+    if points.empty:
+        return dict(MED_CENTER), MED_ZOOM
+    return fit_bounds(*selection_bounds(points, region))

@@ -20,6 +20,7 @@ from figures.summaries import (
     year_summary,
 )
 from figures.theme import Theme
+from figures.view import DETAILS_PANEL_PX, fit_beside_panel, fit_selection, selection_bounds
 from services.analysis_run import AnalysisResults, analysis_overlays
 from services.context import AppContext
 
@@ -85,3 +86,57 @@ def selection_map(
         overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
         interactive=interactive,
     )
+
+
+def question_bounds(
+    sel: Selection, filtered: Filtered, analysis: AnalysisResults
+) -> tuple[float, float, float, float] | None:
+    """The box the selection asks about, when it asks about something narrower than its
+    region: the routes found (with the uncut route, so a detour and what it replaces both
+    show), the facilities when only facility filters are set, or the selected cable's landing
+    points. ``None``: fit the region."""
+    lons: list[float] = []
+    lats: list[float] = []
+    for result in (analysis.route, analysis.route_before):
+        if result is None or not result.reachable:
+            continue
+        for route in result.routes[:4]:
+            lons.extend(v for v in route.lon if v is not None)
+            lats.extend(v for v in route.lat if v is not None)
+    facility_question = (sel.exchanges or sel.facility_countries) and not (
+        sel.cables or sel.owners or sel.suppliers or sel.countries
+    )
+    if not lons and facility_question and not filtered.facilities.empty:
+        lons.extend(float(x) for x in filtered.facilities.geometry.x)
+        lats.extend(float(y) for y in filtered.facilities.geometry.y)
+    if not lons and sel.selected and sel.selected.startswith("cable:"):
+        return _cable_bounds(filtered, sel.selected[len("cable:") :], sel.region)
+    if not lons:
+        return None
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _cable_bounds(
+    filtered: Filtered, cable: str, region: str
+) -> tuple[float, float, float, float] | None:
+    """The box of a selected cable's landing points on the region's shores (all of them when it
+    has none there); ``None`` when the cable is not in view."""
+    if cable not in filtered.cables.index:
+        return None
+    ids = list(filtered.cables.loc[cable, "landing_point_ids"])
+    points = filtered.landing_points[filtered.landing_points.index.isin(ids)]
+    return selection_bounds(points, region) if not points.empty else None
+
+
+def question_view(
+    sel: Selection, filtered: Filtered, analysis: AnalysisResults, *, panel: bool
+) -> tuple[dict[str, float], float]:
+    """The view that answers the selection's question (see :func:`question_bounds`), left of
+    the details panel when ``panel`` is open; otherwise the region's landing points."""
+    bounds = question_bounds(sel, filtered, analysis)
+    panel_px = DETAILS_PANEL_PX if panel else 0
+    if bounds is None:
+        if not panel_px or filtered.landing_points.empty:
+            return fit_selection(filtered.landing_points, sel.region)
+        bounds = selection_bounds(filtered.landing_points, sel.region)
+    return fit_beside_panel(*bounds, panel_px=panel_px)
