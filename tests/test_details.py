@@ -101,7 +101,8 @@ def assert_common(panel: list[Component]) -> None:
     for c in components(panel):
         assert type(c).__name__ not in {"Markdown", "Iframe"}
         assert "dangerously_allow_html" not in c.to_plotly_json()["props"]
-        if isinstance(c, html.Button) and isinstance(getattr(c, "id", None), dict):  # links, actions
+        # Links to other features, and actions (show these cables, cut this cable).
+        if isinstance(c, html.Button) and isinstance(getattr(c, "id", None), dict):
             assert c.className in ("detail-link", "btn details-action") and c.n_clicks == 0
     json.dumps(panel, cls=plotly.utils.PlotlyJSONEncoder)
 
