@@ -17,8 +17,11 @@ from figures.theme import CABLE_PALETTE, Theme
 OWNER_TOP = 12
 COUNTRY_TOP = 15
 
-#: Bars the proximity chart draws at most (one per facility up to this many).
-PROXIMITY_BARS = 2_000
+#: Facilities the proximity chart names (the nearest ones; its title gives the median of all).
+PROXIMITY_TOP = 15
+
+#: Characters of a ranked chart's bar name (the whole name is in the hover and the filter).
+LABEL_CHARS = 30
 
 BAR = CABLE_PALETTE[0]
 BAR_2 = CABLE_PALETTE[1]
@@ -48,6 +51,37 @@ def _layout(theme: Theme, title: str, height: int, **extra: Any) -> dict[str, An
     if "yaxis2" in extra:
         layout["yaxis2"] = {**grid, "automargin": True, **extra["yaxis2"]}
     return layout
+
+
+def _step(span: float, most: int) -> int:
+    """The smallest whole 1-2-5 step (1, 2, 5, 10, 20, …) with at most ``most`` steps in
+    ``span``: whole-number ticks however few the bars."""
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if span <= most * step:
+                return step
+        scale *= 10
+
+
+#: Below this span an axis of whole numbers gets its own step: Plotly draws at most 10 ticks,
+#: so over a longer span its own (width-aware) step is already a whole number.
+WHOLE_SPAN = 10
+
+
+def _whole(span: float, most: int) -> dict[str, Any]:
+    """Tick placement of an axis of whole numbers spanning ``span``."""
+    return {"tick0": 0, "dtick": _step(span, most)} if span < WHOLE_SPAN else {}
+
+
+def count_axis(largest: float, most: int = 5) -> dict[str, Any]:
+    """An axis of counts from zero: whole numbers only (``1`` and ``2``, never ``0.2``)."""
+    return {"tickformat": ",d", **_whole(float(largest), most)}
+
+
+def year_axis(first: int, last: int, most: int = 5) -> dict[str, Any]:
+    """An axis of years: whole years, written without a thousands separator (``2022``)."""
+    return {"tickformat": "d", **_whole(float(last - first), most)}
 
 
 def _clickable(labels: pd.Series) -> list[str | None]:
@@ -91,21 +125,47 @@ def _ranked_bar(
     """Horizontal bars, one per label; each bar's ``customdata`` is the value it filters by."""
     return {
         "type": "bar",
-        "y": [inert(v, 40) for v in labels],
+        "y": [inert(v, LABEL_CHARS) for v in labels],
         "x": values.to_numpy(),
         "orientation": "h",
         "marker": {"color": colour},
         "customdata": _clickable(labels),
         "text": text,
         "textposition": "auto",
+        # The whole name in the hover (the bar's own label may be cut short).
+        "hovertext": [inert(v) for v in labels],
         "hovertemplate": hover + "<extra></extra>",
     }
 
 
-def _ranked_figure(bar: dict[str, Any], theme: Theme, title: str, **axes: Any) -> go.Figure:
-    """A ranked bar chart, top first, as tall as its bars need."""
+def _ranked_figure(
+    bar: dict[str, Any], theme: Theme, title: str, xaxis: dict[str, Any] | None = None, **extra: Any
+) -> go.Figure:
+    """A ranked bar chart, top first, as tall as its bars need; its x axis counts (whole
+    numbers), plus ``xaxis``."""
     height = 140 + 24 * len(bar["y"])
-    return figure([bar], _layout(theme, title, height, yaxis={"autorange": "reversed"}, **axes))
+    counts = count_axis(max(bar["x"], default=0))
+    return figure(
+        [bar],
+        _layout(
+            theme,
+            title,
+            height,
+            yaxis={"autorange": "reversed"},
+            xaxis={**counts, "automargin": True, **(xaxis or {})},
+            **extra,
+        ),
+    )
+
+
+def _short_km(km: float) -> str:
+    """``1,250 km``; from 10,000 km on in thousands, ``105k km`` (a bar label on a phone)."""
+    return f"{km:,.0f} km" if km < 10_000 else f"{km / 1000:,.0f}k km"
+
+
+#: The owner chart's x axis: what the bars count and what their labels add (short enough to
+#: fit a phone's chart).
+OWNER_AXIS_TITLE = "cables · published km"
 
 
 def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> go.Figure:
@@ -114,14 +174,22 @@ def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> g
     if table.empty:
         return empty_figure(theme, title)
     head = table.iloc[:top_n]
-    text = [f"{int(c)} · {km:,.0f} km" for c, km in zip(head["cables"], head["km"], strict=True)]
-    bar = _ranked_bar(head["owner"], head["cables"], BAR, text, "%{y}: %{x} cables")
+    pairs = list(zip(head["cables"], head["km"], strict=True))
+    text = [f"{int(c)} · {_short_km(km)}" for c, km in pairs]
+    bar = _ranked_bar(head["owner"], head["cables"], BAR, text, "%{hovertext}")
+    bar["hovertext"] = [
+        f"{name}: {int(c):,} cable{'' if c == 1 else 's'} · {km:,.0f} km of published lengths"
+        for name, (c, km) in zip(bar["hovertext"], pairs, strict=True)
+    ]
     bar["cliponaxis"] = False
+    # A label too long for its bar is drawn after it: keep room for it on a phone's narrow plot.
+    margin = {"l": 8, "r": 8 + 6 * max((len(t) for t in text), default=0), "t": 40, "b": 8}
     return _ranked_figure(
         bar,
         theme,
         _top_title(title, len(head), len(table)),
-        xaxis={"title": {"text": "cables (label: cables · km of published lengths)"}},
+        xaxis={"title": {"text": OWNER_AXIS_TITLE}},
+        margin=margin,
     )
 
 
@@ -160,12 +228,13 @@ def years_chart(table: pd.DataFrame, theme: Theme) -> go.Figure:
             theme,
             title,
             300,
-            xaxis={"anchor": "y", "domain": [0.0, 0.94]},
+            xaxis={"anchor": "y", "domain": [0.0, 0.94], **year_axis(min(years), max(years))},
             yaxis={
                 "anchor": "x",
                 "domain": [0.0, 1.0],
                 "title": {"text": "cables"},
                 "rangemode": "tozero",
+                **count_axis(float(table["cables"].max())),
             },
             yaxis2={
                 "anchor": "x",
@@ -193,78 +262,75 @@ def count_chart(
         return empty_figure(theme, title)
     head = table.iloc[:top_n]
     text = [f"{int(v):,}" for v in head[value]]
-    bar = _ranked_bar(head[label], head[value], colour, text, "%{y}: %{x}")
+    bar = _ranked_bar(head[label], head[value], colour, text, "%{hovertext}: %{x}")
     return _ranked_figure(bar, theme, _top_title(title, len(head), len(table)))
 
 
-def proximity_chart(table: pd.DataFrame, theme: Theme, *, nearest_first: bool = False) -> go.Figure:
-    """Distance from each facility to its nearest landing station, nearest first.
+def proximity_chart(
+    table: pd.DataFrame, theme: Theme, *, nearest_first: bool = False, top_n: int = PROXIMITY_TOP
+) -> go.Figure:
+    """The ``top_n`` IX facilities nearest a cable landing point, each bar named by facility and
+    city, nearest first; the title gives how many there are and the median distance of all.
 
     ``table`` has one row per facility with ``name``, ``city``, ``nearest_name`` and
     ``distance_km`` (see :func:`analysis.proximity.nearest_distance_table`).
     """
-    title = "Distance from each IX facility to its nearest cable landing point"
+    title = "IX facilities nearest a cable landing point"
     if table.empty:
         return empty_figure(theme, title)
     # ``nearest_first``: the caller's table is already sorted (the page's shared table is).
-    ordered = (table if nearest_first else table.sort_values(["distance_km", "name"])).reset_index(
-        drop=True
-    )
+    ordered = table if nearest_first else table.sort_values(["distance_km", "name"])
     median = float(np.median(ordered["distance_km"].to_numpy(dtype=float)))
-    ranks = np.arange(len(ordered))
-    if len(ordered) > PROXIMITY_BARS:
-        # The curve of many thousands of facilities: every n-th rank, first and last included.
-        ranks = np.unique(np.linspace(0, len(ordered) - 1, PROXIMITY_BARS).round().astype(int))
-        title += f" ({len(ranks):,} of {len(ordered):,} facilities shown, evenly by rank)"
-        ordered = ordered.iloc[ranks]
-    distances = ordered["distance_km"].to_numpy(dtype=float)
+    head = ordered.iloc[:top_n]
+    distances = head["distance_km"].to_numpy(dtype=float)
+    if len(ordered) > len(head):
+        subtitle = f"The nearest {len(head)} of {len(ordered):,} facilities; median of all: "
+    elif len(ordered) > 1:
+        subtitle = f"All {len(ordered):,} facilities; median: "
+    else:
+        subtitle = "1 facility: "
+    subtitle += f"{median:,.0f} km" if median >= 10 else f"{median:.1f} km"
+    names = [
+        f"{inert(name, 18)} · {inert(city, 12)}"
+        for name, city in zip(head["name"], head["city"], strict=True)
+    ]
     hover = [
         f"<b>{inert(name, 60)}</b> ({inert(city, 40)})<br>"
         f"nearest landing point: {inert(nearest, 60)}<br>{km:,.1f} km"
         for name, city, nearest, km in zip(
-            ordered["name"], ordered["city"], ordered["nearest_name"], distances, strict=True
+            head["name"], head["city"], head["nearest_name"], distances, strict=True
         )
     ]
+    # One row per rank (two facilities may share a name), named by its tick label.
+    ranks = list(range(1, len(head) + 1))
     bar = {
         "type": "bar",
-        "x": ranks + 1,
-        "y": distances,
+        "orientation": "h",
+        "y": ranks,
+        "x": distances,
         "marker": {"color": BAR},
-        "text": hover,
-        "textposition": "none",
-        "hovertemplate": "%{text}<extra></extra>",
+        "text": [f"{km:,.1f} km" for km in distances],
+        "textposition": "auto",
+        "cliponaxis": False,
+        "hovertext": hover,
+        "hovertemplate": "%{hovertext}<extra></extra>",
     }
-    # The median line and its label, as ``fig.add_hline(..., annotation_position="top left")``
-    # draws them.
-    line = {
-        "type": "line",
-        "xref": "x domain",
-        "x0": 0,
-        "x1": 1,
-        "yref": "y",
-        "y0": median,
-        "y1": median,
-        "line": {"color": BAR_2, "dash": "dot"},
-    }
-    label = {
-        "text": f"median {median:,.0f} km",
-        "showarrow": False,
-        "xref": "x domain",
-        "x": 0,
-        "xanchor": "left",
-        "yref": "y",
-        "y": median,
-        "yanchor": "bottom",
-    }
-    return figure(
-        [bar],
-        _layout(
-            theme,
-            title,
-            300,
-            shapes=[line],
-            annotations=[label],
-            xaxis={"title": {"text": "facilities, nearest first"}},
-            yaxis={"title": {"text": "km (great circle)"}, "rangemode": "tozero"},
-        ),
+    layout = _layout(
+        theme,
+        title,
+        150 + 24 * len(head),
+        margin={"l": 8, "r": 56, "t": 56, "b": 8},
+        xaxis={
+            "title": {"text": "km (great circle)"},
+            "rangemode": "tozero",
+            "automargin": True,
+        },
+        yaxis={
+            "autorange": "reversed",
+            "tickmode": "array",
+            "tickvals": ranks,
+            "ticktext": names,
+        },
     )
+    layout["title"]["subtitle"] = {"text": subtitle, "font": {"size": 12}}
+    return figure([bar], layout)

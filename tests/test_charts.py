@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -224,9 +226,26 @@ def test_owners_chart(cables: gpd.GeoDataFrame) -> None:
     assert list(bar.x) == [2, 2, 2, 1]
     assert list(bar.customdata) == ["Y", "Z", "X", "W"]
     assert list(bar.text) == ["2 · 500 km", "2 · 400 km", "2 · 150 km", "1 · 1,000 km"]
+    assert bar.hovertext[3] == "W: 1 cable · 1,000 km of published lengths"
     assert fig.layout.title.text == "Cables and km by owner"
     assert fig.layout.paper_bgcolor == LIGHT.paper
     assert charts.owners_chart(owner_summary(cables), DARK).layout.paper_bgcolor == DARK.paper
+
+
+def test_owners_chart_axis_title_and_labels_fit_a_phone(real_data: Datasets) -> None:
+    """The axis title was cut ("…km of published leng"): short, with room under the plot, and
+    the labels drawn after short bars have room on the right."""
+    table = owner_summary(apply_selection(real_data, Selection()).cables)
+    fig = charts.owners_chart(table, LIGHT)
+    x = fig.layout.xaxis
+    assert x.title.text == charts.OWNER_AXIS_TITLE == "cables · published km"
+    assert x.automargin is True  # the bottom margin grows to hold the title
+    (bar,) = fig.data
+    assert max(len(t) for t in bar.text) <= 13  # "15 · 105k km"
+    assert fig.layout.margin.r >= 6 * max(len(t) for t in bar.text)
+    assert max(len(y) for y in bar.y) <= charts.LABEL_CHARS
+    # The hover keeps the whole name and the exact km.
+    assert bar.hovertext[0].endswith("km of published lengths")
 
 
 def test_other_bar_is_not_clickable(cables: gpd.GeoDataFrame) -> None:
@@ -259,6 +278,69 @@ def test_years_chart(cables: gpd.GeoDataFrame) -> None:
     assert list(bars[0].y) == [2, 1, 1, 1]
     assert list(lines[0].y) == [150.0, 1150.0, 1150.0, 1550.0]
     assert lines[0].yaxis == "y2"  # cumulative km on the secondary axis
+
+
+def drawn_ticks(axis: object, low: float, high: float) -> list[float]:
+    """The ticks Plotly draws on ``axis`` over ``low``–``high`` (its ``tick0`` + ``dtick``)."""
+    tick0, dtick = float(axis.tick0), float(axis.dtick)  # type: ignore[attr-defined]
+    first = math.ceil((low - tick0) / dtick)
+    last = math.floor((high - tick0) / dtick)
+    return [tick0 + k * dtick for k in range(first, last + 1)]
+
+
+def test_years_axis_shows_whole_years_when_few_remain(real_data: Datasets) -> None:
+    """``?year_min=2022&year_max=2023``: ticks 2022 and 2023, never "2,022.6"."""
+    filtered = apply_selection(real_data, Selection(year_min=2022, year_max=2023))
+    fig = charts.years_chart(year_summary(filtered.cables), LIGHT)
+    x = fig.layout.xaxis
+    assert x.tickformat == "d"  # no thousands separator: 2022, not 2,022
+    ticks = drawn_ticks(x, 2022 - 0.5, 2023 + 0.5)
+    assert ticks == [2022.0, 2023.0]
+    # The cables axis counts: whole numbers, however few the cables.
+    y = fig.layout.yaxis
+    assert y.tickformat == ",d" and float(y.dtick).is_integer() and y.dtick >= 1
+    assert all(t.is_integer() for t in drawn_ticks(y, 0, max(fig.data[0].y) * 1.05))
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "dtick"),
+    [(2022, 2022, 1), (2022, 2023, 1), (2019, 2023, 1), (2015, 2023, 2), (1989, 2026, None)],
+)
+def test_years_axis_step_is_whole_and_not_crowded(first: int, last: int, dtick: int) -> None:
+    years = list(range(first, last + 1))
+    table = pd.DataFrame(
+        {"year": years, "cables": [1] * len(years), "km": [1.0] * len(years)}
+    ).assign(cumulative_km=lambda t: t["km"].cumsum())
+    x = charts.years_chart(table, LIGHT).layout.xaxis
+    assert x.tickformat == "d" and x.dtick == dtick
+    if dtick is None:
+        # Plotly's own step: at most 10 ticks over 11+ years is a whole 2, 5, 10… years.
+        assert last - first >= charts.WHOLE_SPAN
+    else:
+        assert 1 <= len(drawn_ticks(x, first - 0.5, last + 0.5)) <= 6
+
+
+@pytest.mark.parametrize("largest", [1, 2, 3, 5, 7, 9, 12, 34, 1200])
+def test_count_axes_show_whole_numbers(largest: int) -> None:
+    """A chart of few bars must not tick 0.2, 0.4…: every count axis ticks whole numbers."""
+    facilities = facilities_frame([("France", 1)] * largest + [("Egypt", 1)])
+    owners = owner_summary(cables_frame([(f"c{i}", ["Orange"], 2000, 1.0) for i in range(largest)]))
+    points = country_summary(points_frame(["A"] * largest))
+    for fig in (
+        charts.count_chart(
+            facility_country_summary(facilities), "country", "facilities", LIGHT, "IX"
+        ),
+        charts.count_chart(points, "country", "landing_points", LIGHT, "P"),
+        charts.owners_chart(owners, LIGHT),
+    ):
+        x = fig.layout.xaxis
+        assert x.tickformat == ",d"
+        if largest >= charts.WHOLE_SPAN:
+            assert x.dtick is None  # Plotly's step over 10+ is whole (at most 10 ticks)
+            continue
+        assert float(x.dtick).is_integer() and x.dtick >= 1
+        ticks = drawn_ticks(x, 0, largest * 1.05)
+        assert 2 <= len(ticks) <= 6 and all(t.is_integer() for t in ticks)
 
 
 def test_count_chart(cables: gpd.GeoDataFrame) -> None:
@@ -311,17 +393,17 @@ def test_labels_from_data_are_escaped() -> None:
     assert labels["<b>x</b>"] == "&lt;b&gt;x&lt;/b&gt;"
     assert labels["Côte d'Ivoire & Co"] == "Côte d&#x27;Ivoire &amp; Co"
     assert not any("<" in y for y in fig.data[0].y)
-    points = points_frame(["<script>alert(1)</script>"])
+    points = points_frame(["<script>alert</script>"])
     fig = charts.count_chart(country_summary(points), "country", "landing_points", LIGHT, "P")
-    assert list(fig.data[0].y) == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
-    assert list(fig.data[0].customdata) == ["<script>alert(1)</script>"]
+    assert list(fig.data[0].y) == ["&lt;script&gt;alert&lt;/script&gt;"]
+    assert list(fig.data[0].customdata) == ["<script>alert</script>"]
 
 
 def test_long_labels_are_capped() -> None:
     name = "A" * 60
     fig = charts.owners_chart(owner_summary(cables_frame([("a", [name], 2000, 1.0)])), LIGHT)
     (label,) = fig.data[0].y
-    assert len(label) == 40 and label.endswith("…")
+    assert len(label) == charts.LABEL_CHARS and label.endswith("…")
     assert list(fig.data[0].customdata) == [name]  # the filter value stays whole
 
 
@@ -347,25 +429,51 @@ def proximity_rows(n: int) -> pd.DataFrame:
     )
 
 
-def test_proximity_chart_one_bar_per_facility_nearest_first() -> None:
-    fig = charts.proximity_chart(proximity_rows(50), LIGHT)
+def test_proximity_chart_names_the_nearest_facilities() -> None:
+    """Readable named bars, not one unnamed bar per facility (102 in the Mediterranean)."""
+    table = proximity_rows(102)
+    fig = charts.proximity_chart(table, LIGHT)
     (bar,) = fig.data
-    assert list(bar.x) == list(range(1, 51))
-    assert list(bar.y) == sorted(bar.y)
-    assert fig.layout.shapes[0].y0 == pytest.approx(float(np.median(bar.y)))
-    assert "shown" not in fig.layout.title.text
+    assert bar.orientation == "h"
+    assert len(bar.x) == charts.PROXIMITY_TOP
+    assert list(bar.x) == sorted(bar.x)  # nearest first
+    nearest = table.sort_values("distance_km").iloc[: charts.PROXIMITY_TOP]
+    names = [f"{n} · Marseille" for n in nearest["name"]]
+    assert list(fig.layout.yaxis.ticktext) == names
+    assert list(fig.layout.yaxis.tickvals) == list(bar.y)
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert bar.text[0] == f"{nearest['distance_km'].iloc[0]:,.1f} km"
+    median = float(table["distance_km"].median())
+    assert fig.layout.title.subtitle.text == (
+        f"The nearest 15 of 102 facilities; median of all: {median:,.0f} km"
+    )
+    assert "Marseille, France" in bar.hovertext[0]
 
 
-def test_proximity_chart_of_many_facilities_shows_ranks_evenly() -> None:
+def test_proximity_chart_of_few_facilities_shows_them_all() -> None:
+    fig = charts.proximity_chart(proximity_rows(3), LIGHT)
+    assert len(fig.data[0].x) == 3
+    median = float(np.median(fig.data[0].x))
+    assert fig.layout.title.subtitle.text == f"All 3 facilities; median: {median:,.0f} km"
+    one = charts.proximity_chart(proximity_rows(1), LIGHT)
+    assert one.layout.title.subtitle.text == "1 facility: 0.5 km"
+
+
+def test_proximity_chart_of_many_facilities_names_the_nearest() -> None:
     table = proximity_rows(20_000)
     fig = charts.proximity_chart(table, LIGHT)
     (bar,) = fig.data
-    assert len(bar.x) == charts.PROXIMITY_BARS
-    assert bar.x[0] == 1 and bar.x[-1] == 20_000  # nearest and furthest both shown
-    assert list(bar.y) == sorted(bar.y)
-    # The median line is the median of every facility, not of the bars drawn.
-    assert fig.layout.shapes[0].y0 == pytest.approx(float(table["distance_km"].median()))
-    assert "2,000 of 20,000 facilities shown" in fig.layout.title.text
+    assert len(bar.x) == charts.PROXIMITY_TOP
+    assert bar.x[0] == pytest.approx(0.5)
+    assert "The nearest 15 of 20,000 facilities" in fig.layout.title.subtitle.text
+
+
+def test_proximity_names_from_data_are_escaped_and_duplicates_kept_apart() -> None:
+    table = proximity_rows(2)
+    table["name"] = ["<b>Same</b>", "<b>Same</b>"]
+    fig = charts.proximity_chart(table, LIGHT)
+    assert list(fig.layout.yaxis.ticktext) == ["&lt;b&gt;Same&lt;/b&gt; · Marseille"] * 2
+    assert len(set(fig.data[0].y)) == 2  # one row each, not one merged bar
 
 
 def test_proximity_chart_of_a_presorted_table_is_the_same_chart() -> None:
