@@ -154,20 +154,23 @@ LAYERS: tuple[MapLayer, ...] = (
         dataset="landing_points",
         label="Landing points",
         legend=Legend(("var(--text)",), "dot"),
-        z=3,
+        # On top of the facilities and larger: where a landing station and an IX building
+        # share a pixel (Marseille), the click goes to the landing point, whose panel links to
+        # the buildings near it.
+        z=4,
         default_on=True,
         level_of_detail=_POINT_LOD,
-        build=_points("Landing points", "landing points", 6, "lp"),
+        build=_points("Landing points", "landing points", 8, "lp"),
     ),
     MapLayer(
         key="facilities",
         dataset="facilities",
         label="IX facilities",
         legend=Legend((LIGHT.facility,), "dot"),
-        z=4,
+        z=3,
         default_on=True,
         level_of_detail=_POINT_LOD,
-        build=_points("IX facilities", "IX facilities", 7, "fac"),
+        build=_points("IX facilities", "IX facilities", 6, "fac"),
     ),
     MapLayer(
         key="coverage",

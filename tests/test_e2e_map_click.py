@@ -67,7 +67,12 @@ def ctx(real_data: Datasets) -> AppContext:
 def _wait_idle(page: Page) -> None:
     page.wait_for_function(f"() => document.querySelector('#{ids.KPI_CABLES}').textContent !== '–'")
     page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
-    page.wait_for_timeout(1500)  # the map settles (MapLibre loads its sources)
+    # The map settles: MapLibre has loaded its sources and stopped moving.
+    page.wait_for_function(
+        "() => { const m = document.querySelector('#map .js-plotly-plot')"
+        "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
+    )
+    page.wait_for_timeout(1000)
 
 
 def test_clicking_a_drawn_cable_line_opens_that_cable(
@@ -124,3 +129,32 @@ def test_clicking_a_drawn_landing_point_opens_it(live_server: LiveServer, page: 
         timeout=15_000,
     )
     page.wait_for_selector(f"#{ids.DETAILS} h3", timeout=15_000)
+
+
+def test_marseille_is_on_the_default_map_and_its_dot_opens_the_landing_point(
+    live_server: LiveServer, page: Page, real_data: Datasets
+) -> None:
+    # Three IX buildings are drawn within a pixel or two of Marseille's landing point.
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    _wait_idle(page)
+    point = real_data.landing_points.loc["marseille-france", "geometry"]
+    target: dict[str, Any] = page.evaluate(
+        """([lon, lat]) => {
+          const g = document.querySelector('#map .js-plotly-plot');
+          const map = g._fullLayout.map._subplot.map;
+          const canvas = map.getCanvas().getBoundingClientRect();
+          const p = map.project([lon, lat]);
+          return {x: canvas.left + p.x, y: canvas.top + p.y, px: p.x, py: p.y,
+                  width: canvas.width, height: canvas.height};
+        }""",
+        [point.x, point.y],
+    )
+    # Well inside the map, not on its edge.
+    assert 60 < target["px"] < target["width"] - 60 and 60 < target["py"] < target["height"] - 60
+    page.mouse.click(target["x"], target["y"])
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).get('sel') === 'lp:marseille-france'",
+        timeout=15_000,
+    )
+    page.wait_for_selector(f"#{ids.DETAILS} h3:has-text('Marseille, France')")
