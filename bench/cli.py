@@ -34,6 +34,8 @@ STARTUP_STAGES = ("import", "load_datasets", "build_context")
 QUICK_CAP = 300.0
 #: Rounds over the filter mix above 1×.
 LARGE_ROUNDS = 3
+#: Share of the cap the browser stage leaves to the caching variants (each needs 0.2 to start).
+BROWSER_LEAVES_FOR_CACHING = 0.35
 
 
 def cap_for(scale: int, caps: dict[int, float]) -> float:
@@ -289,21 +291,34 @@ class Scale:
             self.result["browser"] = {"status": "skipped: no expected figures (worker)"}
             return
         iterations = 1 if self.args.quick else self.iterations
-        log(f"{self.scale}×: browser ({iterations} filter changes, ≤ {self.remaining():.0f} s)")
+        # The caching variants that follow at this scale keep their share of the cap.
+        deadline = self.deadline - (BROWSER_LEAVES_FOR_CACHING * self.cap if self.caches() else 0)
+        log(
+            f"{self.scale}×: browser (default ↔ {BROWSER_TARGET} "
+            f"{max(1, (iterations + 1) // 2)}×, then each state of the mix ↔ default once; "
+            f"plotly.js floor; ≤ {deadline - time.perf_counter():.0f} s)"
+        )
         browser = measure_filter_change(
             f"http://{measure.LOOPBACK}:{server.port}",
             DEFAULT_SEARCH,
             BROWSER_TARGET,
             self.signatures,
             iterations,
-            self.deadline,
+            deadline,
+            MIX,
         )
         if browser["status"] == "timeout":
             browser["status"] = f"did not finish within {self.cap:.0f} s"
             self.note(f"browser part did not finish within the {self.cap:.0f} s cap")
         elif browser["status"] == "error":
             self.note(f"browser part failed: {browser.get('error')}", "error")
+        for text in browser.get("notes", []):
+            self.note(f"browser: {text}")
         self.result["browser"] = browser
+
+    def caches(self) -> bool:
+        """Whether the caching variants are measured at this scale."""
+        return not self.args.quick and self.scale in self.args.cache_scales
 
     def caching(self) -> None:
         results: dict[str, Any] = {}
@@ -381,7 +396,7 @@ class Scale:
                 memory["server_vmhwm_mb"] = measure.proc_status_mb(server.pid)
             finally:
                 server.stop()
-            if not self.args.quick and self.scale in self.args.cache_scales:
+            if self.caches():
                 self.caching()
         finally:
             self.result["elapsed_s"] = time.perf_counter() - self.started
@@ -422,7 +437,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="1× only, 2 iterations, one browser filter change, no caching proposal",
+        help="1× only, 2 iterations, one browser round trip per state, no caching proposal",
     )
     parser.add_argument(
         "--total-cap",

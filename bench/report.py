@@ -12,6 +12,16 @@ CALLBACK_LIMIT = 3.0  # render callback p95 ≤ 3 × serialising its own output 
 #: same data), ≤ 1.5 × bare `import dash, geopandas`. The first start (cache empty) is reported too.
 COLD_START_LIMIT = 1.5
 MEMORY_LIMIT_MB = 2048.0  # peak RSS of the server and of the in-process load ≤ 2 GiB
+# The browser's budgets (issue "Map data path", Budgets), next to the plotly.js floor: the same
+# figures drawn by bare plotly.js on an empty page of the app's origin (bench/browser.py).
+#: Filter change → map repainted, page median ÷ floor median over the same changes, by scale.
+REPAINT_FLOOR_LIMITS = {"1": 0.7, "10": 1.0}
+CHANGE_BYTES_LIMIT = 40_000  # bytes on the wire per filter change (median of the mix), 1×
+TOGGLE_MS_LIMIT = 150.0  # layer toggle → map repainted (median), 1×
+TOGGLE_GEOMETRY_LIMIT = 0.0  # bytes of responses > 20 KB (geometry) during a layer toggle, 1×
+PAGE_LOAD_FLOOR_LIMIT = 1.5  # page load → map drawn ≤ 1.5 × the floor's first newPlot, 1×
+#: The scale the absolute browser budgets (bytes, toggle, page load) hold at.
+BROWSER_BASE_SCALE = "1"
 
 
 def _get(data: Mapping[str, Any], *path: str) -> Any:
@@ -50,8 +60,12 @@ def _budget(
             "result": "N/A",
             "note": note or "not measured (see the scale's notes)",
         }
-    ratio = measured / reference if reference else measured / limit
-    passed = ratio <= limit if reference else measured <= limit
+    if reference:
+        ratio: float | None = measured / reference
+        passed = measured / reference <= limit
+    else:
+        ratio = measured / limit if limit else None
+        passed = measured <= limit
     return {
         "budget": name,
         "scale": scale,
@@ -72,6 +86,7 @@ _REASONS = {
     "callback": ("HTTP callback", "app server", "layout"),
     "cold": ("app server", "layout"),
     "peak": ("in-process", "app server"),
+    "browser:": ("browser",),
 }
 
 
@@ -175,6 +190,119 @@ def _scale_budgets(scale: str, data: Mapping[str, Any], bare: float | None) -> l
     return [payload, callback, cold, memory]
 
 
+def _browser_missing(data: Mapping[str, Any], *parts: str) -> str:
+    """Why a browser budget has no measurement: the browser's or the floor's status."""
+    browser = data.get("browser")
+    if not isinstance(browser, Mapping):
+        return _why_missing(data, "browser:")
+    status = str(browser.get("status") or "")
+    if status != "ok":
+        return f"browser: {status}" + (f" ({browser['error']})" if browser.get("error") else "")
+    part = _get(browser, *parts) if parts else None
+    if isinstance(part, Mapping) and part.get("status") not in (None, "ok"):
+        return f"{parts[0]}: {part['status']}"
+    return "not measured (see the scale's notes)"
+
+
+def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The browser's budgets of one scale, each next to the plotly.js floor or absolute."""
+    label = f"{scale}×"
+    raw = data.get("browser")
+    browser: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+    budgets = []
+    if scale in REPAINT_FLOOR_LIMITS:
+        limit = REPAINT_FLOOR_LIMITS[scale]
+        page = _get(browser, "page_paired") or {}
+        floor = _get(browser, "floor", "changes") or {}
+        measured, reference = _number(page.get("median")), _number(floor.get("median"))
+        states = _get(browser, "states") or {}
+        worst = max(
+            ((s["ratio"], k) for k, s in states.items() if _number(s.get("ratio"))),
+            default=None,
+        )
+        note = (
+            f"median {_fmt(measured)} ms vs floor {_fmt(reference)} ms over {page.get('n')} "
+            f"changes; p95 {_fmt(page.get('p95'))} vs {_fmt(floor.get('p95'))} ms"
+            + (f"; worst state {worst[1]} {worst[0]:.2f}×" if worst else "")
+            if measured is not None and reference
+            else _browser_missing(data, "floor")
+        )
+        budgets.append(
+            _budget(
+                f"browser: filter change → map repainted ≤ {limit:.1f} × plotly.js floor (median)",
+                label,
+                measured,
+                reference,
+                limit,
+                "ratio",
+                note,
+            )
+        )
+    if scale != BROWSER_BASE_SCALE:
+        return budgets
+    per_change = _get(browser, "bytes_per_change") or {}
+    changes = _number(per_change.get("median"))
+    budgets.append(
+        _budget(
+            "browser: bytes on the wire per filter change ≤ 40 KB (median of the mix)",
+            label,
+            changes,
+            None,
+            CHANGE_BYTES_LIMIT,
+            "B",
+            f"p95 {_bytes(per_change.get('p95'))} over {per_change.get('n')} changes"
+            if changes is not None
+            else _browser_missing(data),
+        )
+    )
+    toggle = _get(browser, "toggle") or {}
+    toggle_ms = _number(_get(toggle, "off", "median"))
+    geometry = [v for v in toggle.get("off_geometry_bytes") or [] if _number(v) is not None]
+    toggle_note = (
+        f"{toggle.get('layer')} off; {_bytes(max(toggle.get('off_bytes') or [0]))} fetched"
+        if toggle_ms is not None
+        else _browser_missing(data, "toggle")
+    )
+    budgets.append(
+        _budget(
+            "browser: layer toggle → map repainted ≤ 150 ms (median)",
+            label,
+            toggle_ms,
+            None,
+            TOGGLE_MS_LIMIT,
+            "ms",
+            toggle_note,
+        )
+    )
+    budgets.append(
+        _budget(
+            "browser: layer toggle fetches no geometry (responses > 20 KB)",
+            label,
+            float(max(geometry)) if geometry else None,
+            None,
+            TOGGLE_GEOMETRY_LIMIT,
+            "B",
+            toggle_note,
+        )
+    )
+    load_s = _number(browser.get("page_load_to_map_s"))
+    first = _number(_get(browser, "floor", "first_newplot_ms"))
+    budgets.append(
+        _budget(
+            "browser: page load → map drawn ≤ 1.5 × plotly.js floor's first newPlot",
+            label,
+            load_s * 1000.0 if load_s is not None else None,
+            first,
+            PAGE_LOAD_FLOOR_LIMIT,
+            "ratio",
+            f"{_fmt(load_s)} s vs {_fmt(first)} ms"
+            if load_s is not None and first
+            else _browser_missing(data, "floor"),
+        )
+    )
+    return budgets
+
+
 def _growth_budgets(scales: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Callback p50 growth from the smallest scale to each larger one: at most the data's."""
     budgets = []
@@ -204,6 +332,8 @@ def evaluate_budgets(results: Mapping[str, Any]) -> list[dict[str, Any]]:
     for scale, data in scales.items():
         budgets.extend(_scale_budgets(scale, data, bare))
     budgets.extend(_growth_budgets(scales))
+    for scale, data in scales.items():
+        budgets.extend(_browser_budgets(scale, data))
     for budget in budgets:
         if budget["result"] == "N/A" and budget["note"] == "not measured (see the scale's notes)":
             scale = budget["scale"].rstrip("×")
@@ -240,6 +370,18 @@ def _ms(value: Any) -> str:
     return "–" if number is None else f"{number * 1000:,.0f} ms"
 
 
+def _bytes(value: Any) -> str:
+    """Bytes on the wire in KB (1 KB = 1000 bytes, as the budgets are written)."""
+    number = _number(value)
+    return "–" if number is None else f"{number / 1000:,.1f} KB"
+
+
+def _milliseconds(value: Any) -> str:
+    """A value already in milliseconds."""
+    number = _number(value)
+    return "–" if number is None else f"{number:,.0f} ms"
+
+
 def _ratio(measured: Any, reference: Any) -> str:
     a, b = _number(measured), _number(reference)
     return f"{a / b:.2f}×" if a is not None and b else "–"
@@ -247,6 +389,34 @@ def _ratio(measured: Any, reference: Any) -> str:
 
 def _pair(a: str, b: str) -> str:
     return a if a == b == "–" else f"{a} / {b}"
+
+
+def _stat_pair(stats: Any) -> str:
+    """``median / p95 ms (n=…)`` of a browser summary (milliseconds)."""
+    if not isinstance(stats, Mapping) or _number(stats.get("median")) is None:
+        return "–"
+    pair = _pair(_milliseconds(stats.get("median")), _milliseconds(stats.get("p95")))
+    return f"{pair} (n={stats.get('n')})"
+
+
+def _target_state(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The browser's per-state figures of its target change (empty if not measured)."""
+    target = _get(data, "browser", "target")
+    for state in (_get(data, "browser", "states") or {}).values():
+        if state.get("search") == target:
+            return dict(state)
+    return {}
+
+
+def _toggle_cell(toggle: Any) -> str:
+    if not isinstance(toggle, Mapping):
+        return "–"
+    median = _get(toggle, "off", "median")
+    if _number(median) is None:
+        return str(toggle.get("status") or "–")
+    fetched = max(toggle.get("off_bytes") or [0])
+    geometry = max(toggle.get("off_geometry_bytes") or [0])
+    return f"{_milliseconds(median)}; {_bytes(fetched)} ({_bytes(geometry)})"
 
 
 Row = tuple[str, Callable[[Mapping[str, Any]], str]]
@@ -316,12 +486,64 @@ ROWS: list[Row] = [
         lambda d: _fmt(_get(d, "browser", "page_load_to_map_s")),
     ),
     (
-        "browser: filter change → map repainted (median)",
+        "browser: page load, bytes on the wire (every response until idle)",
+        lambda d: _bytes(_get(d, "browser", "page_load_bytes")),
+    ),
+    (
+        "browser: filter change default ↔ target (BROWSER_TARGET) → map repainted, median / p95",
         lambda d: (
-            f"{_fmt(_get(d, 'browser', 'median_ms'))} ms (n={len(_get(d, 'browser', 'samples_ms') or [])})"
+            f"{_pair(_milliseconds(_get(d, 'browser', 'median_ms')), _milliseconds(_get(d, 'browser', 'p95_ms')))}"
+            f" (n={len(_get(d, 'browser', 'samples_ms') or [])})"
             if _get(d, "browser", "median_ms") is not None
             else str(_get(d, "browser", "status") or "–")
         ),
+    ),
+    (
+        "plotly.js floor: the same target change (Plotly.react), median / p95",
+        lambda d: _stat_pair(_target_state(d).get("floor")),
+    ),
+    (
+        "browser: every change of the mix ↔ default → map repainted, median / p95",
+        lambda d: _stat_pair(_get(d, "browser", "page_paired")),
+    ),
+    (
+        "plotly.js floor: the same changes (Plotly.react), median / p95",
+        lambda d: _stat_pair(_get(d, "browser", "floor", "changes")),
+    ),
+    (
+        "browser ÷ floor, filter change: median / p95",
+        lambda d: _pair(
+            _ratio(
+                _get(d, "browser", "page_paired", "median"),
+                _get(d, "browser", "floor", "changes", "median"),
+            ),
+            _ratio(
+                _get(d, "browser", "page_paired", "p95"),
+                _get(d, "browser", "floor", "changes", "p95"),
+            ),
+        ),
+    ),
+    (
+        "browser: bytes on the wire per filter change, median / p95",
+        lambda d: _pair(
+            _bytes(_get(d, "browser", "bytes_per_change", "median")),
+            _bytes(_get(d, "browser", "bytes_per_change", "p95")),
+        ),
+    ),
+    (
+        "plotly.js floor: first Plotly.newPlot of the default map",
+        lambda d: _milliseconds(_get(d, "browser", "floor", "first_newplot_ms")),
+    ),
+    (
+        "browser page load → map drawn ÷ floor's first newPlot",
+        lambda d: _ratio(
+            (_number(_get(d, "browser", "page_load_to_map_s")) or math.nan) * 1000.0,
+            _get(d, "browser", "floor", "first_newplot_ms"),
+        ),
+    ),
+    (
+        "browser: layer toggle (off) → map repainted, median; bytes fetched (geometry)",
+        lambda d: _toggle_cell(_get(d, "browser", "toggle")),
     ),
     ("peak RSS, app server (MiB)", lambda d: _fmt(_get(d, "memory", "server_vmhwm_mb"))),
     (
@@ -361,16 +583,28 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
+def _with_unit(value: Any, unit: str | None) -> str:
+    if unit == "B":
+        return _bytes(value)
+    if unit == "ms":
+        return _milliseconds(value)
+    return f"{_fmt(value)} {unit or ''}".rstrip()
+
+
 def _budget_value(b: Mapping[str, Any]) -> str:
-    if b.get("ratio") is None:
+    if b.get("result") == "N/A" or b.get("measured") is None:
         return "–"
     if b.get("reference") is None:
-        return f"{_fmt(b['measured'])} {b.get('unit', '')} ({b['ratio']:.2f}× the limit)"
+        text = _with_unit(b["measured"], b.get("unit"))
+        return f"{text} ({b['ratio']:.2f}× the limit)" if b.get("ratio") is not None else text
     return f"{b['ratio']:.2f}×"
 
 
 def _budget_limit(b: Mapping[str, Any]) -> str:
-    if b.get("unit") == "MiB" or (b.get("reference") is None and b.get("ratio") is not None):
+    unit = b.get("unit")
+    if unit in ("B", "ms"):
+        return f"= 0 {unit}" if b["limit"] == 0 else f"≤ {_with_unit(b['limit'], unit)}"
+    if unit == "MiB" or (b.get("reference") is None and b.get("ratio") is not None):
         return f"≤ {b['limit']:,.0f} MiB"
     return f"≤ {b['limit']:g}×"
 
@@ -495,6 +729,44 @@ def _payload_section(scale: str, data: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _browser_section(scale: str, data: Mapping[str, Any]) -> list[str]:
+    """Each state of the mix ↔ default: page and plotly.js floor, bytes (nothing if not
+    measured)."""
+    states = _get(data, "browser", "states") or {}
+    if not states:
+        return []
+    rows = []
+    for label, state in states.items():
+        page, floor = state.get("page") or {}, state.get("floor") or {}
+        rows.append(
+            [
+                f"default ↔ {label}",
+                f"{page.get('n', 0)} / {floor.get('n', 0)}",
+                _pair(_milliseconds(page.get("median")), _milliseconds(page.get("p95"))),
+                _pair(_milliseconds(floor.get("median")), _milliseconds(floor.get("p95"))),
+                _ratio(page.get("median"), floor.get("median")),
+                _pair(
+                    _bytes(_get(state, "bytes", "median")),
+                    _bytes(max(state.get("bytes_per_change") or [math.nan])),
+                ),
+            ]
+        )
+    header = [
+        "filter change",
+        "changes page / floor",
+        "page median / p95",
+        "plotly.js floor median / p95",
+        "page ÷ floor (median)",
+        "bytes per change median / max",
+    ]
+    return [
+        "",
+        f"## Browser: filter change → map repainted, page vs plotly.js floor, {scale}×",
+        "",
+        *_table(header, rows),
+    ]
+
+
 def _notes_section(scales: Mapping[str, Any]) -> list[str]:
     """Every scale's notes (nothing if there are none)."""
     notes = [(s, n) for s, d in scales.items() for n in d.get("notes", [])]
@@ -512,6 +784,8 @@ def to_markdown(results: Mapping[str, Any]) -> str:
     lines += _budgets_section(results.get("budgets", []))
     for scale, data in scales.items():
         lines += _per_filter_section(scale, data)
+    for scale, data in scales.items():
+        lines += _browser_section(scale, data)
     for scale, data in scales.items():
         lines += _payload_section(scale, data)
     lines += _notes_section(scales)

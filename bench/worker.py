@@ -327,6 +327,8 @@ class RenderTimes:
     serialise: dict[str, list[float]] = field(default_factory=_by_filter)
     output_bytes: dict[str, int] = field(default_factory=dict)
     memo_hit: dict[str, list[float]] = field(default_factory=_by_filter)
+    #: What the browser should draw for each search of the mix (from the first round).
+    signatures: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 def _time_render(
@@ -344,6 +346,7 @@ def _time_render(
     elapsed = time.perf_counter() - t0
     if first_round:
         times.first[label] = elapsed
+        times.signatures[search] = figure_signature(outputs[0])
     times.render[label].append(elapsed)
     t0 = time.perf_counter()
     text = to_json_plotly(outputs)
@@ -419,7 +422,10 @@ def run(
     stores = _stores(ctx, result)
     _measure_payload(ctx, data_dir, result)
     _enter(result, "render", checkpoint)
-    result["render"] = _render_summary(_time_renders(ctx, stores, iterations, deadline, result))
+    times = _time_renders(ctx, stores, iterations, deadline, result)
+    result["render"] = _render_summary(times)
+    # The browser measures every state of the mix it has a signature for.
+    result["signatures"] = {**times.signatures, **result["signatures"]}
     result["peak_vmhwm_mb"] = proc_status_mb(os.getpid())
     result["stage"] = "done"
     return result

@@ -79,7 +79,8 @@ def test_quick_run_reports_every_metric(quick_run: dict[str, Any]) -> None:
     assert positive(one["memory"]["server_vmhwm_mb"])
     assert positive(one["memory"]["inprocess_load_mb"])
     assert positive(one["wire"]["bytes"])
-    budgets = quick_run["budgets"]
+    # The browser's budgets are checked with the browser test (they need Chromium).
+    budgets = [b for b in quick_run["budgets"] if not b["budget"].startswith("browser:")]
     assert {b["result"] for b in budgets} <= {"PASS", "FAIL"}
     assert len(budgets) == 4  # payload, callback, cold start, memory (no growth at one scale)
     assert all(positive(b["ratio"]) for b in budgets)
@@ -92,9 +93,26 @@ def test_quick_run_reports_every_metric(quick_run: dict[str, Any]) -> None:
 def test_quick_run_times_a_filter_change_in_the_browser(quick_run: dict[str, Any]) -> None:
     browser = quick_run["scales"]["1"]["browser"]
     assert browser["status"] == "ok", browser
-    assert len(browser["samples_ms"]) == 1
+    assert len(browser["samples_ms"]) == 2  # default → target → default
     assert positive(browser["median_ms"])
     assert positive(browser["page_load_to_map_s"])
+    # The floor: the same changes drawn by bare plotly.js on an empty page of the same origin.
+    floor = browser["floor"]
+    assert floor["status"] == "ok", floor
+    assert positive(floor["first_newplot_ms"])
+    target = browser["states"]["owner=Orange"]
+    assert len(target["floor_ms"]) == len(target["page_ms"]) == 2
+    assert all(positive(t) for t in target["floor_ms"])
+    assert all(positive(b) for b in target["bytes_per_change"])
+    assert positive(browser["ratio_to_floor"])
+    toggle = browser["toggle"]
+    assert toggle["status"] == "ok", toggle
+    assert positive(toggle["off"]["median"]) and len(toggle["off_geometry_bytes"]) == 1
+    # Five budgets at 1×, each measured (PASS or FAIL: the limits are targets, not asserted).
+    budgets = [b for b in quick_run["budgets"] if b["budget"].startswith("browser:")]
+    assert len(budgets) == 5
+    assert {b["result"] for b in budgets} <= {"PASS", "FAIL"}, budgets
+    assert all(b["measured"] is not None for b in budgets)
 
 
 def test_synthetic_copy_keeps_references_valid(tmp_path: Path) -> None:
@@ -187,6 +205,43 @@ def test_budgets_explain_a_scale_that_did_not_start() -> None:
         in markdown
     )
     assert "| callback p50 from 1× to 100× grows ≤ data (≤ 100×) | 1×→100× | – |" in markdown
+
+
+def test_browser_budgets_compare_the_page_with_the_floor() -> None:
+    browser = {
+        "status": "ok",
+        "page_load_to_map_s": 3.0,
+        "page_paired": {"n": 4, "median": 900.0, "p95": 1200.0},
+        "floor": {"status": "ok", "first_newplot_ms": 400.0, "changes": {"median": 400.0}},
+        "bytes_per_change": {"n": 4, "median": 120_000, "p95": 125_000},
+        "toggle": {
+            "status": "ok",
+            "layer": "facilities",
+            "off": {"median": 100.0},
+            "off_bytes": [95_000],
+            "off_geometry_bytes": [90_000],
+        },
+        "states": {"owner=Orange": {"ratio": 2.5}},
+    }
+    results: dict[str, Any] = {"scales": {"1": {"notes": [], "browser": browser}}}
+    budgets = {b["budget"]: b for b in evaluate_budgets(results) if "browser:" in b["budget"]}
+    results["budgets"] = list(budgets.values())
+    by_start = {name.split(" ")[1]: b for name, b in budgets.items()}
+    assert by_start["filter"]["result"] == "FAIL" and by_start["filter"]["ratio"] == 2.25
+    assert by_start["bytes"]["result"] == "FAIL"  # 120 KB > 40 KB
+    toggle, geometry = (b for name, b in budgets.items() if "toggle" in name)
+    assert toggle["result"] == "PASS"  # 100 ms ≤ 150 ms
+    assert geometry["result"] == "FAIL" and geometry["limit"] == 0
+    assert by_start["page"]["ratio"] == 7.5 and by_start["page"]["result"] == "FAIL"
+    markdown = to_markdown(results)
+    assert "| 90.0 KB | = 0 B | **FAIL** |" in markdown
+    assert "| 120.0 KB (3.00× the limit) | ≤ 40.0 KB | **FAIL** |" in markdown
+    # Without Chromium the stage is skipped: the budgets say so and count as neither.
+    skipped = {"notes": [], "browser": {"status": "skipped: no Chromium at /usr/bin/chromium"}}
+    for budget in evaluate_budgets({"scales": {"1": skipped}}):
+        if budget["budget"].startswith("browser:"):
+            assert budget["result"] == "N/A"
+            assert "no Chromium" in budget["note"]
 
 
 @pytest.fixture(scope="module")
