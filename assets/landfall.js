@@ -1,4 +1,67 @@
 /* Clientside callbacks: pure presentation changes that need no server round trip. */
+
+/* The server fits the map's view for a typical map size; the page knows the real one. The map
+   figure carries the box it frames (layout.meta.fit: box [west, south, east, north], the
+   details panel's width, a revision); after each new revision is drawn, the view is refitted
+   to the canvas as it is. Moves made here are not the user's: mapMoved() lets them pass. */
+var LANDFALL_MAP = "#map .js-plotly-plot";
+var LANDFALL_NARROW_PX = 760; // below this the details panel is under the map (style.css)
+
+function landfallMercatorY(lat) {
+  var clamped = Math.max(Math.min(lat, 85), -85);
+  return Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
+}
+
+function landfallFitView(graph) {
+  var full = graph && graph._fullLayout;
+  var fit = full && full.meta && full.meta.fit;
+  if (!fit || !fit.box || !full.map || !full.map._subplot) return;
+  if (graph.__landfallFitRev === fit.rev) return;
+  var map = full.map._subplot.map;
+  var canvas = map.getCanvas();
+  var width = canvas.clientWidth, height = canvas.clientHeight;
+  if (!width || !height) return;
+  var panel = fit.panel && window.innerWidth > LANDFALL_NARROW_PX ? fit.panel : 0;
+  var west = fit.box[0], south = fit.box[1], east = fit.box[2], north = fit.box[3];
+  var lonSpan = Math.max(east - west, 0.05);
+  var ySpan = Math.max(landfallMercatorY(north) - landfallMercatorY(south), 0.001);
+  var usable = Math.max(width - panel, 200);
+  var zoomX = Math.log2((usable * 360) / (512 * lonSpan));
+  var zoomY = Math.log2((height * 2 * Math.PI) / (512 * ySpan));
+  var zoom = Math.min(Math.max(Math.min(zoomX, zoomY) - 0.35, 1), 9);
+  var centreY = (landfallMercatorY(north) + landfallMercatorY(south)) / 2;
+  var lat = (2 * Math.atan(Math.exp(centreY)) - Math.PI / 2) * (180 / Math.PI);
+  var lon = (west + east) / 2 + ((panel / 2) * 360) / (512 * Math.pow(2, zoom));
+  graph.__landfallFitRev = fit.rev;
+  window.__landfallFitView = { lon: lon, lat: lat, zoom: zoom };
+  map.jumpTo({ center: [lon, lat], zoom: zoom });
+}
+
+function landfallWatchMap() {
+  var graph = document.querySelector(LANDFALL_MAP);
+  if (!graph || !graph.on) return false;
+  if (!graph.__landfallWatched) {
+    graph.__landfallWatched = true;
+    graph.on("plotly_afterplot", function () {
+      landfallFitView(graph);
+      landfallTouchGestures(graph);
+    });
+  }
+  landfallFitView(graph);
+  landfallTouchGestures(graph);
+  return true;
+}
+
+/* On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative
+   gestures): the map no longer swallows the page's scroll. */
+function landfallTouchGestures(graph) {
+  var full = graph._fullLayout;
+  var map = full && full.map && full.map._subplot && full.map._subplot.map;
+  if (!map || !map.cooperativeGestures || graph.__landfallGestures) return;
+  if (!window.matchMedia || !window.matchMedia("(pointer: coarse)").matches) return;
+  graph.__landfallGestures = true;
+  map.cooperativeGestures.enable();
+}
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   landfall: {
     toggleTheme: function (nClicks, current) {
@@ -37,7 +100,27 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       // Only a move that reports the whole view (centre and zoom) edits the selection; the
       // map's own settling events would otherwise reach the server and overtake a click.
       var whole = relayout && relayout["map.center"] && relayout["map.zoom"] !== undefined;
-      return whole ? relayout : window.dash_clientside.no_update;
+      if (!whole) return window.dash_clientside.no_update;
+      // The page's own refit (landfallFitView) is not a move of the user's.
+      var fitted = window.__landfallFitView;
+      if (
+        fitted &&
+        Math.abs(relayout["map.zoom"] - fitted.zoom) < 0.01 &&
+        Math.abs(relayout["map.center"].lat - fitted.lat) < 0.01
+      ) {
+        window.__landfallFitView = null;
+        return window.dash_clientside.no_update;
+      }
+      return relayout;
+    },
+    watchMap: function (figure) {
+      // Called when a new map figure arrives: refit once Plotly has drawn it.
+      var tries = 0;
+      var attempt = function () {
+        if (!landfallWatchMap() && tries++ < 50) setTimeout(attempt, 100);
+      };
+      setTimeout(attempt, 0);
+      return window.dash_clientside.no_update;
     },
     showDetails: function (store) {
       var open = /(^|[?&])sel=/.test(store || "");

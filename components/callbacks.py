@@ -62,12 +62,14 @@ from figures.summaries import (
     kpis,
 )
 from figures.theme import get_theme
+from figures.view import DETAILS_PANEL_PX
 from services.analysis_run import run_analysis
 from services.context import AppContext
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
     chart_summaries,
+    fit_box,
     question_view,
     selection_map,
 )
@@ -114,15 +116,21 @@ def render_outputs(
     theme = get_theme(theme_name)
     filtered = ctx.select(sel)
     analysis = run_analysis(ctx, sel)
+    fit: dict[str, Any] | None = None
     if view.view is not None:
         centre = {"lon": view.view.lon, "lat": view.view.lat}
         zoom = view.view.zoom
         revision = "user-view"
     else:
-        centre, zoom = question_view(sel, filtered, analysis, panel=sel.selected is not None)
+        panel = sel.selected is not None
+        centre, zoom = question_view(sel, filtered, analysis, panel=panel)
         revision = store or "?"
+        box = fit_box(sel, filtered, analysis)
+        if box is not None:
+            fit = {"box": [round(v, 4) for v in box], "panel": DETAILS_PANEL_PX if panel else 0}
+            fit["rev"] = revision
     figure = selection_map(
-        ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision
+        ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision, fit=fit
     )
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
     summaries = chart_summaries(filtered)
@@ -366,6 +374,11 @@ def register_clientside(app: Dash) -> None:
         Output(ids.MAP_PICK, "data"),
         Input(ids.MAP, "clickData"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfall", function_name="watchMap"),
+        Output(ids.MAP_FIT, "data"),
+        Input(ids.MAP, "figure"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="mapMoved"),

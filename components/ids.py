@@ -48,6 +48,8 @@ MAP_MOVE = "map-move"
 # A click on the map with the clicked feature's own data (its id or position) read in the browser
 # from the drawn figure: Dash's clickData leaves out values held in typed arrays (cable lines).
 MAP_PICK = "map-pick"
+# Written by nothing: the output of the browser hook that refits the map to its real size.
+MAP_FIT = "map-fit"
 KPI_CABLES = "kpi-cables"
 KPI_KM = "kpi-km"
 KPI_LANDING_POINTS = "kpi-landing-points"

@@ -343,6 +343,7 @@ def build_layout(ctx: AppContext) -> html.Div:
             dcc.Store(id=ids.SELECTION_STORE),
             dcc.Store(id=ids.MAP_MOVE),
             dcc.Store(id=ids.MAP_PICK),
+            dcc.Store(id=ids.MAP_FIT),
             header(ctx),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             html.Div(

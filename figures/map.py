@@ -131,6 +131,7 @@ def map_figure(
     uirevision: str = "map",
     overlays: Sequence[go.Scattermap] = (),
     interactive: bool = True,
+    fit: Mapping[str, Any] | None = None,
 ) -> go.Figure:
     """Build the map of already-filtered ``frames`` (one attribute per dataset, e.g. a
     :class:`~datalayer.filters.Filtered`); only the layers in ``layers`` are drawn.
@@ -176,6 +177,9 @@ def map_figure(
     }
     if notes:
         layout["annotations"] = _detail_notes(notes, theme, interactive)
+    if fit is not None:
+        # Read by the page (assets/landfall.js) to refit the view to the map's real size.
+        layout["meta"] = {"fit": dict(fit)}
     return figure(traces, layout)
 
 

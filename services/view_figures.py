@@ -6,6 +6,8 @@ is the page's figure (plus the export's decorations), never a near-copy of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -71,8 +73,12 @@ def selection_map(
     zoom: float,
     uirevision: str,
     interactive: bool = True,
+    fit: dict[str, Any] | None = None,
 ) -> go.Figure:
-    """The map of ``sel``: its filtered layers plus the route and cut overlays of ``analysis``."""
+    """The map of ``sel``: its filtered layers plus the route and cut overlays of ``analysis``.
+
+    ``fit`` (the box framed, the panel's width, a revision) lets the page refit the view to the
+    map's real size in the browser (assets/landfall.js)."""
     return map_figure(
         ctx.map,
         filtered,
@@ -85,6 +91,7 @@ def selection_map(
         uirevision=uirevision,
         overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
         interactive=interactive,
+        fit=fit,
     )
 
 
@@ -126,6 +133,17 @@ def _cable_bounds(
     ids = list(filtered.cables.loc[cable, "landing_point_ids"])
     points = filtered.landing_points[filtered.landing_points.index.isin(ids)]
     return selection_bounds(points, region) if not points.empty else None
+
+
+def fit_box(
+    sel: Selection, filtered: Filtered, analysis: AnalysisResults
+) -> tuple[float, float, float, float] | None:
+    """The box the map frames: the question's (:func:`question_bounds`), else the region's
+    landing points of the selection; ``None`` when there is nothing to frame."""
+    bounds = question_bounds(sel, filtered, analysis)
+    if bounds is None and not filtered.landing_points.empty:
+        bounds = selection_bounds(filtered.landing_points, sel.region)
+    return bounds
 
 
 def question_view(

@@ -1,0 +1,103 @@
+"""End to end in headless Chromium on a 390 px phone: the map frames the question at the
+phone's own size, leaves the URL alone while doing so, and lets one finger scroll the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from components import ids
+from datalayer.loader import Datasets
+from tests.browser import wait_for_map
+from tests.conftest import REPO, LiveServer
+
+pytestmark = pytest.mark.browser
+SHOTS = REPO / "screenshots"
+
+#: Of the drawn landing points among ``wanted`` (``lp:<id>`` keys), how many are inside the map.
+_LANDING_POINTS_SHOWN = """
+(wanted) => {
+  const keep = new Set(wanted);
+  const g = document.querySelector('#map .js-plotly-plot');
+  const map = g._fullLayout.map._subplot.map;
+  const canvas = map.getCanvas();
+  let inside = 0, all = 0;
+  for (const t of g._fullData) {
+    if (!t.meta || t.meta.layer !== 'landing_points') continue;
+    for (let i = 0; i < t.lon.length; i++) {
+      if (!keep.has(String(t.customdata[i]))) continue;
+      const p = map.project([t.lon[i], t.lat[i]]);
+      all += 1;
+      if (p.x >= 0 && p.y >= 0 && p.x <= canvas.clientWidth && p.y <= canvas.clientHeight) inside += 1;
+    }
+  }
+  return {inside, all};
+}
+"""
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def _settled(page: Page) -> None:
+    wait_for_map(page)
+    page.wait_for_function(f"() => document.querySelector('#{ids.KPI_CABLES}').textContent !== '–'")
+    page.wait_for_function(
+        "() => { const m = document.querySelector('#map .js-plotly-plot')"
+        "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
+    )
+    page.wait_for_timeout(1500)
+
+
+def _mediterranean(data: Datasets) -> list[str]:
+    """The ``lp:<id>`` keys of the landing points on the Mediterranean's shores."""
+    points = data.landing_points
+    on_shore = points["regions"].map(lambda r: "mediterranean" in r).astype(bool)
+    return [f"lp:{i}" for i in points.index[on_shore]]
+
+
+def test_the_phone_map_frames_the_whole_mediterranean(
+    live_server: LiveServer, phone: Page, real_data: Datasets
+) -> None:
+    phone.goto(live_server.url + "/")
+    _settled(phone)
+    shown: dict[str, Any] = phone.evaluate(_LANDING_POINTS_SHOWN, _mediterranean(real_data))
+    # Every landing point on the region's shores is on the phone's map.
+    assert shown["all"] > 100 and shown["inside"] == shown["all"], shown
+    # Refitting to the phone is the page's own move, not the user's: no view in the URL.
+    assert "view=" not in phone.url
+    SHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "phone-default.png"))
+
+
+def test_one_finger_scrolls_the_page_on_a_phone(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(live_server.url + "/")
+    _settled(phone)
+    enabled = phone.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
+        ".cooperativeGestures.isEnabled()"
+    )
+    assert enabled, "the map must leave one-finger drags to the page"
+
+
+def test_a_desktop_fit_leaves_the_url_alone(
+    live_server: LiveServer, page: Page, real_data: Datasets
+) -> None:
+    page.goto(live_server.url + "/?owner=Orange")
+    _settled(page)
+    assert "view=" not in page.url
+    shown: dict[str, Any] = page.evaluate(_LANDING_POINTS_SHOWN, _mediterranean(real_data))
+    assert shown["all"] > 10 and shown["inside"] == shown["all"], shown
