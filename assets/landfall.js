@@ -45,11 +45,25 @@ function landfallWatchMap() {
     graph.on("plotly_afterplot", function () {
       landfallFitView(graph);
       landfallTouchGestures(graph);
+      landfallNarrowLegend(graph);
     });
   }
   landfallFitView(graph);
   landfallTouchGestures(graph);
+  landfallNarrowLegend(graph);
   return true;
+}
+
+/* On a phone the map's legend would cover a third of the map: it is hidden there (the layer
+   list in the filters drawer shows the same swatches). */
+function landfallNarrowLegend(graph) {
+  var notes = (graph._fullLayout && graph._fullLayout.annotations) || [];
+  var narrow = window.innerWidth <= LANDFALL_NARROW_PX;
+  notes.forEach(function (note, index) {
+    if (note.name !== "legend") return;
+    var node = graph.querySelector('.annotation[data-index="' + index + '"]');
+    if (node) node.style.display = narrow ? "none" : "";
+  });
 }
 
 /* On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative

@@ -11,7 +11,15 @@ import plotly.graph_objects as go
 from figures import labels
 from figures.fast import Trace, figure
 from figures.layer_traces import needs_level_of_detail
-from figures.layers import ALL_LAYERS, DEFAULT_LAYERS, LayerRequest, layer_traces, layers_of
+from figures.layers import (
+    ALL_LAYERS,
+    DEFAULT_LAYERS,
+    LAYERS,
+    LayerRequest,
+    layer_traces,
+    layers_of,
+)
+from figures.legend import legend_annotation
 from figures.map_context import (
     MED_CENTER,
     MED_ZOOM,
@@ -66,7 +74,7 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
 
 
 def _detail_notes(notes: list[Note], theme: Theme, interactive: bool) -> list[dict[str, Any]]:
-    """The map's statement of what it simplified, bottom left (with how to see more, on the
+    """The map's statement of what it simplified, top left (with how to see more, on the
     page)."""
     lines = [text + (hint if interactive else "") for text, hint in notes]
     return [
@@ -76,9 +84,9 @@ def _detail_notes(notes: list[Note], theme: Theme, interactive: bool) -> list[di
             "xref": "paper",
             "yref": "paper",
             "x": 0.005,
-            "y": 0.01,
+            "y": 0.99,
             "xanchor": "left",
-            "yanchor": "bottom",
+            "yanchor": "top",
             "align": "left",
             "font": {"size": 11, "color": theme.text},
             "bgcolor": theme.paper,
@@ -175,8 +183,17 @@ def map_figure(
         "showlegend": False,
         "uirevision": uirevision,
     }
-    if notes:
-        layout["annotations"] = _detail_notes(notes, theme, interactive)
+    annotations = _detail_notes(notes, theme, interactive) if notes else []
+    counts = {
+        layer.key: len(request.frame(layer.dataset)) for layer in LAYERS if layer.key in layers
+    }
+    legend = legend_annotation(
+        [key for key in ALL_LAYERS if key in layers], counts, overlays, theme
+    )
+    if legend is not None:
+        annotations.append(legend)
+    if annotations:
+        layout["annotations"] = annotations
     if fit is not None:
         # Read by the page (assets/landfall.js) to refit the view to the map's real size.
         layout["meta"] = {"fit": dict(fit)}

@@ -29,6 +29,8 @@ _FIND_PIXEL = """
   const canvas = map.getCanvas().getBoundingClientRect();
   const panel = document.querySelector('#details-panel');
   const covered = panel ? panel.getBoundingClientRect() : null;
+  const boxes = [...document.querySelectorAll('#map .annotation')]
+    .map((a) => a.getBoundingClientRect());
   const markers = [];
   g._fullData.forEach((t) => {
     if (!t.meta || t.meta.layer === layer || t.mode === 'lines' || !t.lon) return;
@@ -45,6 +47,9 @@ _FIND_PIXEL = """
           || p.y > canvas.height - margin) continue;
       if (covered && covered.width > 0 && x >= covered.left && x <= covered.right
           && y >= covered.top && y <= covered.bottom) continue;
+      // Not under the map's legend or notes (annotations drawn over the map).
+      if (boxes.some((b) => x >= b.left - 4 && x <= b.right + 4 && y >= b.top - 4
+          && y <= b.bottom + 4)) continue;
       let nearest = Infinity;
       for (const m of markers) nearest = Math.min(nearest, Math.hypot(m.x - p.x, m.y - p.y));
       if (!best || nearest > best.clearance) {

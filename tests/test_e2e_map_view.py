@@ -126,3 +126,21 @@ def test_a_selected_cable_is_drawn_beside_the_details_panel(
         f"{len(hidden)} of {len(shown)} under the panel"
     )
     page.screenshot(path=str(SHOTS / "map-cable-selected-beside-panel.png"))
+
+
+def test_the_map_has_a_legend_of_what_it_draws(
+    live_server: LiveServer, page: Page, real_data: Datasets
+) -> None:
+    _open(page, live_server, "?from=marseille-france&to=tuas-singapore&scenario=2024-red-sea")
+    page.wait_for_selector("#map .annotation")
+    legend = str(page.locator("#map .annotation", has_text="Submarine cables").text_content())
+    assert "Landing points (" in legend and "IX facilities (" in legend
+    assert "best route" in legend and "cut cables" in legend
+    box = page.locator("#map .annotation", has_text="Submarine cables").bounding_box()
+    canvas = page.locator("#map canvas.maplibregl-canvas").bounding_box()
+    assert box is not None and canvas is not None
+    # Inside the map, in its lower left corner.
+    assert (
+        box["x"] >= canvas["x"] and box["y"] + box["height"] <= canvas["y"] + canvas["height"] + 2
+    )
+    page.screenshot(path=str(SHOTS / "map-legend.png"))

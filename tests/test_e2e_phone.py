@@ -101,3 +101,14 @@ def test_a_desktop_fit_leaves_the_url_alone(
     assert "view=" not in page.url
     shown: dict[str, Any] = page.evaluate(_LANDING_POINTS_SHOWN, _mediterranean(real_data))
     assert shown["all"] > 10 and shown["inside"] == shown["all"], shown
+
+
+def test_the_legend_gives_way_on_a_phone(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(live_server.url + "/")
+    _settled(phone)
+    shown = phone.evaluate(
+        "() => [...document.querySelectorAll('#map .annotation')]"
+        ".filter(a => a.textContent.includes('Submarine cables'))"
+        ".map(a => getComputedStyle(a).display)"
+    )
+    assert shown == ["none"]

@@ -60,7 +60,8 @@ def traces_of(fig: go.Figure, layer: str, **meta: object) -> list[go.Scattermap]
 def test_todays_data_is_drawn_feature_by_feature(ctx: AppContext) -> None:
     fig = world_map(ctx, {"lon": 0, "lat": 20}, 1.0)
     world = ctx.select(Selection(region="world"))
-    assert not fig.layout.annotations  # nothing simplified, nothing to say
+    # Nothing simplified, nothing to say: the legend is the map's only annotation.
+    assert [a.name for a in fig.layout.annotations] == ["legend"]
     assert not [
         t for t in fig.data if (t.meta or {}).get("clusters") or (t.meta or {}).get("labels")
     ]
