@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -20,8 +21,11 @@ COUNTRY_TOP = 15
 #: Facilities the proximity chart names (the nearest ones; its title gives the median of all).
 PROXIMITY_TOP = 15
 
-#: Characters of a ranked chart's bar name (the whole name is in the hover and the filter).
-LABEL_CHARS = 30
+#: Characters of a ranked chart's bar name (the whole name is in the hover and the filter),
+#: written on lines of at most :data:`LINE_CHARS` (two at most) so a phone's chart keeps room
+#: for its bars.
+LABEL_CHARS = 40
+LINE_CHARS = 28
 
 BAR = CABLE_PALETTE[0]
 BAR_2 = CABLE_PALETTE[1]
@@ -84,6 +88,20 @@ def year_axis(first: int, last: int, most: int = 5) -> dict[str, Any]:
     return {"tickformat": "d", **_whole(float(last - first), most)}
 
 
+def bar_name(value: Any, limit: int = LABEL_CHARS, line: int = LINE_CHARS) -> str:
+    """A bar's name as escaped label text: cut to ``limit`` characters, and a name longer than
+    ``line`` broken into two lines after its last space that fits (the space stays at the end
+    of the first line, so the label's text reads as the whole name)."""
+    plain = html.unescape(inert(value, limit))
+    if len(plain) <= line:
+        return html.escape(plain, quote=True)
+    cut = plain.rfind(" ", 0, line)
+    first, rest = (plain[: cut + 1], plain[cut + 1 :]) if cut > 0 else (plain[:line], plain[line:])
+    if len(rest) > line:
+        rest = rest[: line - 1] + "…"
+    return html.escape(first, quote=True) + "<br>" + html.escape(rest, quote=True)
+
+
 def _clickable(labels: pd.Series) -> list[str | None]:
     """The filter value behind each bar (``None`` for the folded ``Other`` bar)."""
     return [None if str(v).startswith(OTHER) else str(v) for v in labels]
@@ -125,7 +143,7 @@ def _ranked_bar(
     """Horizontal bars, one per label; each bar's ``customdata`` is the value it filters by."""
     return {
         "type": "bar",
-        "y": [inert(v, LABEL_CHARS) for v in labels],
+        "y": [bar_name(v) for v in labels],
         "x": values.to_numpy(),
         "orientation": "h",
         "marker": {"color": colour},
@@ -141,9 +159,10 @@ def _ranked_bar(
 def _ranked_figure(
     bar: dict[str, Any], theme: Theme, title: str, xaxis: dict[str, Any] | None = None, **extra: Any
 ) -> go.Figure:
-    """A ranked bar chart, top first, as tall as its bars need; its x axis counts (whole
-    numbers), plus ``xaxis``."""
-    height = 140 + 24 * len(bar["y"])
+    """A ranked bar chart, top first, as tall as its bars need (names on two lines need more);
+    its x axis counts (whole numbers), plus ``xaxis``."""
+    row = 32 if any("<br>" in y for y in bar["y"]) else 24
+    height = 140 + row * len(bar["y"])
     counts = count_axis(max(bar["x"], default=0))
     return figure(
         [bar],
@@ -290,8 +309,9 @@ def proximity_chart(
     else:
         subtitle = "1 facility: "
     subtitle += f"{median:,.0f} km" if median >= 10 else f"{median:.1f} km"
+    # The facility's name over its city (many facilities are named by their street address).
     names = [
-        f"{inert(name, 18)} · {inert(city, 12)}"
+        f"{inert(name, LINE_CHARS)}<br>{inert(city, LINE_CHARS)}"
         for name, city in zip(head["name"], head["city"], strict=True)
     ]
     hover = [
@@ -318,7 +338,7 @@ def proximity_chart(
     layout = _layout(
         theme,
         title,
-        150 + 24 * len(head),
+        150 + 32 * len(head),
         margin={"l": 8, "r": 56, "t": 56, "b": 8},
         xaxis={
             "title": {"text": "km (great circle)"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 
 import geopandas as gpd
@@ -243,7 +244,7 @@ def test_owners_chart_axis_title_and_labels_fit_a_phone(real_data: Datasets) -> 
     (bar,) = fig.data
     assert max(len(t) for t in bar.text) <= 13  # "15 · 105k km"
     assert fig.layout.margin.r >= 6 * max(len(t) for t in bar.text)
-    assert max(len(y) for y in bar.y) <= charts.LABEL_CHARS
+    assert all(len(line) <= charts.LINE_CHARS for y in bar.y for line in y.split("<br>"))
     # The hover keeps the whole name and the exact km.
     assert bar.hovertext[0].endswith("km of published lengths")
 
@@ -399,11 +400,45 @@ def test_labels_from_data_are_escaped() -> None:
     assert list(fig.data[0].customdata) == ["<script>alert</script>"]
 
 
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Orange", "Orange"),
+        (
+            "Pakistan Telecommunications Company Ltd.",
+            "Pakistan Telecommunications <br>Company Ltd.",
+        ),
+        ("<img src=x onerror=alert(1)>Orange", "&lt;img src=x <br>onerror=alert(1)&gt;Orange"),
+        ("A" * 30 + " B", "A" * 28 + "<br>AA B"),
+        ("Word " * 12, "Word Word Word Word Word <br>Word Word Word…"),
+    ],
+)
+def test_long_bar_names_take_two_lines(name: str, label: str) -> None:
+    """A long name is broken after a space, not cut: the phone's chart keeps room for its bars,
+    and the label's text (its lines joined) is still the name."""
+    assert charts.bar_name(name) == label
+    lines = [html.unescape(line) for line in label.split("<br>")]
+    assert all(len(line) <= charts.LINE_CHARS for line in lines)
+    if "…" not in label:
+        assert "".join(lines) == name
+
+
+def test_two_line_names_get_taller_rows() -> None:
+    one = charts.owners_chart(owner_summary(cables_frame([("a", ["Orange"], 2000, 1.0)])), LIGHT)
+    two = charts.owners_chart(
+        owner_summary(cables_frame([("a", ["Pakistan Telecommunications Co."], 2000, 1.0)])),
+        LIGHT,
+    )
+    assert two.layout.height > one.layout.height
+
+
 def test_long_labels_are_capped() -> None:
     name = "A" * 60
     fig = charts.owners_chart(owner_summary(cables_frame([("a", [name], 2000, 1.0)])), LIGHT)
     (label,) = fig.data[0].y
-    assert len(label) == charts.LABEL_CHARS and label.endswith("…")
+    first, rest = label.split("<br>")  # two lines, together the capped name
+    assert len(first) == charts.LINE_CHARS and rest.endswith("…")
+    assert len(first + rest) == charts.LABEL_CHARS
     assert list(fig.data[0].customdata) == [name]  # the filter value stays whole
 
 
@@ -438,7 +473,7 @@ def test_proximity_chart_names_the_nearest_facilities() -> None:
     assert len(bar.x) == charts.PROXIMITY_TOP
     assert list(bar.x) == sorted(bar.x)  # nearest first
     nearest = table.sort_values("distance_km").iloc[: charts.PROXIMITY_TOP]
-    names = [f"{n} · Marseille" for n in nearest["name"]]
+    names = [f"{n}<br>Marseille" for n in nearest["name"]]
     assert list(fig.layout.yaxis.ticktext) == names
     assert list(fig.layout.yaxis.tickvals) == list(bar.y)
     assert fig.layout.yaxis.autorange == "reversed"
@@ -472,7 +507,7 @@ def test_proximity_names_from_data_are_escaped_and_duplicates_kept_apart() -> No
     table = proximity_rows(2)
     table["name"] = ["<b>Same</b>", "<b>Same</b>"]
     fig = charts.proximity_chart(table, LIGHT)
-    assert list(fig.layout.yaxis.ticktext) == ["&lt;b&gt;Same&lt;/b&gt; · Marseille"] * 2
+    assert list(fig.layout.yaxis.ticktext) == ["&lt;b&gt;Same&lt;/b&gt;<br>Marseille"] * 2
     assert len(set(fig.data[0].y)) == 2  # one row each, not one merged bar
 
 
