@@ -7,6 +7,9 @@ the holder (it is in :data:`~components.state.CONTROL_IDS`); one callback here c
 holder's value to the dropdown *together with* options that contain it, copies a user's pick
 back to the holder, and answers the typed text (``search_value``) with matching options.
 
+The data grid's quick search runs in the browser; its row count follows it here too
+(:func:`register_grid_search_count`).
+
 Why the holder: Dash 4's dropdown clears a value that is missing from its options. Were the sync
 callback to set a dropdown's value straight from a shared URL (``from=tuas-singapore``), the
 dropdown would drop it before the matching options arrived.
@@ -18,10 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dash import Dash, Input, Output, dcc, no_update
+from dash import Dash, Input, Output, State, dcc, no_update
 from dash import ctx as callback_ctx
 
 from components import ids
+from components.tables import GRID_COUNT_JS
 from services.option_search import OptionIndex, OptionIndexes
 
 
@@ -117,6 +121,25 @@ def register_search_callbacks(app: Dash, indexes: OptionIndexes) -> None:
     """
     for spec in SEARCHED:
         _register_one(app, spec, getattr(indexes, spec.index))
+    register_grid_search_count(app)
+
+
+def register_grid_search_count(app: Dash) -> None:
+    """The data grid's row count follows its search (in the browser, where the search runs):
+    "3 of 68 rows match the search", back to the server's "68 rows" when the search is cleared."""
+    app.clientside_callback(
+        GRID_COUNT_JS,
+        # The grid callback (callbacks.register_grid) writes the count with the rows.
+        Output(ids.GRID_COUNT, "children", allow_duplicate=True),
+        Output(ids.GRID_COUNT, "data-rows"),
+        Input(ids.GRID, "virtualRowData"),
+        Input(ids.GRID, "rowData"),
+        Input(ids.GRID, "dashGridOptions"),
+        State(ids.GRID, "filterModel"),
+        State(ids.GRID_COUNT, "children"),
+        State(ids.GRID_COUNT, "data-rows"),
+        prevent_initial_call=True,
+    )
 
 
 def _register_one(app: Dash, spec: Searched, index: OptionIndex) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 from dash import html
 
+from components import ids
 from datalayer.filters import Filtered
 from figures.map import records
 
@@ -24,10 +25,59 @@ def grid_total(filtered: Filtered, tab: str) -> int:
 
 
 def grid_count(shown: int, total: int) -> str:
-    """The grid's row count line."""
+    """The grid's row count line, as the server writes it with the rows (before any search)."""
     if shown < total:
         return f"first {shown:,} of {total:,} rows: narrow the filters, or export them all"
     return f"{total:,} rows"
+
+
+#: The count follows the grid's own search and column filters, which run in the browser: a
+#: clientside callback reads how many rows the grid displays (AG Grid's
+#: ``getDisplayedRowCount``) whenever new rows arrive (``rowData``, written with the server's
+#: count line), the search text reaches the grid (``dashGridOptions``) or the grid reports its
+#: filtered rows (``virtualRowData``). It first lets the grid take in the change: the grid's
+#: ``virtualRowData`` alone can lag (it is not always reported after a search typed just as the
+#: page settles). The server's line is kept in the count's ``data-rows`` attribute, so clearing
+#: the search brings it back; while rows are hidden the line says how many are shown:
+#: "3 of 68 rows match the search".
+GRID_COUNT_JS = (
+    """
+async function (shownRows, rows, options, filterModel, line, serverLine) {
+    const dc = window.dash_clientside;
+    // The server's line never says "match": a line that does is this callback's own.
+    const base = (typeof line === 'string' && !line.includes(' match ')) ? line : serverLine;
+    if (typeof base !== 'string') { return [dc.no_update, dc.no_update]; }
+    const loaded = (rows || []).length;
+    const typed = (options && options.quickFilterText) || '';
+    let shown = Array.isArray(shownRows) ? shownRows.length : loaded;
+    let search = typed;
+    let columns = !!filterModel && Object.keys(filterModel).length > 0;
+    let api = null;
+    try { api = await window.dash_ag_grid.getApiAsync('GRID_ID'); } catch (e) { api = null; }
+    if (api && !api.isDestroyed()) {
+        // Wait (up to a second) until the grid holds these rows and this search text.
+        for (let i = 0; i < 40; i++) {
+            let nodes = 0;
+            api.forEachNode(() => { nodes += 1; });
+            if (nodes === loaded && (api.getGridOption('quickFilterText') || '') === typed) break;
+            await new Promise(r => setTimeout(r, 25));
+        }
+        shown = api.getDisplayedRowCount();
+        search = api.getGridOption('quickFilterText') || '';
+        columns = api.isColumnFilterPresent();
+    }
+    if (shown >= loaded) { return [base, base]; }
+    const by = search.trim() !== ''
+        ? (columns ? 'the search and column filters' : 'the search')
+        : 'the column filters';
+    const n = v => v.toLocaleString('en-US');
+    const text = /^[0-9,]+ rows$/.test(base)
+        ? n(shown) + ' of ' + base + ' match ' + by
+        : n(shown) + ' match ' + by + ' · ' + base;
+    return [text, base];
+}
+"""
+).replace("GRID_ID", ids.GRID)
 
 
 def _join(values: Sequence[str]) -> str:

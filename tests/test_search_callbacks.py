@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -11,6 +14,7 @@ from app import create_app
 from components import ids
 from components.search_callbacks import SEARCHED, settle, triggers_of
 from components.state import CONTROL_IDS
+from components.tables import GRID_COUNT_JS, grid_count
 from datalayer.loader import Datasets
 from services.context import AppContext, build_context
 from services.option_search import LIMIT
@@ -161,3 +165,105 @@ def test_a_pick_overtaken_by_the_cleared_search_still_reaches_the_holder(
     # Nothing picked: nothing to carry.
     _, _, held = settle(owners, {"search"}, ["Orange"], ["Orange"], None)
     assert held is no_update
+
+
+# --- the data grid's count follows its search (a clientside callback) ---------------------------
+
+NODE = shutil.which("node")
+
+
+def run_grid_count(
+    shown: int | None,
+    loaded: int,
+    search: str,
+    line: Any,
+    server_line: Any,
+    *,
+    columns: bool = False,
+    api: bool = True,
+) -> Any:
+    """Run :data:`GRID_COUNT_JS` in Node against a stand-in for AG Grid's API."""
+    script = f"""
+    const window = globalThis;
+    window.dash_clientside = {{no_update: 'NO_UPDATE', callback_context: {{triggered: []}}}};
+    const grid = {{
+        isDestroyed: () => false,
+        forEachNode: f => {{ for (let i = 0; i < {loaded}; i++) f({{}}); }},
+        getGridOption: k => (k === 'quickFilterText' ? {json.dumps(search)} : undefined),
+        getDisplayedRowCount: () => {json.dumps(shown)},
+        isColumnFilterPresent: () => {json.dumps(columns)},
+    }};
+    window.dash_ag_grid = {{getApiAsync: async id => {{
+        if (!{json.dumps(api)} || id !== {json.dumps(ids.GRID)}) throw new Error('no grid');
+        return grid;
+    }}}};
+    const f = ({GRID_COUNT_JS});
+    const rows = Array.from({{length: {loaded}}}, () => ({{}}));
+    const shownRows = {json.dumps(shown)} === null ? null : rows.slice(0, {json.dumps(shown)});
+    f(shownRows, rows, {{quickFilterText: {json.dumps(search)}}}, {{}},
+      {json.dumps(line)}, {json.dumps(server_line)})
+        .then(out => console.log(JSON.stringify(out)));
+    """
+    assert NODE is not None
+    done = subprocess.run([NODE, "-e", script], capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js to run the clientside function")
+def test_grid_count_says_what_the_search_shows() -> None:
+    # No search: the server's line as it is ("68 rows"), kept for later.
+    assert run_grid_count(68, 68, "", "68 rows", None) == ["68 rows", "68 rows"]
+    # "No Matching Rows" in the grid: the count says so.
+    assert run_grid_count(0, 68, "zzz", "68 rows", "68 rows") == [
+        "0 of 68 rows match the search",
+        "68 rows",
+    ]
+    # The line is already the callback's own: the server's line comes from data-rows.
+    assert run_grid_count(12, 68, "orange", "0 of 68 rows match the search", "68 rows") == [
+        "12 of 68 rows match the search",
+        "68 rows",
+    ]
+    # Search cleared: back to the server's line.
+    assert run_grid_count(68, 68, "", "12 of 68 rows match the search", "68 rows") == [
+        "68 rows",
+        "68 rows",
+    ]
+    # New rows from the server while a search is on (their count line comes with them).
+    assert run_grid_count(3, 1515, "x", "1,515 rows", "68 rows") == [
+        "3 of 1,515 rows match the search",
+        "1,515 rows",
+    ]
+    assert run_grid_count(5, 68, "", "68 rows", "68 rows", columns=True) == [
+        "5 of 68 rows match the column filters",
+        "68 rows",
+    ]
+    assert run_grid_count(5, 68, "a", "68 rows", "68 rows", columns=True)[0] == (
+        "5 of 68 rows match the search and column filters"
+    )
+
+
+@pytest.mark.skipif(NODE is None, reason="needs Node.js to run the clientside function")
+def test_grid_count_of_a_capped_grid_keeps_the_server_line() -> None:
+    capped = grid_count(10_000, 12_345)
+    assert " match " not in capped  # how the function tells the server's line from its own
+    assert run_grid_count(3, 10_000, "x", capped, None) == [
+        f"3 match the search · {capped}",
+        capped,
+    ]
+    # Without the grid's API (not drawn yet) the grid's reported rows decide.
+    assert run_grid_count(7, 68, "x", "68 rows", None, api=False) == [
+        "7 of 68 rows match the search",
+        "68 rows",
+    ]
+
+
+def test_grid_count_callback_follows_the_grid(real_data: Datasets) -> None:
+    deps = create_app(real_data).server.test_client().get("/_dash-dependencies").get_json()
+    (dep,) = [d for d in deps if f"{ids.GRID_COUNT}.data-rows" in d["output"]]
+    assert {f"{i['id']}.{i['property']}" for i in dep["inputs"]} == {
+        f"{ids.GRID}.virtualRowData",
+        f"{ids.GRID}.rowData",
+        f"{ids.GRID}.dashGridOptions",
+    }
+    assert dep["clientside_function"] is not None
