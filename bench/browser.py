@@ -525,6 +525,89 @@ def _summarise(result: dict[str, Any]) -> None:
         toggle["on"] = _stats(toggle["on_ms"])
 
 
+def _failure(exc: Exception, deadline: float) -> str:
+    """``"timeout"`` (past ``deadline``) or ``"error"``, with the exception's first line."""
+    return ("timeout" if time.perf_counter() >= deadline else "error") + (
+        ": " + str(exc).splitlines()[0][:300] if str(exc) else ""
+    )
+
+
+def _new_result(target_search: str, rounds: int) -> dict[str, Any]:
+    """The result of :func:`measure_filter_change` before anything is measured."""
+    return {
+        "status": "ok",
+        "target": target_search,
+        "rounds": rounds,
+        "samples_ms": [],
+        "states": {},
+        "floor": {"status": "not run"},
+        "notes": [],
+    }
+
+
+def _measure_target(run: _Run, label: str, search: str, stop: float, rounds: int) -> None:
+    """The browser's target change first (its samples are ``samples_ms``); then, if it was
+    measured in full, the layer toggle and the default URL again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    result = run.result
+    if not run.state(label, search, stop, rounds):
+        result["status"] = "timeout"
+    result["samples_ms"] = list(result["states"][label]["page_ms"])
+    if result["status"] == "ok":
+        try:
+            result["toggle"] = run.toggle()
+        except PlaywrightError as exc:
+            result["toggle"] = {"layer": TOGGLE_LAYER, "status": _failure(exc, run.deadline)}
+        run.change(run.start_search)  # the default URL again
+
+
+def _measure_mix(run: _Run, others: Sequence[tuple[str, str]], stop: float) -> None:
+    """Every other state of the mix once, until ``stop``; the states not (fully) measured go
+    into the notes, and the states without a sample are dropped."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    result = run.result
+    skipped = []
+    for label, search in others:
+        if search not in run.signatures:
+            skipped.append(f"{label} (no expected figure)")
+            continue
+        try:
+            if result["status"] != "ok" or not run.state(label, search, stop):
+                skipped.append(label)
+        except PlaywrightError as exc:
+            # One state that is not drawn as expected does not stop the others.
+            skipped.append(f"{label} ({_failure(exc, run.deadline)})")
+            try:
+                run.change(run.start_search)
+            except PlaywrightError as again:
+                failure = _failure(again, run.deadline)
+                skipped.append(f"the rest (default not drawn again: {failure})")
+                break
+    for label in [k for k, v in result["states"].items() if not v["page_ms"]]:
+        del result["states"][label]
+    if skipped:
+        result["notes"].append(
+            "page filter changes not (or not fully) measured within the time: " + ", ".join(skipped)
+        )
+
+
+def _measure_floor(run: _Run) -> None:
+    """The plotly.js floor of the page's changes, if the page's were measured in full."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    result = run.result
+    if result["status"] != "ok":
+        return
+    try:
+        result["floor"] = run.floor()
+    except PlaywrightError as exc:
+        result["floor"] = {"status": _failure(exc, run.deadline)}
+    if result["floor"]["status"] != "ok":
+        result["notes"].append(f"plotly.js floor: {result['floor']['status']}")
+
+
 def measure_filter_change(
     base_url: str,
     start_search: str,
@@ -550,25 +633,11 @@ def measure_filter_change(
     labels = {search: label for label, search in mix}
     target_label = labels.get(target_search, target_search)
     others = [(label, s) for label, s in mix if s not in (start_search, target_search)]
-    result: dict[str, Any] = {
-        "status": "ok",
-        "target": target_search,
-        "rounds": rounds,
-        "samples_ms": [],
-        "states": {},
-        "floor": {"status": "not run"},
-        "notes": [],
-    }
+    result = _new_result(target_search, rounds)
     began = time.perf_counter()
     total = max(1.0, deadline - began)
     target_stop = deadline - FLOOR_RESERVE * total
     mix_stop = began + PAGE_SHARE * total
-
-    def failed(exc: Exception) -> str:
-        return ("timeout" if time.perf_counter() >= deadline else "error") + (
-            ": " + str(exc).splitlines()[0][:300] if str(exc) else ""
-        )
-
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -587,46 +656,9 @@ def measure_filter_change(
                     result,
                 )
                 run.load()
-                # The browser's target change first: its samples are ``samples_ms``.
-                if not run.state(target_label, target_search, target_stop, rounds):
-                    result["status"] = "timeout"
-                result["samples_ms"] = list(result["states"][target_label]["page_ms"])
-                if result["status"] == "ok":
-                    try:
-                        result["toggle"] = run.toggle()
-                    except PlaywrightError as exc:
-                        result["toggle"] = {"layer": TOGGLE_LAYER, "status": failed(exc)}
-                    run.change(start_search)  # the default URL again
-                skipped = []
-                for label, search in others:
-                    if search not in signatures:
-                        skipped.append(f"{label} (no expected figure)")
-                        continue
-                    try:
-                        if result["status"] != "ok" or not run.state(label, search, mix_stop):
-                            skipped.append(label)
-                    except PlaywrightError as exc:
-                        # One state that is not drawn as expected does not stop the others.
-                        skipped.append(f"{label} ({failed(exc)})")
-                        try:
-                            run.change(start_search)
-                        except PlaywrightError as again:
-                            skipped.append(f"the rest (default not drawn again: {failed(again)})")
-                            break
-                for label in [k for k, v in result["states"].items() if not v["page_ms"]]:
-                    del result["states"][label]
-                if skipped:
-                    result["notes"].append(
-                        "page filter changes not (or not fully) measured within the time: "
-                        + ", ".join(skipped)
-                    )
-                if result["status"] == "ok":
-                    try:
-                        result["floor"] = run.floor()
-                    except PlaywrightError as exc:
-                        result["floor"] = {"status": failed(exc)}
-                    if result["floor"]["status"] != "ok":
-                        result["notes"].append(f"plotly.js floor: {result['floor']['status']}")
+                _measure_target(run, target_label, target_search, target_stop, rounds)
+                _measure_mix(run, others, mix_stop)
+                _measure_floor(run)
             finally:
                 browser.close()
     except PlaywrightError as exc:

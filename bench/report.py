@@ -204,57 +204,60 @@ def _browser_missing(data: Mapping[str, Any], *parts: str) -> str:
     return "not measured (see the scale's notes)"
 
 
-def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The browser's budgets of one scale, each next to the plotly.js floor or absolute."""
-    label = f"{scale}×"
-    raw = data.get("browser")
-    browser: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
-    budgets = []
-    if scale in REPAINT_FLOOR_LIMITS:
-        limit = REPAINT_FLOOR_LIMITS[scale]
-        page = _get(browser, "page_paired") or {}
-        floor = _get(browser, "floor", "changes") or {}
-        measured, reference = _number(page.get("median")), _number(floor.get("median"))
-        states = _get(browser, "states") or {}
-        worst = max(
-            ((s["ratio"], k) for k, s in states.items() if _number(s.get("ratio"))),
-            default=None,
-        )
-        note = (
-            f"median {_fmt(measured)} ms vs floor {_fmt(reference)} ms over {page.get('n')} "
-            f"changes; p95 {_fmt(page.get('p95'))} vs {_fmt(floor.get('p95'))} ms"
-            + (f"; worst state {worst[1]} {worst[0]:.2f}×" if worst else "")
-            if measured is not None and reference
-            else _browser_missing(data, "floor")
-        )
-        budgets.append(
-            _budget(
-                f"browser: filter change → map repainted ≤ {limit:.1f} × plotly.js floor (median)",
-                label,
-                measured,
-                reference,
-                limit,
-                "ratio",
-                note,
-            )
-        )
-    if scale != BROWSER_BASE_SCALE:
-        return budgets
+def _repaint_budget(
+    scale: str, data: Mapping[str, Any], browser: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Filter change → map repainted: the page's median over the floor's, same changes."""
+    limit = REPAINT_FLOOR_LIMITS[scale]
+    page = _get(browser, "page_paired") or {}
+    floor = _get(browser, "floor", "changes") or {}
+    measured, reference = _number(page.get("median")), _number(floor.get("median"))
+    states = _get(browser, "states") or {}
+    worst = max(
+        ((s["ratio"], k) for k, s in states.items() if _number(s.get("ratio"))),
+        default=None,
+    )
+    note = (
+        f"median {_fmt(measured)} ms vs floor {_fmt(reference)} ms over {page.get('n')} "
+        f"changes; p95 {_fmt(page.get('p95'))} vs {_fmt(floor.get('p95'))} ms"
+        + (f"; worst state {worst[1]} {worst[0]:.2f}×" if worst else "")
+        if measured is not None and reference
+        else _browser_missing(data, "floor")
+    )
+    return _budget(
+        f"browser: filter change → map repainted ≤ {limit:.1f} × plotly.js floor (median)",
+        f"{scale}×",
+        measured,
+        reference,
+        limit,
+        "ratio",
+        note,
+    )
+
+
+def _change_bytes_budget(
+    label: str, data: Mapping[str, Any], browser: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Bytes on the wire per filter change: the median over the mix, absolute."""
     per_change = _get(browser, "bytes_per_change") or {}
     changes = _number(per_change.get("median"))
-    budgets.append(
-        _budget(
-            "browser: bytes on the wire per filter change ≤ 40 KB (median of the mix)",
-            label,
-            changes,
-            None,
-            CHANGE_BYTES_LIMIT,
-            "B",
-            f"p95 {_bytes(per_change.get('p95'))} over {per_change.get('n')} changes"
-            if changes is not None
-            else _browser_missing(data),
-        )
+    return _budget(
+        "browser: bytes on the wire per filter change ≤ 40 KB (median of the mix)",
+        label,
+        changes,
+        None,
+        CHANGE_BYTES_LIMIT,
+        "B",
+        f"p95 {_bytes(per_change.get('p95'))} over {per_change.get('n')} changes"
+        if changes is not None
+        else _browser_missing(data),
     )
+
+
+def _toggle_budgets(
+    label: str, data: Mapping[str, Any], browser: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """The layer toggle: time to the map repainted, and no geometry fetched meanwhile."""
     toggle = _get(browser, "toggle") or {}
     toggle_ms = _number(_get(toggle, "off", "median"))
     geometry = [v for v in toggle.get("off_geometry_bytes") or [] if _number(v) is not None]
@@ -263,7 +266,7 @@ def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]
         if toggle_ms is not None
         else _browser_missing(data, "toggle")
     )
-    budgets.append(
+    return [
         _budget(
             "browser: layer toggle → map repainted ≤ 150 ms (median)",
             label,
@@ -272,9 +275,7 @@ def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]
             TOGGLE_MS_LIMIT,
             "ms",
             toggle_note,
-        )
-    )
-    budgets.append(
+        ),
         _budget(
             "browser: layer toggle fetches no geometry (responses > 20 KB)",
             label,
@@ -283,23 +284,46 @@ def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]
             TOGGLE_GEOMETRY_LIMIT,
             "B",
             toggle_note,
-        )
-    )
+        ),
+    ]
+
+
+def _page_load_budget(
+    label: str, data: Mapping[str, Any], browser: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Page load → map drawn, next to the floor's first ``Plotly.newPlot``."""
     load_s = _number(browser.get("page_load_to_map_s"))
     first = _number(_get(browser, "floor", "first_newplot_ms"))
-    budgets.append(
-        _budget(
-            "browser: page load → map drawn ≤ 1.5 × plotly.js floor's first newPlot",
-            label,
-            load_s * 1000.0 if load_s is not None else None,
-            first,
-            PAGE_LOAD_FLOOR_LIMIT,
-            "ratio",
-            f"{_fmt(load_s)} s vs {_fmt(first)} ms"
-            if load_s is not None and first
-            else _browser_missing(data, "floor"),
-        )
+    return _budget(
+        "browser: page load → map drawn ≤ 1.5 × plotly.js floor's first newPlot",
+        label,
+        load_s * 1000.0 if load_s is not None else None,
+        first,
+        PAGE_LOAD_FLOOR_LIMIT,
+        "ratio",
+        f"{_fmt(load_s)} s vs {_fmt(first)} ms"
+        if load_s is not None and first
+        else _browser_missing(data, "floor"),
     )
+
+
+def _browser_budgets(scale: str, data: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The browser's budgets of one scale, each next to the plotly.js floor or absolute.
+
+    The repaint budget holds at every scale of :data:`REPAINT_FLOOR_LIMITS`; the absolute ones
+    (bytes per change, layer toggle, page load) at :data:`BROWSER_BASE_SCALE` only.
+    """
+    label = f"{scale}×"
+    raw = data.get("browser")
+    browser: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+    budgets = []
+    if scale in REPAINT_FLOOR_LIMITS:
+        budgets.append(_repaint_budget(scale, data, browser))
+    if scale != BROWSER_BASE_SCALE:
+        return budgets
+    budgets.append(_change_bytes_budget(label, data, browser))
+    budgets.extend(_toggle_budgets(label, data, browser))
+    budgets.append(_page_load_budget(label, data, browser))
     return budgets
 
 
