@@ -42,7 +42,14 @@ function landfallWatchMap() {
   if (!graph || !graph.on) return false;
   if (!graph.__landfallWatched) {
     graph.__landfallWatched = true;
+    graph.on("plotly_hover", function (event) {
+      landfallHighlightCable(graph, event);
+    });
+    graph.on("plotly_unhover", function () {
+      landfallHighlightCable(graph, null);
+    });
     graph.on("plotly_afterplot", function () {
+      graph.__landfallHovered = null; // a redraw makes the highlight's source anew
       landfallFitView(graph);
       landfallTouchGestures(graph);
       landfallNarrowLegend(graph);
@@ -52,6 +59,67 @@ function landfallWatchMap() {
   landfallTouchGestures(graph);
   landfallNarrowLegend(graph);
   return true;
+}
+
+/* Hovering a cable line draws its whole route on top (the empty "hover-highlight" trace of the
+   map figure), from the vertices already in the browser: every vertex of a cable line carries
+   the cable's position in its customdata. */
+function landfallHighlightCable(graph, event) {
+  var data = graph._fullData || [];
+  var target = -1;
+  for (var i = 0; i < data.length; i++) {
+    if (data[i].meta && data[i].meta.layer === "hover-highlight") target = i;
+  }
+  if (target < 0) return;
+  var point = event && event.points && event.points[0];
+  var trace = point && data[point.curveNumber];
+  var wanted = null;
+  if (trace && trace.meta && trace.meta.layer === "cables" && trace.customdata) {
+    wanted = trace.customdata[point.pointNumber];
+  }
+  var lon = [], lat = [];
+  if (wanted !== null && wanted !== undefined) {
+    data.forEach(function (line) {
+      var meta = line.meta || {};
+      if (meta.layer !== "cables" || meta.labels || meta.selected || !line.customdata) return;
+      var previous = false;
+      for (var j = 0; j < line.customdata.length; j++) {
+        var inside = line.customdata[j] === wanted && isFinite(line.lon[j]);
+        if (inside) {
+          lon.push(line.lon[j]);
+          lat.push(line.lat[j]);
+        } else if (previous) {
+          lon.push(null);
+          lat.push(null);
+        }
+        previous = inside;
+      }
+    });
+  }
+  var key = lon.length ? wanted : null;
+  if (graph.__landfallHovered === key) return;
+  graph.__landfallHovered = key;
+  // Straight into the MapLibre source Plotly made for the (empty) highlight trace: a
+  // Plotly.restyle would redraw the figure under the pointer and lose the click that follows.
+  var map = graph._fullLayout.map._subplot.map;
+  var uid = data[target].uid;
+  var source = map.getSource("source-" + uid + "-line");
+  var layer = "plotly-trace-layer-" + uid + "-line";
+  if (!source || !map.getLayer(layer)) return;
+  var lines = [], run = [];
+  for (var k = 0; k <= lon.length; k++) {
+    if (k === lon.length || lon[k] === null) {
+      if (run.length > 1) lines.push(run);
+      run = [];
+    } else {
+      run.push([lon[k], lat[k]]);
+    }
+  }
+  source.setData({ type: "Feature", properties: {}, geometry: { type: "MultiLineString", coordinates: lines } });
+  var style = data[target].line || {};
+  map.setPaintProperty(layer, "line-width", style.width || 4);
+  if (style.color) map.setPaintProperty(layer, "line-color", style.color);
+  map.setLayoutProperty(layer, "visibility", lines.length ? "visible" : "none");
 }
 
 /* On a phone the map's legend would cover a third of the map: it is hidden there (the layer

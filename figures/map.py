@@ -126,6 +126,23 @@ def _point_highlight(
     ]
 
 
+def _hover_highlight(theme: Theme) -> Trace:
+    """An empty line the page fills, in the browser, with the route of the cable under the
+    pointer (assets/landfall.js): hovering highlights a whole cable without a server request."""
+    return {
+        "type": "scattermap",
+        "lon": [],
+        "lat": [],
+        "mode": "lines",
+        "line": {"color": theme.highlight, "width": 4},
+        "opacity": 0.85,
+        "hoverinfo": "skip",
+        "name": "Hovered cable",
+        "meta": {"layer": "hover-highlight"},
+        "showlegend": False,
+    }
+
+
 def map_figure(
     ctx: MapContext,
     frames: Any,
@@ -163,6 +180,8 @@ def map_figure(
     traces = layer_traces(request, layers)
     traces.extend(overlays)
     traces.extend(_point_highlight(selected, frames.landing_points, frames.facilities, theme))
+    if interactive and "cables" in layers:
+        traces.append(_hover_highlight(theme))
     notes = request.notes
     layout: dict[str, Any] = {
         "map": {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from playwright.sync_api import Page
 
@@ -59,6 +60,51 @@ _FIND_PIXEL = """
       }
     }
   });
+  return best;
+}
+"""
+
+
+#: The hover highlight as MapLibre holds it: visible or not, and how many vertices.
+_HIGHLIGHT = """
+() => {
+  const g = document.querySelector('#map .js-plotly-plot');
+  const map = g._fullLayout.map._subplot.map;
+  const t = g._fullData.find((d) => d.meta && d.meta.layer === 'hover-highlight');
+  const source = map.getSource('source-' + t.uid + '-line');
+  const data = source.serialize().data;
+  const lines = (data.geometry && data.geometry.coordinates) || [];
+  const layer = 'plotly-trace-layer-' + t.uid + '-line';
+  return {visible: map.getLayoutProperty(layer, 'visibility') === 'visible',
+          vertices: lines.reduce((n, line) => n + line.length, 0)};
+}
+"""
+
+#: The point of the map canvas farthest from every drawn vertex or marker.
+_EMPTIEST_PIXEL = """
+() => {
+  const g = document.querySelector('#map .js-plotly-plot');
+  const map = g._fullLayout.map._subplot.map;
+  const canvas = map.getCanvas().getBoundingClientRect();
+  const drawn = [];
+  g._fullData.forEach((t) => {
+    if (!t.lon) return;
+    for (let i = 0; i < t.lon.length; i++) {
+      if (Number.isFinite(t.lon[i])) drawn.push(map.project([t.lon[i], t.lat[i]]));
+    }
+  });
+  const boxes = [...document.querySelectorAll('#map .annotation')]
+    .map((a) => a.getBoundingClientRect());
+  let best = {clearance: -1};
+  for (let x = 30; x < canvas.width - 30; x += 15) {
+    for (let y = 30; y < canvas.height - 30; y += 15) {
+      const px = canvas.left + x, py = canvas.top + y;
+      if (boxes.some((b) => px >= b.left && px <= b.right && py >= b.top && py <= b.bottom)) continue;
+      let nearest = Infinity;
+      for (const p of drawn) nearest = Math.min(nearest, Math.hypot(p.x - x, p.y - y));
+      if (nearest > best.clearance) best = {x: px, y: py, clearance: nearest};
+    }
+  }
   return best;
 }
 """
@@ -163,3 +209,31 @@ def test_marseille_is_on_the_default_map_and_its_dot_opens_the_landing_point(
         timeout=15_000,
     )
     page.wait_for_selector(f"#{ids.DETAILS} h3:has-text('Marseille, France')")
+
+
+def test_hovering_a_cable_highlights_its_whole_route_in_the_browser(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    page.goto(live_server.url + "/")
+    wait_for_map(page)
+    _wait_idle(page)
+    target: dict[str, Any] | None = page.evaluate(_FIND_PIXEL, ["cables", 40])
+    assert target is not None
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.mouse.move(target["x"], target["y"])
+    page.wait_for_function(f"() => ({_HIGHLIGHT})().vertices > 1", timeout=10_000)
+    drawn = page.evaluate(_HIGHLIGHT)
+    # The whole cable under the pointer (cables can share a path: the one the map picked), as
+    # drawn: every vertex the map holds for it, in the browser's own map.
+    hovered = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').__landfallHovered"
+    )
+    lon = ctx.map.lines[ctx.map.cable_order[int(hovered)]].lon
+    assert drawn["visible"] and drawn["vertices"] == int(np.isfinite(lon).sum())
+    assert not [u for u in requests if "_dash-update-component" in u], "hover went to the server"
+    # Moving to the emptiest spot of the map (no feature within hover reach) clears it.
+    empty = page.evaluate(_EMPTIEST_PIXEL)
+    assert empty["clearance"] > 40
+    page.mouse.move(empty["x"], empty["y"], steps=5)
+    page.wait_for_function(f"() => !({_HIGHLIGHT})().visible", timeout=10_000)

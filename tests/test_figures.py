@@ -33,7 +33,8 @@ def build(ctx: AppContext, layers: set[str], **kwargs: object) -> go.Figure:
 
 
 def layers_of(fig: go.Figure) -> list[str]:
-    return [t.meta["layer"] for t in fig.data]
+    # The hover highlight is the page's interaction, not a layer of data.
+    return [t.meta["layer"] for t in fig.data if t.meta["layer"] != "hover-highlight"]
 
 
 def test_all_layers_present_with_merged_cable_traces(ctx: AppContext) -> None:
