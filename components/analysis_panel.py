@@ -199,8 +199,9 @@ def _proximity_tab() -> html.Div:
                 id=ids.PROXIMITY_CHART, config={"displaylogo": False, "showSendToCloud": False}
             ),
             html.P(
-                "Great-circle distance from each IX facility of the selection to the nearest "
-                "cable landing point. Open a landing point or facility for its neighbours.",
+                "Great-circle distance from the 15 IX facilities of the selection nearest a "
+                "cable landing point to that landing point. Open a landing point or facility "
+                "for its neighbours.",
                 className="caveat",
             ),
         ],

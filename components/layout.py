@@ -178,9 +178,10 @@ def footer(ctx: AppContext) -> html.Footer:
     )
 
 
-def _kpi(kpi_id: str, label: str) -> html.Div:
+def _kpi(kpi_id: str, label: str, note: str | None = None) -> html.Div:
     return html.Div(
         className="kpi",
+        title=note,
         children=[
             html.Span("–", id=kpi_id, className="kpi-value"),
             html.Span(label, className="kpi-label"),
@@ -197,7 +198,12 @@ def kpi_row() -> html.Section:
             _kpi(ids.KPI_CABLES, "cables shown"),
             _kpi(ids.KPI_KM, "km of cable (published lengths)"),
             _kpi(ids.KPI_LANDING_POINTS, "landing points"),
-            _kpi(ids.KPI_COUNTRIES, "countries"),
+            _kpi(
+                ids.KPI_COUNTRIES,
+                "landing countries, worldwide",
+                "Countries where the shown cables land, in the region or beyond it "
+                "(a Mediterranean cable to Asia counts China).",
+            ),
             _kpi(ids.KPI_FACILITIES, "IX facilities"),
         ],
     )

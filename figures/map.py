@@ -182,6 +182,11 @@ def map_figure(
     traces.extend(_point_highlight(selected, frames.landing_points, frames.facilities, theme))
     if interactive and "cables" in layers:
         traces.append(_hover_highlight(theme))
+    if not traces:
+        # Every layer off: without a trace Plotly draws empty x/y axes instead of the map.
+        empty = dict(_hover_highlight(theme))
+        empty.update(name="No layer shown", meta={"layer": "none"})
+        traces.append(empty)
     notes = request.notes
     layout: dict[str, Any] = {
         "map": {

@@ -55,7 +55,8 @@ def test_all_layers_present_with_merged_cable_traces(ctx: AppContext) -> None:
 def test_layer_toggle_removes_traces(ctx: AppContext) -> None:
     fig = build(ctx, {"cables"})
     assert set(layers_of(fig)) == {"cables"}
-    assert build(ctx, set()).data == ()
+    # No data layer is drawn (the one trace left only keeps the map a map).
+    assert [layer for layer in layers_of(build(ctx, set())) if layer != "none"] == []
 
 
 def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
@@ -131,3 +132,10 @@ def test_polygon_features_are_made_once_and_never_copied(real_data: Datasets) ->
     assert all(isinstance(f, SharedDict) for f in first)
     assert copy.deepcopy(first[0]) is first[0]
     assert first[0]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+
+
+def test_a_map_with_every_layer_off_is_still_a_map(ctx: AppContext) -> None:
+    fig = build(ctx, set())
+    # Without a trace Plotly would draw empty x/y axes where the map was.
+    assert [t.type for t in fig.data] == ["scattermap"]
+    assert fig.layout.map.style == "white-bg"
