@@ -147,8 +147,9 @@ def _facility_grid(facilities: pd.DataFrame) -> Grid:
     return rows, columns
 
 
-def _cable_rows(cables: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of the cables tab (lists joined, missing numbers as None)."""
+def _cable_rows(cables: pd.DataFrame, point_names: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Rows of the cables tab (lists joined, missing numbers as None); the landing points'
+    names are a column too, so the table's search finds the cables landing in a town."""
     return [
         {
             "name": r["name"],
@@ -159,6 +160,7 @@ def _cable_rows(cables: pd.DataFrame) -> list[dict[str, Any]]:
             "status": "planned" if r["is_planned"] else "in service",
             "length_km": _num(r["length_km"]),
             "landing_points": len(r["landing_point_ids"]),
+            "landing_names": _join([point_names.get(p, p) for p in r["landing_point_ids"]]),
             "regions": _join(r["regions"]),
             "url": r["url"],
             "id": cid,
@@ -193,6 +195,7 @@ def _cable_columns() -> list[dict[str, Any]]:
             "filter": "agNumberColumnFilter",
             "maxWidth": 120,
         },
+        {"field": "landing_names", "headerName": "Landing points", "minWidth": 240},
         {"field": "suppliers", "headerName": "Suppliers"},
         {"field": "regions", "headerName": "Regions"},
         {"field": "url", "headerName": "Website"},
@@ -208,7 +211,9 @@ def grid_rows(
         return _landing_point_grid(filtered.landing_points.iloc[:limit], cable_names)
     if tab == "facilities":
         return _facility_grid(filtered.facilities.iloc[:limit])
-    return _cable_rows(filtered.cables.iloc[:limit]), _cable_columns()
+    points = filtered.landing_points
+    names = dict(zip(points.index, points["name"].astype(str), strict=True))
+    return _cable_rows(filtered.cables.iloc[:limit], names), _cable_columns()
 
 
 def frame_table(

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page
 
 from components import ids
+from components.tables import grid_rows
 from datalayer.loader import Datasets
 from datalayer.selection import Selection
 from figures.charts import OWNER_AXIS_TITLE
@@ -159,3 +160,18 @@ def test_unknown_layer_falls_back_to_the_default_layers(
     assert layer_keys(page) >= set(DEFAULT_LAYERS)
     # The map is a map, not empty x/y axes.
     assert page.locator("#map .xaxislayer-above .xtick").count() == 0
+
+
+def test_the_cables_table_search_finds_a_landing_town(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    """Searching 'Marseille' in the cables table lists the cables that land there."""
+    open_page(page, live_server)
+    filtered = ctx.select(Selection())
+    rows, _ = grid_rows(filtered, "cables", ctx.map.cable_names)
+    expected = [r for r in rows if any("marseille" in str(v).lower() for v in r.values())]
+    landing = set(ctx.data.landing_points.loc["marseille-france", "cable_ids"])
+    assert {r["id"] for r in expected} >= landing
+    total = len(filtered.cables)
+    page.fill(f"#{ids.GRID_SEARCH}", "Marseille")
+    wait_for_text(page, f"#{ids.GRID_COUNT}", f"{len(expected)} of {total} rows match the search")
