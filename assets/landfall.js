@@ -155,9 +155,17 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       document.body.setAttribute("data-ag-theme-mode", name);
       return name === "dark" ? "Light theme" : "Dark theme";
     },
-    toggleFilters: function (nClicks, current) {
+    toggleFilters: function (toggleClicks, doneClicks, current) {
+      // The menu button opens or closes the drawer; "Show results" closes it.
       var base = (current || "panel").replace(/\s*open/g, "");
-      return nClicks % 2 === 1 ? base + " open" : base;
+      var ctx = window.dash_clientside.callback_context;
+      var fired = ctx && ctx.triggered && ctx.triggered[0] ? ctx.triggered[0].prop_id : "";
+      if (fired.indexOf("filters-done") === 0) {
+        window.scrollTo(0, 0);
+        return base;
+      }
+      var open = /(^|\s)open(\s|$)/.test(current || "");
+      return open ? base : base + " open";
     },
     mapPicked: function (clickData) {
       // Every clickable feature carries its id (points: "lp:<id>", "fac:<id>", groups:

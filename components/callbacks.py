@@ -366,6 +366,7 @@ def register_clientside(app: Dash) -> None:
         ClientsideFunction(namespace="landfall", function_name="toggleFilters"),
         Output(ids.FILTERS_PANEL, "className"),
         Input(ids.FILTERS_TOGGLE, "n_clicks"),
+        Input(ids.FILTERS_DONE, "n_clicks"),
         State(ids.FILTERS_PANEL, "className"),
         prevent_initial_call=True,
     )

@@ -17,6 +17,7 @@ NOTICE = "notice"
 ATTRIBUTION = "attribution"
 FILTERS_TOGGLE = "filters-toggle"
 FILTERS_PANEL = "filters-panel"
+FILTERS_DONE = "filters-done"
 
 # Filters
 F_CABLE = "f-cable"

@@ -374,6 +374,15 @@ def build_layout(ctx: AppContext) -> html.Div:
                             ),
                             *filter_sections(ctx),
                             layer_panel(ctx),
+                            # Phones only (style.css): the drawer covers the page, so it says
+                            # how to get back to the results.
+                            html.Button(
+                                "Show results",
+                                id=ids.FILTERS_DONE,
+                                className="btn filters-done",
+                                n_clicks=0,
+                                **_aria(controls=ids.FILTERS_PANEL),
+                            ),
                         ],
                     ),
                     html.Main(

@@ -112,3 +112,25 @@ def test_the_legend_gives_way_on_a_phone(live_server: LiveServer, phone: Page) -
         ".map(a => getComputedStyle(a).display)"
     )
     assert shown == ["none"]
+
+
+def test_the_filter_drawer_has_a_way_back_to_the_results(
+    live_server: LiveServer, phone: Page
+) -> None:
+    phone.goto(live_server.url + "/")
+    _settled(phone)
+    panel = phone.locator(f"#{ids.FILTERS_PANEL}")
+    assert not panel.is_visible()
+    phone.locator(f"#{ids.FILTERS_TOGGLE}").click()
+    panel.wait_for(state="visible")
+    done = phone.get_by_role("button", name="Show results")
+    done.scroll_into_view_if_needed()
+    assert done.is_visible()
+    SHOTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(SHOTS / "phone-filters.png"))
+    done.click()
+    panel.wait_for(state="hidden")
+    assert phone.locator("#map").is_visible()
+    # The menu button still opens it again.
+    phone.locator(f"#{ids.FILTERS_TOGGLE}").click()
+    panel.wait_for(state="visible")
