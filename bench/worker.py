@@ -157,6 +157,8 @@ def payload_breakdown(figure: Any) -> list[dict[str, Any]]:
     for trace, as_json in zip(figure.data, figure.to_plotly_json()["data"], strict=True):
         meta = trace.meta if isinstance(trace.meta, dict) else {}
         layer = str(meta.get("layer", trace.type))
+        # The page's own interaction traces (the empty hover highlight) draw no dataset.
+        layer = "interaction" if layer == "hover-highlight" else layer
         layers.setdefault(layer, []).append(as_json)
         counts[layer] = counts.get(layer, 0) + _trace_length(trace)
     rows = []

@@ -74,7 +74,9 @@ def test_quick_run_reports_every_metric(quick_run: dict[str, Any]) -> None:
     assert positive(one["upstream"]["full"]["gzip"])
     # The comparison covers the same features the map draws, layer by layer.
     drawn = {row["layer"] for row in one["payload"]["layers"]}
-    assert {f"{layer}.geojson" for layer in drawn - {"layout"}} == set(one["upstream"]["files"])
+    # Every dataset drawn, and only those (the layout and the page's interaction traces aside).
+    data_layers = drawn - {"layout", "interaction"}
+    assert {f"{layer}.geojson" for layer in data_layers} == set(one["upstream"]["files"])
     assert one["upstream"]["files"]["cables.geojson"]["features"] > 0
     assert positive(one["memory"]["server_vmhwm_mb"])
     assert positive(one["memory"]["inprocess_load_mb"])
