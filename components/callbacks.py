@@ -62,15 +62,13 @@ from figures.summaries import (
     kpis,
 )
 from figures.theme import get_theme
-from figures.view import DETAILS_PANEL_PX
 from services.analysis_run import run_analysis
 from services.context import AppContext
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
     chart_summaries,
-    fit_box,
-    question_view,
+    frame_question,
     selection_map,
 )
 
@@ -122,13 +120,10 @@ def render_outputs(
         zoom = view.view.zoom
         revision = "user-view"
     else:
-        panel = sel.selected is not None
-        centre, zoom = question_view(sel, filtered, analysis, panel=panel)
+        framing = frame_question(sel, filtered, analysis, panel=sel.selected is not None)
+        centre, zoom = framing.centre, framing.zoom
         revision = store or "?"
-        box = fit_box(sel, filtered, analysis)
-        if box is not None:
-            fit = {"box": [round(v, 4) for v in box], "panel": DETAILS_PANEL_PX if panel else 0}
-            fit["rev"] = revision
+        fit = framing.fit_meta(revision)
     figure = selection_map(
         ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision, fit=fit
     )

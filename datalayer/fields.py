@@ -477,10 +477,6 @@ def _hub_words(value: Any, sel: Selection, names: Namer) -> str | None:
     return f"hub {names.point_name(value)}" if cutting and value else None
 
 
-def _int_or_none(text: str) -> int | None:
-    return _parse_int(text)
-
-
 _PAGE_ONLY = "Validated, then ignored."
 _POINT_UNKNOWN = "Unknown landing point '{value}' for '{param}' was ignored."
 
@@ -707,7 +703,7 @@ FIELDS: tuple[Field, ...] = (
         },
         unknown="Radius '{value}' is not one of {values} km and was ignored.",
         skip_empty=True,
-        convert=_int_or_none,
+        convert=_parse_int,
         int_values=True,
     ),
     MapViewField(
@@ -770,8 +766,3 @@ def selection_from_controls(
 def controls_from_selection(sel: Selection, vocab: Vocabulary) -> dict[str, Any]:
     """The value of every control that shows ``sel``."""
     return {control: d.to_control(sel, vocab) for control, d in CONTROLS.items()}
-
-
-def declared_attrs() -> set[str]:
-    """Every Selection field some declaration owns (a test holds it to the dataclass)."""
-    return set(BY_ATTR)

@@ -33,7 +33,7 @@ from services.view_figures import (
     CHART_NAMES,
     chart_figure,
     chart_summaries,
-    question_view,
+    frame_question,
     selection_map,
 )
 
@@ -221,7 +221,8 @@ def build_figure(
         else:
             # The page's view of the question (a route, the facilities asked about), without
             # the page's details panel.
-            centre, zoom = question_view(sel, filtered, analysis, panel=False)
+            framing = frame_question(sel, filtered, analysis, panel=False)
+            centre, zoom = framing.centre, framing.zoom
             if width and height:
                 zoom = _export_zoom(zoom, width, height)
         fig = selection_map(
@@ -400,7 +401,9 @@ def decorated_figure(
 ) -> go.Figure:
     """Figure ``name`` for ``sel``, decorated with its filters, credits and data date."""
     w, h = export_size(name, width, height)
-    fig = build_figure(ctx, sel, name, theme)
+    # The route and cut are worked out once, for the figure and its fitted zoom.
+    analysis = run_analysis(ctx, sel) if name == "map" else None
+    fig = build_figure(ctx, sel, name, theme, analysis=analysis)
     credits = meta.credits_for(ctx, figure_files(sel, name))
     out = decorate(
         fig,
@@ -416,7 +419,8 @@ def decorated_figure(
         margin = out.layout.margin
         plot_w = w - int(margin.l or 0) - int(margin.r or 0)
         plot_h = h - int(margin.t or 0) - int(margin.b or 0)
-        _, zoom = question_view(sel, ctx.select(sel), run_analysis(ctx, sel), panel=False)
+        assert analysis is not None
+        zoom = frame_question(sel, ctx.select(sel), analysis, panel=False).zoom
         out.layout.map.zoom = _export_zoom(zoom, max(plot_w, 100), max(plot_h, 100))
     return out
 

@@ -195,8 +195,6 @@ LAYERS: tuple[MapLayer, ...] = (
     ),
 )
 
-#: Layer key → its declaration.
-BY_KEY: dict[str, MapLayer] = {layer.key: layer for layer in LAYERS}
 #: Layers in drawing order, bottom first.
 DRAWING_ORDER: tuple[MapLayer, ...] = tuple(sorted(LAYERS, key=lambda layer: layer.z))
 #: Every layer key, in drawing order.

@@ -6,6 +6,7 @@ is the page's figure (plus the export's decorations), never a near-copy of it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -15,6 +16,7 @@ from datalayer.filters import Filtered
 from datalayer.selection import Selection
 from figures import charts
 from figures.map import layers_of, map_figure
+from figures.map_context import MED_CENTER, MED_ZOOM
 from figures.summaries import (
     country_summary,
     facility_country_summary,
@@ -22,7 +24,7 @@ from figures.summaries import (
     year_summary,
 )
 from figures.theme import Theme
-from figures.view import DETAILS_PANEL_PX, fit_beside_panel, fit_selection, selection_bounds
+from figures.view import DETAILS_PANEL_PX, fit_beside_panel, selection_bounds
 from services.analysis_run import AnalysisResults, analysis_overlays
 from services.context import AppContext
 
@@ -135,26 +137,35 @@ def _cable_bounds(
     return selection_bounds(points, region) if not points.empty else None
 
 
-def fit_box(
-    sel: Selection, filtered: Filtered, analysis: AnalysisResults
-) -> tuple[float, float, float, float] | None:
-    """The box the map frames: the question's (:func:`question_bounds`), else the region's
-    landing points of the selection; ``None`` when there is nothing to frame."""
-    bounds = question_bounds(sel, filtered, analysis)
-    if bounds is None and not filtered.landing_points.empty:
-        bounds = selection_bounds(filtered.landing_points, sel.region)
-    return bounds
+@dataclass(frozen=True)
+class Framing:
+    """What the map frames for a selection: the view the server draws and the box behind it,
+    which the page refits to the map's real size (assets/landfall.js)."""
+
+    centre: dict[str, float]
+    zoom: float
+    #: West, south, east, north; ``None`` when there is nothing to frame.
+    box: tuple[float, float, float, float] | None
+    #: Width of the details panel over the map's right side (0: closed).
+    panel_px: int
+
+    def fit_meta(self, revision: str) -> dict[str, Any] | None:
+        """The ``layout.meta.fit`` the page refits from (``None``: nothing to refit)."""
+        if self.box is None:
+            return None
+        return {"box": [round(v, 4) for v in self.box], "panel": self.panel_px, "rev": revision}
 
 
-def question_view(
+def frame_question(
     sel: Selection, filtered: Filtered, analysis: AnalysisResults, *, panel: bool
-) -> tuple[dict[str, float], float]:
-    """The view that answers the selection's question (see :func:`question_bounds`), left of
-    the details panel when ``panel`` is open; otherwise the region's landing points."""
-    bounds = question_bounds(sel, filtered, analysis)
+) -> Framing:
+    """The view that answers the selection's question (see :func:`question_bounds`), else the
+    region's landing points of the selection; left of the details panel when ``panel``."""
+    box = question_bounds(sel, filtered, analysis)
+    if box is None and not filtered.landing_points.empty:
+        box = selection_bounds(filtered.landing_points, sel.region)
     panel_px = DETAILS_PANEL_PX if panel else 0
-    if bounds is None:
-        if not panel_px or filtered.landing_points.empty:
-            return fit_selection(filtered.landing_points, sel.region)
-        bounds = selection_bounds(filtered.landing_points, sel.region)
-    return fit_beside_panel(*bounds, panel_px=panel_px)
+    if box is None:
+        return Framing(dict(MED_CENTER), MED_ZOOM, None, panel_px)
+    centre, zoom = fit_beside_panel(*box, panel_px=panel_px)
+    return Framing(centre, zoom, box, panel_px)
