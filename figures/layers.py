@@ -21,7 +21,7 @@ from datalayer import schema
 from datalayer.selection import Selection
 from figures.fast import Trace
 from figures.layer_traces import cable_traces, coverage_traces, ftth_trace, point_layer
-from figures.map_context import MapContext, Note
+from figures.map_context import HoverLabels, MapContext, Note
 from figures.theme import CABLE_PALETTE, LIGHT, OPERATOR_COLOURS, Theme
 
 
@@ -56,6 +56,14 @@ class Legend:
     shape: str
     #: The extent shown next to the label: a feature count (``None``) or a place name.
     extent: str | None = None
+    #: The theme's colour of the layer, when it has one (the map's legend draws it).
+    themed: Callable[[Theme], str] | None = None
+    #: What the swatch alone cannot say, on a line of its own in the map's legend.
+    note: str | None = None
+
+    def swatch_colours(self, theme: Theme) -> tuple[str, ...]:
+        """The swatch's colours in ``theme``."""
+        return (self.themed(theme),) if self.themed else self.colours
 
 
 @dataclass(frozen=True)
@@ -100,9 +108,14 @@ def _cables(layer: MapLayer, req: LayerRequest) -> list[Trace]:
 
 
 def _points(
-    name: str, noun: str, size: float, prefix: str
+    name: str,
+    noun: str,
+    size: float,
+    prefix: str,
+    hover: Callable[[MapContext], HoverLabels],
 ) -> Callable[[MapLayer, LayerRequest], list[Trace]]:
-    """A builder of a point layer (grouped when it holds many markers in view)."""
+    """A builder of a point layer (grouped when it holds many markers in view); its colour is
+    its legend's theme colour."""
 
     def build(layer: MapLayer, req: LayerRequest) -> list[Trace]:
         frame = req.frame(layer.dataset)
@@ -110,11 +123,11 @@ def _points(
             return []
         return point_layer(
             frame,
-            req.ctx.point_hover if layer.dataset == "landing_points" else req.ctx.facility_hover,
+            hover(req.ctx),
             layer=layer.key,
             name=name,
             noun=noun,
-            colour=req.theme.landing_point if prefix == "lp" else req.theme.facility,
+            colour=layer.legend.swatch_colours(req.theme)[0],
             size=size,
             key_prefix=prefix,
             center=req.center,
@@ -143,7 +156,11 @@ LAYERS: tuple[MapLayer, ...] = (
         key="cables",
         dataset="cables",
         label="Submarine cables",
-        legend=Legend(tuple(CABLE_PALETTE[:4]), "line"),
+        legend=Legend(
+            tuple(CABLE_PALETTE[:4]),
+            "line",
+            note="colours tell cables apart; thin and faint: planned; thick: selected",
+        ),
         z=2,
         default_on=True,
         level_of_detail="cut to the view and simplified to about a pixel above 30,000 vertices",
@@ -153,24 +170,24 @@ LAYERS: tuple[MapLayer, ...] = (
         key="landing_points",
         dataset="landing_points",
         label="Landing points",
-        legend=Legend(("var(--text)",), "dot"),
+        legend=Legend(("var(--text)",), "dot", themed=lambda theme: theme.landing_point),
         # On top of the facilities and larger: where a landing station and an IX building
         # share a pixel (Marseille), the click goes to the landing point, whose panel links to
         # the buildings near it.
         z=4,
         default_on=True,
         level_of_detail=_POINT_LOD,
-        build=_points("Landing points", "landing points", 8, "lp"),
+        build=_points("Landing points", "landing points", 8, "lp", lambda ctx: ctx.point_hover),
     ),
     MapLayer(
         key="facilities",
         dataset="facilities",
         label="IX facilities",
-        legend=Legend((LIGHT.facility,), "dot"),
+        legend=Legend((LIGHT.facility,), "dot", themed=lambda theme: theme.facility),
         z=3,
         default_on=True,
         level_of_detail=_POINT_LOD,
-        build=_points("IX facilities", "IX facilities", 6, "fac"),
+        build=_points("IX facilities", "IX facilities", 6, "fac", lambda ctx: ctx.facility_hover),
     ),
     MapLayer(
         key="coverage",

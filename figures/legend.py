@@ -33,16 +33,12 @@ def _layer_lines(shown: Sequence[str], counts: Mapping[str, int], theme: Theme) 
     for layer in LAYERS:
         if layer.key not in shown:
             continue
-        colours = list(layer.legend.colours)
-        if layer.key == "landing_points":
-            colours = [theme.landing_point]
-        elif layer.key == "facilities":
-            colours = [theme.facility]
+        colours = layer.legend.swatch_colours(theme)
         count = counts.get(layer.key)
         suffix = f" ({count:,})" if count is not None else ""
         lines.append(f"{_swatch(colours, layer.legend.shape, theme)} {layer.label}{suffix}")
-        if layer.key == "cables":
-            lines.append("   colours tell cables apart; thin and faint: planned; thick: selected")
+        if layer.legend.note:
+            lines.append(f"   {layer.legend.note}")
     return lines
 
 
