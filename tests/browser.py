@@ -64,3 +64,16 @@ def drawn_cable_count(page: Page) -> int:
         }}"""
     )
     return count
+
+
+def wait_for_settled_map(page: Page, pause_ms: int = 1000) -> None:
+    """Wait until the page has rendered its selection and the map stopped loading and moving
+    (MapLibre has loaded its sources), then ``pause_ms`` for its last repaint."""
+    wait_for_map(page)
+    page.wait_for_function("() => document.querySelector('#kpi-cables').textContent !== '–'")
+    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    page.wait_for_function(
+        f"() => {{ const m = document.querySelector({MAP_SELECTOR!r})"
+        "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
+    )
+    page.wait_for_timeout(pause_ms)

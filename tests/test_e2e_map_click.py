@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from components import ids
 from datalayer.loader import Datasets
 from services.context import AppContext, build_context
-from tests.browser import wait_for_map
+from tests.browser import wait_for_settled_map
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -115,23 +115,11 @@ def ctx(real_data: Datasets) -> AppContext:
     return build_context(real_data)
 
 
-def _wait_idle(page: Page) -> None:
-    page.wait_for_function(f"() => document.querySelector('#{ids.KPI_CABLES}').textContent !== '–'")
-    page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
-    # The map settles: MapLibre has loaded its sources and stopped moving.
-    page.wait_for_function(
-        "() => { const m = document.querySelector('#map .js-plotly-plot')"
-        "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
-    )
-    page.wait_for_timeout(1000)
-
-
 def test_clicking_a_drawn_cable_line_opens_that_cable(
     live_server: LiveServer, page: Page, ctx: AppContext
 ) -> None:
     page.goto(live_server.url + "/")
-    wait_for_map(page)
-    _wait_idle(page)
+    wait_for_settled_map(page)
     target: dict[str, Any] | None = page.evaluate(_FIND_PIXEL, ["cables", 40])
     assert target is not None, "no cable vertex drawn inside the map"
     assert target["clearance"] > 25, f"every cable pixel is next to a marker: {target}"
@@ -152,8 +140,7 @@ def test_clicking_a_drawn_cable_line_opens_that_cable(
 def test_clicking_a_drawn_landing_point_opens_it(live_server: LiveServer, page: Page) -> None:
     # One cable: its landing points are far apart, so each marker is clear of the others.
     page.goto(live_server.url + "/?cable=seamewe-4&layers=cables,landing_points")
-    wait_for_map(page)
-    _wait_idle(page)
+    wait_for_settled_map(page)
     target: dict[str, Any] | None = page.evaluate(
         """() => {
           const g = document.querySelector('#map .js-plotly-plot');
@@ -187,8 +174,7 @@ def test_marseille_is_on_the_default_map_and_its_dot_opens_the_landing_point(
 ) -> None:
     # Three IX buildings are drawn within a pixel or two of Marseille's landing point.
     page.goto(live_server.url + "/")
-    wait_for_map(page)
-    _wait_idle(page)
+    wait_for_settled_map(page)
     point = real_data.landing_points.loc["marseille-france", "geometry"]
     target: dict[str, Any] = page.evaluate(
         """([lon, lat]) => {
@@ -215,8 +201,7 @@ def test_hovering_a_cable_highlights_its_whole_route_in_the_browser(
     live_server: LiveServer, page: Page, ctx: AppContext
 ) -> None:
     page.goto(live_server.url + "/")
-    wait_for_map(page)
-    _wait_idle(page)
+    wait_for_settled_map(page)
     target: dict[str, Any] | None = page.evaluate(_FIND_PIXEL, ["cables", 40])
     assert target is not None
     requests: list[str] = []

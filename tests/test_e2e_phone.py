@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, Page
 
 from components import ids
 from datalayer.loader import Datasets
-from tests.browser import wait_for_map
+from tests.browser import wait_for_settled_map
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -52,16 +52,6 @@ def phone(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def _settled(page: Page) -> None:
-    wait_for_map(page)
-    page.wait_for_function(f"() => document.querySelector('#{ids.KPI_CABLES}').textContent !== '–'")
-    page.wait_for_function(
-        "() => { const m = document.querySelector('#map .js-plotly-plot')"
-        "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
-    )
-    page.wait_for_timeout(1500)
-
-
 def _mediterranean(data: Datasets) -> list[str]:
     """The ``lp:<id>`` keys of the landing points on the Mediterranean's shores."""
     points = data.landing_points
@@ -73,7 +63,7 @@ def test_the_phone_map_frames_the_whole_mediterranean(
     live_server: LiveServer, phone: Page, real_data: Datasets
 ) -> None:
     phone.goto(live_server.url + "/")
-    _settled(phone)
+    wait_for_settled_map(phone, 1500)
     shown: dict[str, Any] = phone.evaluate(_LANDING_POINTS_SHOWN, _mediterranean(real_data))
     # Every landing point on the region's shores is on the phone's map.
     assert shown["all"] > 100 and shown["inside"] == shown["all"], shown
@@ -85,7 +75,7 @@ def test_the_phone_map_frames_the_whole_mediterranean(
 
 def test_one_finger_scrolls_the_page_on_a_phone(live_server: LiveServer, phone: Page) -> None:
     phone.goto(live_server.url + "/")
-    _settled(phone)
+    wait_for_settled_map(phone, 1500)
     enabled = phone.evaluate(
         "() => document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map"
         ".cooperativeGestures.isEnabled()"
@@ -97,7 +87,7 @@ def test_a_desktop_fit_leaves_the_url_alone(
     live_server: LiveServer, page: Page, real_data: Datasets
 ) -> None:
     page.goto(live_server.url + "/?owner=Orange")
-    _settled(page)
+    wait_for_settled_map(page, 1500)
     assert "view=" not in page.url
     shown: dict[str, Any] = page.evaluate(_LANDING_POINTS_SHOWN, _mediterranean(real_data))
     assert shown["all"] > 10 and shown["inside"] == shown["all"], shown
@@ -105,7 +95,7 @@ def test_a_desktop_fit_leaves_the_url_alone(
 
 def test_the_legend_gives_way_on_a_phone(live_server: LiveServer, phone: Page) -> None:
     phone.goto(live_server.url + "/")
-    _settled(phone)
+    wait_for_settled_map(phone, 1500)
     shown = phone.evaluate(
         "() => [...document.querySelectorAll('#map .annotation')]"
         ".filter(a => a.textContent.includes('Submarine cables'))"
@@ -118,7 +108,7 @@ def test_the_filter_drawer_has_a_way_back_to_the_results(
     live_server: LiveServer, phone: Page
 ) -> None:
     phone.goto(live_server.url + "/")
-    _settled(phone)
+    wait_for_settled_map(phone, 1500)
     panel = phone.locator(f"#{ids.FILTERS_PANEL}")
     assert not panel.is_visible()
     phone.locator(f"#{ids.FILTERS_TOGGLE}").click()
