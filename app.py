@@ -26,6 +26,7 @@ from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
 from export.routes import register_export
 from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
+from web.map_pack_route import register_map_pack
 from web.security import register_security
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -43,6 +44,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(LAND_URL, "basemap_land", lambda: geojson(ctx.data.basemap_land))
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)
     register_analysis_api(server, ctx)
     register_export(server, ctx)

@@ -14,8 +14,9 @@ Playwright takes from CDP's ``Network.loadingFinished.encodedDataLength`` less t
 Then a layer is switched off with its checkbox, timed until ``_fullData`` has no trace of that
 layer plus two animation frames, with the bytes fetched meanwhile, and switched on again.
 
-**The floor.** The map figure of every state, as the page received it (the render callback's
-response), is drawn by the app's own plotly.js bundle on an otherwise empty page of the same
+**The floor.** The map figure of every state, as the page drew it (copied from the page's map
+once drawn, typed arrays in Plotly's ``{dtype, bdata}`` form, as a server-built figure was sent
+before geometry crossed the wire once), is drawn by the app's own plotly.js bundle on an otherwise empty page of the same
 origin (so the map's ``/basemap`` sources load as on the page), in a ``div`` of the map's size,
 with the map's ``config``: ``Plotly.newPlot`` of the default figure once (timed to drawn plus
 two animation frames: the floor of the page load), then ``Plotly.react`` from one state's
@@ -271,26 +272,8 @@ def _transfer(requests: Sequence[Any]) -> dict[str, Any]:
     return {"bytes": total, "largest": largest, "responses": count}
 
 
-def _render_figure(requests: Sequence[Any], uirevision: str) -> str | None:
-    """The map figure (JSON text) of the last render response drawing ``uirevision``."""
-    for request in reversed(requests):
-        if "_dash-update-component" not in request.url:
-            continue
-        body = request.post_data or ""
-        if f"{MAP_ID}.figure" not in body:
-            continue
-        try:
-            response = request.response()
-            payload = json.loads(response.body()) if response is not None else None
-        except Exception:  # body evicted by the browser, or not JSON
-            continue
-        figure = (payload or {}).get("response", {}).get(MAP_ID, {}).get("figure")
-        if (
-            isinstance(figure, dict)
-            and (figure.get("layout") or {}).get("uirevision") == uirevision
-        ):
-            return json.dumps(figure)
-    return None
+#: The figure the map draws, as JSON (assets/mapdata.js; typed arrays as {dtype, bdata}).
+_DRAWN_FIGURE = "() => window.landfallFigureJSON ? window.landfallFigureJSON() : null"
 
 
 def _new_state(search: str) -> dict[str, Any]:
@@ -316,7 +299,7 @@ class _Run:
         self.signatures = signatures
         self.deadline = deadline
         self.result = result
-        #: The map figure of every state as the page received it (JSON text), by search.
+        #: The map figure of every state as the page drew it (JSON text), by search.
         self.figures: dict[str, str] = {}
         self.csp: str | None = None
         self.plotly_src: str | None = None
@@ -334,11 +317,16 @@ class _Run:
         self.net.settle(self.deadline)
         return self.net.close()
 
-    def keep_figure(self, search: str, requests: Sequence[Any]) -> None:
-        if search not in self.figures:
-            text = _render_figure(requests, self.signatures[search]["uirevision"])
-            if text is not None:
-                self.figures[search] = text
+    def keep_figure(self, search: str) -> None:
+        """Copy the figure the page's map draws for ``search`` (once per state)."""
+        if search in self.figures:
+            return
+        text = self.page.evaluate(_DRAWN_FIGURE)
+        if not text:
+            return
+        layout = json.loads(text).get("layout") or {}
+        if layout.get("uirevision") == self.signatures[search]["uirevision"]:
+            self.figures[search] = text
 
     # -- the page -------------------------------------------------------------------------------
 
@@ -357,7 +345,7 @@ class _Run:
         self.result["page_load_to_map_s"] = time.perf_counter() - t0
         requests = self.settle()
         self.result["page_load_bytes"] = _transfer(requests)["bytes"]
-        self.keep_figure(self.start_search, requests)
+        self.keep_figure(self.start_search)
         if response is not None:
             self.csp = response.headers.get("content-security-policy")
         self.plotly_src = self.page.evaluate(_PLOTLY_SRC)
@@ -374,7 +362,7 @@ class _Run:
             [MAP_SELECTOR, search, sig["uirevision"], sig["points"], self.remaining_ms()],
         )
         requests = self.settle()
-        self.keep_figure(search, requests)
+        self.keep_figure(search)
         return {"ms": float(elapsed), **_transfer(requests)}
 
     def state(self, label: str, search: str, stop: float, rounds: int = 1) -> bool:

@@ -24,9 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
 #: The component property the page's render callback reads the selection from.
-STORE_INPUT = ("selection-store", "data")
+STORE_INPUT = ("render-key", "data")  # the selection store less its layers (set in the browser)
 #: Preferred output of that callback (the map); the callback with the most outputs otherwise.
-MAP_OUTPUT = ("map", "figure")
+MAP_OUTPUT = ("map-message", "data")  # the map, as a message against the geometry pack
 #: What headless Chromium 156 sends: the server picks its preferred algorithm from these.
 BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"
 
@@ -229,7 +229,7 @@ class CallbackSpec:
 
 
 def find_render_callback(dependencies: list[dict[str, Any]]) -> CallbackSpec:
-    """The server-side callback whose inputs include ``selection-store.data``.
+    """The server-side callback whose inputs include ``render-key.data``.
 
     Several read the store (the render callback, the data grid, a clientside one): the one that
     outputs the map wins, else the one with the most outputs. Added outputs or inputs need no
@@ -251,7 +251,7 @@ def find_render_callback(dependencies: list[dict[str, Any]]) -> CallbackSpec:
             )
         )
     if not candidates:
-        raise RuntimeError("no server-side callback reads selection-store.data")
+        raise RuntimeError("no server-side callback reads render-key.data")
     return max(candidates, key=lambda c: (MAP_OUTPUT in c.outputs, len(c.outputs)))
 
 
@@ -281,11 +281,11 @@ def post_callback(
 
 
 def check_render_response(data: bytes) -> None:
-    """Fail loudly unless the response carries the map figure (a 200 with an error is no data)."""
+    """Fail loudly unless the response carries the map message (a 200 with an error is no data)."""
     payload = json.loads(data)
     response = payload.get("response", {}) if isinstance(payload, dict) else {}
     if MAP_OUTPUT[0] not in response or MAP_OUTPUT[1] not in response[MAP_OUTPUT[0]]:
-        raise RuntimeError("render response has no map figure")
+        raise RuntimeError("render response has no map message")
 
 
 def git_commit() -> str | None:

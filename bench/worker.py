@@ -298,20 +298,40 @@ def _measure_default_payload(
     del raw
 
 
+def _measure_message(ctx: Any, message: Any, result: dict[str, Any]) -> None:
+    """What crosses the wire for the default map since geometry is sent once: the render
+    callback's map message (every filter change) and the geometry pack (once per data)."""
+    from plotly.io.json import to_json_plotly
+
+    raw = to_json_plotly(message).encode()
+    pack = ctx.map_pack()
+    result["payload"]["message"] = {"raw": len(raw), "gzip": gzip_size(raw)}
+    result["payload"]["pack"] = {
+        "raw": len(pack.body),
+        "gzip": gzip_size(pack.body),
+        "slots": len(pack.slots),
+    }
+
+
 def _measure_payload(ctx: Any, data_dir: Path, result: dict[str, Any]) -> None:
     """Stage "payload": what the browser should draw for its two states (``signatures``) and
     the default map's payload (both are needed at every scale)."""
     from components.callbacks import render_outputs, store_key
     from datalayer.query import parse_query
+    from figures.layers import layers_of
+    from services.map_pack import drawn_figure
 
     signatures = {}
     for search in (DEFAULT_SEARCH, BROWSER_TARGET):
-        store = store_key(parse_query(search, ctx.vocab)[0])
-        figure = render_outputs(ctx, store, None, search)[0]
+        sel = parse_query(search, ctx.vocab)[0]
+        store = store_key(sel)
+        message = render_outputs(ctx, store, None, search)[0]
+        figure = drawn_figure(message, ctx.map_pack(), layers_of(sel))
         signatures[search] = figure_signature(figure)
         if search == DEFAULT_SEARCH:
             _measure_default_payload(ctx, data_dir, figure, search, result)
-        del figure
+            _measure_message(ctx, message, result)
+        del figure, message
     result["signatures"] = signatures
 
 
@@ -340,7 +360,9 @@ def _time_render(
     in the first round, what a memoising cache's hit would cost."""
     from plotly.io.json import to_json_plotly
 
-    from components.callbacks import render_outputs
+    from components.callbacks import render_outputs, selection_of_store
+    from figures.layers import layers_of
+    from services.map_pack import drawn_figure
 
     gc.collect()
     t0 = time.perf_counter()
@@ -348,7 +370,8 @@ def _time_render(
     elapsed = time.perf_counter() - t0
     if first_round:
         times.first[label] = elapsed
-        times.signatures[search] = figure_signature(outputs[0])
+        shown = layers_of(selection_of_store(ctx, store))
+        times.signatures[search] = figure_signature(drawn_figure(outputs[0], ctx.map_pack(), shown))
     times.render[label].append(elapsed)
     t0 = time.perf_counter()
     text = to_json_plotly(outputs)

@@ -15,6 +15,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import plotly.graph_objects as go
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 from dash import ctx as callback_ctx
 
@@ -54,16 +55,19 @@ from components.sync import (
     zoom_from_map_click,
 )
 from components.tables import frame_table, grid_count, grid_rows, grid_total
+from datalayer.filters import Filtered
 from datalayer.query import parse_query
 from datalayer.selection import REGION_WORLD, Selection
 from figures import charts
+from figures.layers import ALL_LAYERS
 from figures.summaries import (
     fold_top,
     kpis,
 )
 from figures.theme import get_theme
-from services.analysis_run import run_analysis
+from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
+from services.map_pack import map_message
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
@@ -80,6 +84,7 @@ __all__ = [
     "cluster_centre",
     "corridor_from_selection",
     "details_with_actions",
+    "page_map_figure",
     "proximity_table",
     "register_analysis",
     "register_callbacks",
@@ -105,15 +110,18 @@ def _format_int(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def render_outputs(
-    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
-) -> tuple[Any, ...]:
-    """Filter once and build every output that shows the selection."""
-    sel = selection_of_store(ctx, store)
+def _page_map(
+    ctx: AppContext,
+    store: str | None,
+    sel: Selection,
+    parts: tuple[Filtered, AnalysisResults],
+    theme_name: str | None,
+    search: str | None,
+    layers: Sequence[str] | None = None,
+) -> go.Figure:
+    """The page's map of ``sel``: framed to the question unless the URL holds a view."""
+    filtered, analysis = parts
     view, _ = parse_query(search or "", ctx.vocab)
-    theme = get_theme(theme_name)
-    filtered = ctx.select(sel)
-    analysis = run_analysis(ctx, sel)
     fit: dict[str, Any] | None = None
     if view.view is not None:
         centre = {"lon": view.view.lon, "lat": view.view.lat}
@@ -124,15 +132,48 @@ def render_outputs(
         centre, zoom = framing.centre, framing.zoom
         revision = store or "?"
         fit = framing.fit_meta(revision)
-    figure = selection_map(
-        ctx, sel, filtered, analysis, theme, center=centre, zoom=zoom, uirevision=revision, fit=fit
+    theme = get_theme(theme_name)
+    return selection_map(
+        ctx,
+        sel,
+        filtered,
+        analysis,
+        theme,
+        center=centre,
+        zoom=zoom,
+        uirevision=revision,
+        fit=fit,
+        layers=layers,
     )
+
+
+def page_map_figure(
+    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
+) -> go.Figure:
+    """The map the page draws for a store, with the store's own layers (the figure the
+    browser rebuilds from the render callback's message; for the benchmark and tests)."""
+    sel = selection_of_store(ctx, store)
+    parts = (ctx.select(sel), run_analysis(ctx, sel))
+    return _page_map(ctx, store, sel, parts, theme_name, search)
+
+
+def render_outputs(
+    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
+) -> tuple[Any, ...]:
+    """Filter once and build every output that shows the selection; the map as a message
+    against the geometry pack, with every layer (the browser shows the ones switched on)."""
+    sel = selection_of_store(ctx, store)
+    theme = get_theme(theme_name)
+    filtered = ctx.select(sel)
+    analysis = run_analysis(ctx, sel)
+    figure = _page_map(ctx, store, sel, (filtered, analysis), theme_name, search, ALL_LAYERS)
+    message = map_message(figure, ctx.map_pack(), {"layers": list(ALL_LAYERS)})
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
     summaries = chart_summaries(filtered)
     owners, years = summaries["owners"], summaries["years"]
     countries, fac_countries = summaries["countries"], summaries["facilities"]
     return (
-        figure,
+        message,
         _format_int(numbers["cables"]),
         _format_int(numbers["km"]),
         _format_int(numbers["landing_points"]),
@@ -271,7 +312,7 @@ def register_render(app: Dash, ctx: AppContext) -> None:
     """
 
     @app.callback(
-        Output(ids.MAP, "figure"),
+        Output(ids.MAP_MESSAGE, "data"),
         Output(ids.KPI_CABLES, "children"),
         Output(ids.KPI_KM, "children"),
         Output(ids.KPI_LANDING_POINTS, "children"),
@@ -286,7 +327,7 @@ def register_render(app: Dash, ctx: AppContext) -> None:
         Output(ids.ROUTE_RESULT, "children"),
         Output(ids.CUT_RESULT, "children"),
         Output(ids.PROXIMITY_CHART, "figure"),
-        Input(ids.SELECTION_STORE, "data"),
+        Input(ids.RENDER_KEY, "data"),
         Input(ids.THEME_STORE, "data"),
         State(ids.URL, "search"),
     )
@@ -323,7 +364,7 @@ def register_grid(app: Dash, ctx: AppContext) -> None:
         Output(ids.GRID, "rowData"),
         Output(ids.GRID, "columnDefs"),
         Output(ids.GRID_COUNT, "children"),
-        Input(ids.SELECTION_STORE, "data"),
+        Input(ids.RENDER_KEY, "data"),
         Input(ids.GRID_TAB, "value"),
     )
     def _grid(store: str | None, tab: str | None) -> tuple[Any, ...]:
@@ -364,6 +405,17 @@ def register_clientside(app: Dash) -> None:
         Input(ids.FILTERS_DONE, "n_clicks"),
         State(ids.FILTERS_PANEL, "className"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfallMap", function_name="renderKey"),
+        Output(ids.RENDER_KEY, "data"),
+        Input(ids.SELECTION_STORE, "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfallMap", function_name="drawMap"),
+        Output(ids.MAP, "figure"),
+        Input(ids.MAP_MESSAGE, "data"),
+        Input(ids.LAYERS, "value"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="mapPicked"),

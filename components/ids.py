@@ -51,6 +51,12 @@ MAP_MOVE = "map-move"
 MAP_PICK = "map-pick"
 # Written by nothing: the output of the browser hook that refits the map to its real size.
 MAP_FIT = "map-fit"
+# The map as a message against the geometry pack (services/map_pack.py); the browser draws it
+# (assets/mapdata.js) with the layers switched on.
+MAP_MESSAGE = "map-message"
+# What the server's views depend on: the store without the layers (set in the browser, only
+# when it changes, so that switching a layer asks the server nothing).
+RENDER_KEY = "render-key"
 KPI_CABLES = "kpi-cables"
 KPI_KM = "kpi-km"
 KPI_LANDING_POINTS = "kpi-landing-points"

@@ -350,6 +350,8 @@ def build_layout(ctx: AppContext) -> html.Div:
             dcc.Store(id=ids.MAP_MOVE),
             dcc.Store(id=ids.MAP_PICK),
             dcc.Store(id=ids.MAP_FIT),
+            dcc.Store(id=ids.MAP_MESSAGE),
+            dcc.Store(id=ids.RENDER_KEY),
             header(ctx),
             html.Div(id=ids.NOTICE, className="notice", role="status"),
             html.Div(

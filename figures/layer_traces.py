@@ -64,14 +64,18 @@ class CableDetail:
 
 
 def cable_detail(
-    ctx: MapContext, cables: gpd.GeoDataFrame, center: Mapping[str, float], zoom: float
+    ctx: MapContext,
+    cables: gpd.GeoDataFrame,
+    center: Mapping[str, float],
+    zoom: float,
+    full_detail: bool = False,
 ) -> CableDetail:
     """The level of detail of ``cables`` in a view (see :mod:`figures.lod`).
 
     A selection with more than :data:`~figures.lod.VERTEX_LIMIT` vertices is cut to the view and,
     if still too large, simplified to about a pixel, coarser still when very many are in view.
     """
-    detailed = cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
+    detailed = full_detail or cable_vertex_count(ctx, cables.index) <= lod.VERTEX_LIMIT
     if not detailed:
         bounds = lod.view_bounds(center, zoom)
         if bounds is not None:
@@ -175,12 +179,13 @@ def cable_traces(
     zoom: float,
     notes: list[Note],
     layer: str = "cables",
+    full_detail: bool = False,
 ) -> list[Trace]:
     """Cables merged into one trace per palette colour and status (a few traces, not hundreds),
     at the level of detail of the view (:func:`cable_detail`), plus the selected cable."""
     if cables.empty:
         return []
-    detail = cable_detail(ctx, cables, center, zoom)
+    detail = cable_detail(ctx, cables, center, zoom, full_detail)
     if not detail.detailed:
         notes.append(_detail_note(detail, len(cables)))
     # A selected cable, a route or a cut stands out against the other cables faded back.
@@ -251,16 +256,17 @@ def point_layer(
     center: Mapping[str, float],
     zoom: float,
     notes: list[Note],
+    full_detail: bool = False,
 ) -> list[Trace]:
     """A marker layer: each point, or, above :data:`~figures.lod.POINT_LIMIT` points in and
     around the view, the points grouped into cells (one marker with the count; a click zooms in).
     """
     total = len(frame)
-    if total > lod.POINT_LIMIT:
+    if total > lod.POINT_LIMIT and not full_detail:
         bounds = lod.view_bounds(center, zoom)
         if bounds is not None:
             frame = frame[bounds.contains(frame.geometry.x.to_numpy(), frame.geometry.y.to_numpy())]
-    if len(frame) <= lod.POINT_LIMIT:
+    if len(frame) <= lod.POINT_LIMIT or full_detail:
         clusters, singles = None, frame
     else:
         clusters = lod.cluster_points(

@@ -38,6 +38,8 @@ class LayerRequest:
     center: Mapping[str, float]
     zoom: float
     overlays: Sequence[go.Scattermap]
+    #: Draw every feature one by one, whatever its size (the browser's geometry pack).
+    full_detail: bool = False
     #: The map's level-of-detail note; builders add what they simplified.
     notes: list[Note] = field(default_factory=list)
 
@@ -104,6 +106,7 @@ def _cables(layer: MapLayer, req: LayerRequest) -> list[Trace]:
         zoom=req.zoom,
         notes=req.notes,
         layer=layer.key,
+        full_detail=req.full_detail,
     )
 
 
@@ -133,6 +136,7 @@ def _points(
             center=req.center,
             zoom=req.zoom,
             notes=req.notes,
+            full_detail=req.full_detail,
         )
 
     return build

@@ -19,7 +19,7 @@ from figures.layers import (
     layer_traces,
     layers_of,
 )
-from figures.legend import legend_annotation
+from figures.legend import legend_annotation, legend_parts
 from figures.map_context import (
     MED_CENTER,
     MED_ZOOM,
@@ -157,13 +157,15 @@ def map_figure(
     overlays: Sequence[go.Scattermap] = (),
     interactive: bool = True,
     fit: Mapping[str, Any] | None = None,
+    full_detail: bool = False,
 ) -> go.Figure:
     """Build the map of already-filtered ``frames`` (one attribute per dataset, e.g. a
     :class:`~datalayer.filters.Filtered`); only the layers in ``layers`` are drawn.
 
     ``center`` and ``zoom`` are the view; a selection too large to draw feature by feature is
     drawn at a level of detail for that view (:mod:`figures.lod`), and the map says so (with how
-    to see more unless ``interactive`` is false, as in an exported image).
+    to see more unless ``interactive`` is false, as in an exported image); ``full_detail``
+    draws every feature one by one whatever the view (the browser's geometry pack).
     """
     view_center = dict(center or MED_CENTER)
     view_zoom = MED_ZOOM if zoom is None else zoom
@@ -176,6 +178,7 @@ def map_figure(
         center=view_center,
         zoom=view_zoom,
         overlays=overlays,
+        full_detail=full_detail,
     )
     traces = layer_traces(request, layers)
     traces.extend(overlays)
@@ -218,9 +221,15 @@ def map_figure(
         annotations.append(legend)
     if annotations:
         layout["annotations"] = annotations
+    meta: dict[str, Any] = {}
     if fit is not None:
         # Read by the page (assets/landfall.js) to refit the view to the map's real size.
-        layout["meta"] = {"fit": dict(fit)}
+        meta["fit"] = dict(fit)
+    if interactive:
+        # The page switches layers in the browser and rewrites the legend from these.
+        meta["legend"] = legend_parts(counts, overlays, theme)
+    if meta:
+        layout["meta"] = meta
     return figure(traces, layout)
 
 

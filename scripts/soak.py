@@ -7,7 +7,7 @@ Usage::
 It starts gunicorn on a free 127.0.0.1 port (``gunicorn.conf.py`` when it exists, else
 ``-w 2 --threads 4 --preload``), then for the given duration every client thread repeats, for a
 rotating set of URL states: load the page (``GET /``), post the render callback and the grid
-callback (the server callbacks whose inputs include ``selection-store.data``, found in
+callback (the server callbacks whose inputs include ``render-key.data``, found in
 ``/_dash-dependencies``), and call the data API with the same filters. Every few seconds it
 samples the resident memory of the gunicorn master and workers. Halfway through it SIGKILLs one
 worker; gunicorn starts a new one, and the responses for every URL state recorded before the
@@ -47,7 +47,7 @@ from urllib.parse import parse_qsl, urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
-STORE_INPUT = "selection-store.data"
+STORE_INPUT = "render-key.data"  # the selection store less its layers (set in the browser)
 #: URL states of the shipped data the clients rotate through (page-only parameters included).
 DEFAULT_STATES: tuple[str, ...] = (
     "",
@@ -90,7 +90,7 @@ def _parse_id(component: str) -> Any:
 
 
 def store_callbacks(dependencies: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-    """The server-side callbacks whose inputs include ``selection-store.data``."""
+    """The server-side callbacks whose inputs include ``render-key.data``."""
     found = []
     for dep in dependencies:
         if dep.get("clientside_function"):

@@ -20,6 +20,7 @@ from datalayer.selection import Selection
 from datalayer.vocabulary import Vocabulary, build_vocabulary
 from figures.layers import ALL_LAYERS, DEFAULT_LAYERS, LAYER_ALIASES
 from figures.map_context import MapContext, build_map_context
+from services.map_pack import MapPack, every_feature_pack
 from services.option_search import OptionIndexes, build_option_indexes
 
 LAND_URL = "/basemap/land.geojson"
@@ -47,6 +48,9 @@ class AppContext:
     facility_proximity: Callable[[], pd.DataFrame]
     #: The searched dropdowns' normalised option indexes (landing points, cables, owners, IX).
     option_indexes: OptionIndexes
+    #: The map's geometry pack (services/map_pack.py), built on first call and shared: the
+    #: browser fetches it once and the page's maps are sent as small messages against it.
+    map_pack: Callable[[], MapPack]
 
     @property
     def graph(self) -> CableGraph:
@@ -87,16 +91,18 @@ def build_context(data: Datasets) -> AppContext:
         # layers and the analysis are dropped from the key, so panning never evicts a result.
         return cached(filters_only(selection))
 
+    map_context = build_map_context(
+        data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
+    )
+    vocab = replace(
+        build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),
+        scenarios=frozenset(s.key for s in scenarios),
+        layer_aliases=tuple(LAYER_ALIASES.items()),
+    )
     return AppContext(
         data=data,
-        map=build_map_context(
-            data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
-        ),
-        vocab=replace(
-            build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),
-            scenarios=frozenset(s.key for s in scenarios),
-            layer_aliases=tuple(LAYER_ALIASES.items()),
-        ),
+        map=map_context,
+        vocab=vocab,
         graph_factory=_once(lambda: build_cable_graph(data)),
         scenarios={s.key: s for s in scenarios},
         select=select,
@@ -106,6 +112,7 @@ def build_context(data: Datasets) -> AppContext:
             )
         ),
         option_indexes=build_option_indexes(data),
+        map_pack=_once(lambda: every_feature_pack(map_context, data, vocab.technologies)),
     )
 
 

@@ -6,6 +6,7 @@ is the page's figure (plus the export's decorations), never a near-copy of it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,15 +77,17 @@ def selection_map(
     uirevision: str,
     interactive: bool = True,
     fit: dict[str, Any] | None = None,
+    layers: Iterable[str] | None = None,
 ) -> go.Figure:
-    """The map of ``sel``: its filtered layers plus the route and cut overlays of ``analysis``.
+    """The map of ``sel``: its filtered layers (or ``layers``, e.g. every layer for the page,
+    which switches them in the browser) plus the route and cut overlays of ``analysis``.
 
     ``fit`` (the box framed, the panel's width, a revision) lets the page refit the view to the
     map's real size in the browser (assets/landfall.js)."""
     return map_figure(
         ctx.map,
         filtered,
-        layers=frozenset(layers_of(sel)),
+        layers=frozenset(layers_of(sel) if layers is None else layers),
         coverage_technology=sel.technology,
         theme=theme,
         selected=sel.selected,

@@ -136,11 +136,11 @@ def test_synthetic_copy_keeps_references_valid(tmp_path: Path) -> None:
 
 def test_render_request_is_built_from_the_dependencies() -> None:
     deps = [
-        {"output": "grid.rowData", "inputs": [{"id": "selection-store", "property": "data"}]},
+        {"output": "grid.rowData", "inputs": [{"id": "render-key", "property": "data"}]},
         {
-            "output": "..map.figure...kpi.children..",
+            "output": "..map-message.data...kpi.children..",
             "inputs": [
-                {"id": "selection-store", "property": "data"},
+                {"id": "render-key", "property": "data"},
                 {"id": "theme-store", "property": "data"},
             ],
             "state": [{"id": "url", "property": "search"}],
@@ -148,15 +148,15 @@ def test_render_request_is_built_from_the_dependencies() -> None:
         },
         {
             "output": "details-panel.className",
-            "inputs": [{"id": "selection-store", "property": "data"}],
+            "inputs": [{"id": "render-key", "property": "data"}],
             "clientside_function": {"namespace": "x", "function_name": "y"},
         },
     ]
     spec = find_render_callback(deps)
     assert isinstance(spec, CallbackSpec)
-    assert spec.outputs == [("map", "figure"), ("kpi", "children")]
+    assert spec.outputs == [("map-message", "data"), ("kpi", "children")]
     body = json.loads(render_body(spec, "?owner=Orange", "?owner=Orange"))
-    assert body["changedPropIds"] == ["selection-store.data"]
+    assert body["changedPropIds"] == ["render-key.data"]
     assert body["inputs"][0]["value"] == "?owner=Orange"
     assert body["inputs"][1]["value"] is None
     assert body["state"] == [{"id": "url", "property": "search", "value": "?owner=Orange"}]
@@ -263,7 +263,7 @@ def test_render_cache_answers_a_repeat_from_the_cache(cached_app: Any) -> None:
     assert first.headers[CACHE_HEADER] == "miss"
     assert again.headers[CACHE_HEADER] == "hit"
     assert again.get_data() == first.get_data()
-    assert "map" in again.get_json()["response"]
+    assert "map-message" in again.get_json()["response"]
     # Another selection is computed, not served from the first one's entry.
     other = render_body(spec, "?country=Egypt", "?country=Egypt")
     third = client.post("/_dash-update-component", data=other, content_type="application/json")

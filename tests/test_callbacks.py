@@ -38,9 +38,11 @@ from components.sync import (
 from datalayer.loader import Datasets
 from datalayer.query import parse_query
 from datalayer.selection import MapView, Selection
+from figures.layers import DEFAULT_LAYERS
 from figures.theme import DARK, LIGHT
 from figures.view import fit_selection
 from services.context import AppContext, build_context
+from services.map_pack import drawn_figure
 
 SEAMEWE4 = "seamewe-4"
 #: The map's events besides its click, as the sync callback names them: (component id, property).
@@ -588,11 +590,17 @@ def cable_positions(fig: go.Figure) -> set[int]:
     }
 
 
+def drawn(ctx: AppContext, message: Any, layers: tuple[str, ...] = DEFAULT_LAYERS) -> go.Figure:
+    """The map the page draws from the render callback's message, with ``layers`` on."""
+    figure: go.Figure = drawn_figure(message, ctx.map_pack(), layers)
+    return figure
+
+
 def test_render_default(ctx: AppContext) -> None:
     store = sync_state(ctx, None, "", {}).store
     out = render_outputs(ctx, store, "light", "")
     assert isinstance(out, tuple) and len(out) == 18
-    fig = out[0]
+    fig = drawn(ctx, out[0])
     assert isinstance(fig, go.Figure)
     layers = {t.meta["layer"] for t in fig.data}
     assert {"cables", "landing_points", "facilities", "coverage"} <= layers
@@ -618,7 +626,7 @@ def test_render_orange_with_a_selected_cable(ctx: AppContext) -> None:
     result = sync_state(ctx, None, search, {})
     sel, _ = parse_query(search, ctx.vocab)
     out = render_outputs(ctx, result.store, "light", search)
-    fig = out[0]
+    fig = drawn(ctx, out[0])
     assert isinstance(fig, go.Figure)
     filtered = ctx.select(sel)
     assert len(filtered.cables) == 11
@@ -641,12 +649,12 @@ def test_render_orange_with_a_selected_cable(ctx: AppContext) -> None:
 def test_render_with_a_view_in_the_url(ctx: AppContext) -> None:
     store = "?owner=Orange"
     out = render_outputs(ctx, store, "light", "?owner=Orange&view=5.4,43.3,7.5")
-    fig = out[0]
+    fig = drawn(ctx, out[0])
     assert fig.layout.map.center.lon == 5.4
     assert fig.layout.map.center.lat == 43.3
     assert fig.layout.map.zoom == 7.5
     assert fig.layout.uirevision == "user-view"
-    without = render_outputs(ctx, store, "light", "?owner=Orange")[0]
+    without = drawn(ctx, render_outputs(ctx, store, "light", "?owner=Orange")[0])
     assert without.layout.uirevision == store
     assert without.layout.map.zoom != 7.5
 
@@ -660,8 +668,8 @@ def test_render_uses_the_store_not_the_url_for_filters(ctx: AppContext) -> None:
 def test_render_theme(ctx: AppContext) -> None:
     light = render_outputs(ctx, "?", "light", "")
     dark = render_outputs(ctx, "?", "dark", "")
-    assert light[0].layout.paper_bgcolor == LIGHT.paper
-    assert dark[0].layout.paper_bgcolor == DARK.paper
+    assert drawn(ctx, light[0]).layout.paper_bgcolor == LIGHT.paper
+    assert drawn(ctx, dark[0]).layout.paper_bgcolor == DARK.paper
     assert dark[6].layout.paper_bgcolor == DARK.paper
     assert LIGHT.paper != DARK.paper
 
@@ -669,7 +677,7 @@ def test_render_theme(ctx: AppContext) -> None:
 def test_render_of_an_empty_selection(ctx: AppContext) -> None:
     out = render_outputs(ctx, "?owner=Orange&country=Greenland", "light", "")
     assert list(out[1:6]) == ["0", "0", "0", "0", out[5]]
-    assert not any(t.meta["layer"] == "cables" for t in out[0].data)
+    assert not any(t.meta["layer"] == "cables" for t in drawn(ctx, out[0]).data)
     annotations = [a.text for a in out[6].layout.annotations]
     assert annotations == ["Nothing matches the filters"]
 
@@ -703,7 +711,7 @@ def test_render_route_and_cut_scenario(ctx: AppContext) -> None:
     sel, notices = parse_query(search, ctx.vocab)
     assert not notices
     out = render_outputs(ctx, store_key(sel), "light", search)
-    layers = [t.meta["layer"] for t in out[0].data]
+    layers = [t.meta["layer"] for t in drawn(ctx, out[0]).data]
     assert "route" in layers and "cut-cables" in layers and "cut-impact" in layers
     route_text = _text_of(out[15])
     assert "Marseille" in route_text and "RTT" in route_text
@@ -738,7 +746,7 @@ def test_lasso_on_the_map_cuts_every_cable_crossing_the_corridor(ctx: AppContext
     out = render_outputs(ctx, result.store, "light", result.search)
     cut_text = _text_of(out[16])
     assert "Corridor drawn on the map" in cut_text
-    layers = [t.meta["layer"] for t in out[0].data]
+    layers = [t.meta["layer"] for t in drawn(ctx, out[0]).data]
     assert "cut-cables" in layers
     cleared = sync_state(ctx, ids.CLEAR_CUT, result.search, {})
     assert cleared.search == ""

@@ -24,7 +24,9 @@ from datalayer.loader import Datasets, load_datasets
 from datalayer.query import parse_query
 from datalayer.selection import MapView, Selection
 from figures import lod
+from figures.layers import DEFAULT_LAYERS
 from services.context import AppContext, build_context
+from services.map_pack import drawn_figure
 from tests.test_fast_figures import assert_valid_and_unchanged
 from tests.test_fast_figures import world_map as whole_map
 
@@ -172,7 +174,7 @@ def test_render_reads_a_store_with_a_view_key(ctx10: AppContext) -> None:
     search = "?region=world&view=5.37,43.3,8"
     sel = parse_query(search, ctx10.vocab)[0]
     out = render_outputs(ctx10, store_value(ctx10, sel), "light", search)
-    figure = out[0]
+    figure = drawn_figure(out[0], ctx10.map_pack(), DEFAULT_LAYERS)
     assert figure.layout.map.zoom == 8
     assert figure.layout.uirevision == "user-view"
     json.dumps(out[1:6])  # the KPIs are plain text

@@ -27,8 +27,8 @@ from flask import Flask, Response, request
 from flask_caching import Cache
 
 CALLBACK_ENDPOINT = "/_dash-update-component"
-#: The render callback's output list contains this (the map figure).
-RENDER_OUTPUT = "map.figure"
+#: The render callback's output list contains this (the map message).
+RENDER_OUTPUT = "map-message.data"
 #: Entries kept per process, and the largest response kept (bytes): at most 256 MB a worker.
 MAX_ENTRIES = 32
 MAX_ENTRY_BYTES = 8 * 1024 * 1024

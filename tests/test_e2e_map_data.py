@@ -1,0 +1,151 @@
+"""End to end in headless Chromium: the map's geometry crosses the wire once.
+
+The page fetches the geometry pack once; a filter change brings a small message that refers to
+it (the map repaints with the new selection, no geometry fetched again); switching a layer
+redraws in the browser (no render request, no geometry), and the legend follows.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Request
+
+from components import ids
+from datalayer.loader import Datasets
+from datalayer.query import parse_query
+from services.context import AppContext, build_context
+from tests.browser import choose_option, drawn_cable_count, layer_keys, wait_for_settled_map
+from tests.conftest import LiveServer
+
+pytestmark = pytest.mark.browser
+
+_LEGEND = """
+() => {
+  const g = document.querySelector('#map .js-plotly-plot');
+  const note = (g._fullLayout.annotations || []).find((a) => a.name === 'legend');
+  return note ? note.text : null;
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def ctx(real_data: Datasets) -> AppContext:
+    return build_context(real_data)
+
+
+class Requests:
+    """Every request the page makes, from the moment it is attached."""
+
+    def __init__(self, page: Page) -> None:
+        self.seen: list[Request] = []
+        page.on("request", lambda request: self.seen.append(request))
+
+    def clear(self) -> None:
+        self.seen.clear()
+
+    def packs(self) -> list[Request]:
+        return [r for r in self.seen if "/map-pack/" in r.url]
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """The bodies of the Dash callback requests."""
+        return [
+            json.loads(r.post_data or "{}") for r in self.seen if "_dash-update-component" in r.url
+        ]
+
+
+def _points_of(page: Page, layer: str) -> int:
+    count: int = page.evaluate(
+        """(layer) => document.querySelector('#map .js-plotly-plot')._fullData
+            .filter((t) => t.meta && t.meta.layer === layer)
+            .reduce((n, t) => n + (t.lon ? t.lon.length : 0), 0)""",
+        layer,
+    )
+    return count
+
+
+def test_switching_a_layer_redraws_in_the_browser(live_server: LiveServer, page: Page) -> None:
+    log = Requests(page)
+    page.goto(live_server.url + "/")
+    wait_for_settled_map(page)
+    assert len(log.packs()) == 1, "the page fetches the geometry once"
+    facilities = _points_of(page, "facilities")
+    assert facilities > 0 and "IX facilities" in page.evaluate(_LEGEND)
+    log.clear()
+    page.click(f"#{ids.LAYERS} input[value='facilities']")
+    page.wait_for_function(
+        """() => !document.querySelector('#map .js-plotly-plot')._fullData
+            .some((t) => t.meta && t.meta.layer === 'facilities')""",
+        timeout=5_000,
+    )
+    assert "IX facilities" not in page.evaluate(_LEGEND)
+    assert {"cables", "landing_points"} <= layer_keys(page)
+    page.wait_for_function(
+        "() => new URLSearchParams(location.search).has('layers')", timeout=15_000
+    )
+    page.wait_for_timeout(800)  # any late request would show now
+    outputs = [body.get("output", "") for body in log.callbacks()]
+    assert not [o for o in outputs if "map-message" in o or "grid.rowData" in o], outputs
+    assert not log.packs(), "no geometry fetched to switch a layer"
+    # The only requests: the URL's record of the layers (the sync callback) and the export
+    # links that carry them, a few hundred bytes each.
+    assert all("url.search" in o or "export-image-link" in o for o in outputs), outputs
+    page.click(f"#{ids.LAYERS} input[value='facilities']")
+    page.wait_for_function(
+        "(n) => document.querySelector('#map .js-plotly-plot')._fullData"
+        ".filter((t) => t.meta && t.meta.layer === 'facilities')"
+        ".reduce((s, t) => s + t.lon.length, 0) === n",
+        arg=facilities,
+        timeout=5_000,
+    )
+    assert not log.packs()
+
+
+def test_a_filter_change_repaints_from_geometry_already_in_the_browser(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    log = Requests(page)
+    page.goto(live_server.url + "/")
+    wait_for_settled_map(page)
+    default_cables = drawn_cable_count(page)
+    assert default_cables == len(ctx.select(parse_query("", ctx.vocab)[0]).cables)
+    log.clear()
+    with page.expect_response(
+        lambda r: "_dash-update-component" in r.url and "map-message" in (r.request.post_data or "")
+    ) as answered:
+        choose_option(page, ids.F_OWNER, "Orange", "Orange")
+    message = answered.value.json()["response"]["map-message"]["data"]
+    orange = ctx.select(parse_query("?owner=Orange", ctx.vocab)[0])
+    page.wait_for_function(
+        """(n) => {
+            const ids = new Set();
+            for (const t of document.querySelector('#map .js-plotly-plot')._fullData) {
+                if (!t.meta || t.meta.layer !== 'cables' || t.meta.selected || !t.customdata)
+                    continue;
+                for (const v of t.customdata) ids.add(v);
+            }
+            return ids.size === n;
+        }""",
+        arg=len(orange.cables),
+        timeout=20_000,
+    )
+    # The message names runs of the geometry the page already holds, not coordinates.
+    layer_traces = [e for e in message["traces"] if "slot" in e]
+    assert layer_traces and all(len(e["runs"]) % 2 == 0 for e in layer_traces)
+    whole = [e["trace"].get("meta", {}).get("layer") for e in message["traces"] if "trace" in e]
+    assert set(whole) <= {"hover-highlight", "selection", "route", "cut-cables", "cut-impact"}
+    assert len(json.dumps(message)) < 40_000
+    assert not log.packs(), "the geometry is not fetched again"
+    # Back: the default selection, redrawn from the same geometry.
+    page.go_back()
+    page.wait_for_function(
+        "(n) => { const ids = new Set(); for (const t of document.querySelector("
+        "'#map .js-plotly-plot')._fullData) { if (t.meta && t.meta.layer === 'cables'"
+        " && !t.meta.selected && t.customdata) for (const v of t.customdata) ids.add(v); }"
+        " return ids.size === n; }",
+        arg=default_cables,
+        timeout=20_000,
+    )
+    assert not log.packs()
