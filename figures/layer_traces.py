@@ -435,7 +435,7 @@ def ftth_traces(ctx: MapContext, ftth: gpd.GeoDataFrame, layer: str = "ftth") ->
             [1.0] * len(rows),
             layer=layer,
             name=f"Fibre (FTTH): {band}",
-            opacity=0.7,
+            opacity=0.8,
         )
         trace["meta"]["key"] = {"label": band, "colour": colour, "shape": "box"}
         traces.append(trace)

@@ -159,8 +159,7 @@ LAYERS: tuple[MapLayer, ...] = (
         legend=Legend(
             tuple(c.colour for c in CABLE_CLASSES if c.key != "unknown"),
             "line",
-            note="colour: ready-for-service year, or planned (also thinner and fainter); "
-            "thick: the selected cable",
+            note="coloured by ready-for-service year; thick: the selected cable",
         ),
         z=2,
         default_on=True,
@@ -200,7 +199,9 @@ LAYERS: tuple[MapLayer, ...] = (
             "BdR",
             note="modelled from ARCEP sites (Jan 2018), not measured",
         ),
-        z=1,
+        # Under the fibre classes: where both are shown (Marseille), the FTTH class reads
+        # unblended and the coverage outline runs round it.
+        z=0,
         default_on=True,
         level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
         build=_coverage,
@@ -213,10 +214,9 @@ LAYERS: tuple[MapLayer, ...] = (
             tuple(colour for _, colour in list(FTTH_CLASSES.values())[2:]),
             "box",
             "Marseille",
-            note="share of premises connectable, ARCEP class, Q1 2018 (ARCEP's estimate: "
-            "connectable lines ÷ housing and businesses)",
+            note="ARCEP class, Q1 2018 (ARCEP's estimate: lines ÷ housing + businesses)",
         ),
-        z=0,
+        z=1,
         default_on=False,
         level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
         build=_ftth,

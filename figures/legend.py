@@ -34,8 +34,8 @@ def _meta(trace: Trace | Any) -> Mapping[str, Any]:
     return meta if isinstance(meta, Mapping) else {}
 
 
-#: At most this many keyed entries (swatch + label) on one line of the legend box.
-ENTRIES_PER_LINE = 3
+#: Keyed entries (swatch + label) share a line of the legend box up to this many characters.
+LINE_CHARS = 48
 
 
 def _entries(layer: str, drawn: Sequence[Trace | Any], theme: Theme) -> list[str]:
@@ -51,11 +51,15 @@ def _entries(layer: str, drawn: Sequence[Trace | Any], theme: Theme) -> list[str
         if label and label not in seen:
             swatch = _swatch([str(key.get("colour", theme.text))], str(key.get("shape")), theme)
             seen[label] = f"{swatch} {label}"
-    parts = list(seen.values())
-    return [
-        "   " + "  ".join(parts[i : i + ENTRIES_PER_LINE])
-        for i in range(0, len(parts), ENTRIES_PER_LINE)
-    ]
+    lines: list[list[str]] = []
+    width = 0
+    for label, entry in seen.items():
+        if not lines or width + len(label) > LINE_CHARS:
+            lines.append([])
+            width = 0
+        lines[-1].append(entry)
+        width += len(label) + 4
+    return ["   " + "  ".join(line) for line in lines]
 
 
 def _layer_lines(

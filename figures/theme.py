@@ -37,7 +37,7 @@ CABLE_CLASSES: tuple[CableClass, ...] = (
     CableClass("2010s", "2010–2019", "#0072B2", 2.0, 0.9),
     CableClass("2020s", "2020 and later", "#009E73", 2.0, 0.9),
     CableClass("unknown", "year unknown", "#999999", 2.0, 0.9),
-    CableClass("planned", "planned", "#E69F00", 1.3, 0.7),
+    CableClass("planned", "planned (thinner, fainter)", "#E69F00", 1.3, 0.7),
 )
 CABLE_CLASS: dict[str, CableClass] = {c.key: c for c in CABLE_CLASSES}
 
