@@ -108,7 +108,8 @@ def test_a_cable_colour_says_its_era_or_that_it_is_planned() -> None:
     assert cable_class(2019, False).label == "2010–2019"
     assert cable_class(2020, False).label == "2020 and later"
     assert cable_class(float("nan"), False).label == "year unknown"
-    assert cable_class(2030, True).label == cable_class(None, True).label == "planned"
+    assert cable_class(2030, True).label == cable_class(None, True).label
+    assert cable_class(2030, True).label.startswith("planned")
     colours = [c.colour for c in CABLE_CLASSES]
     assert len(set(colours)) == len(colours)
     # A cut cable never looks like an ordinary one.
