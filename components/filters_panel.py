@@ -204,17 +204,6 @@ def _facilities_section(ctx: AppContext) -> html.Section:
     )
 
 
-def _coverage_section(ctx: AppContext) -> html.Section:
-    """The mobile-coverage filter: operator."""
-    operators = [{"label": o, "value": o} for o in sorted(ctx.data.coverage["operator"].unique())]
-    return _section(
-        "Mobile coverage (Bouches-du-Rhône)",
-        [
-            _dropdown(ids.F_OPERATOR, "Operator", operators, "All operators"),
-        ],
-    )
-
-
 def filter_sections(ctx: AppContext) -> list[html.Section]:
     """The cable, facility and coverage filters plus the reset action."""
-    return [_cables_section(ctx), _facilities_section(ctx), _coverage_section(ctx)]
+    return [_cables_section(ctx), _facilities_section(ctx)]

@@ -29,7 +29,7 @@ F_REGION = control_of("region")
 F_COUNTRY = control_of("countries")
 F_FAC_COUNTRY = control_of("facility_countries")
 F_IX = "f-ix"
-F_OPERATOR = control_of("operators")
+F_OPERATOR = control_of("operator")
 # Hidden holders of the searched dropdowns' values: the sync callback reads and writes these, and
 # components/search_callbacks.py copies them to the visible dropdown together with its options.
 F_CABLE_VALUE = control_of("cables")

@@ -11,6 +11,8 @@ from components import ids
 from components.analysis_panel import analysis_card
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
+from datalayer import fields
+from datalayer.selection import DEFAULT_OPERATOR, OPERATOR_ALL
 from figures.layers import DEFAULT_LAYERS, LAYERS
 from figures.theme import OPERATOR_COLOURS
 from services.context import AppContext
@@ -53,6 +55,25 @@ def _layer_option(key: str, label: str, count: str, swatch: html.Span) -> dict[s
     }
 
 
+def _operator_options(ctx: AppContext) -> list[dict[str, Any]]:
+    """The coverage operator's choices as declared (one operator, or every one's outline),
+    each with its colour."""
+    declared = fields.BY_ATTR["operator"]
+    assert isinstance(declared, fields.ChoiceField)
+    choices = declared.choices(ctx.vocab)
+    operators = sorted(c for c in choices if c != OPERATOR_ALL)
+    options: list[dict[str, Any]] = [
+        {
+            "label": html.Span([_swatch([OPERATOR_COLOURS.get(o, "#777")], "box"), o]),
+            "value": o,
+        }
+        for o in operators
+    ]
+    if OPERATOR_ALL in choices:
+        options.append({"label": "All (outlines)", "value": OPERATOR_ALL})
+    return options
+
+
 def layer_panel(ctx: AppContext) -> html.Section:
     """The legend, which is also the layer switch: each entry shows and hides its layer."""
     data = ctx.data
@@ -66,7 +87,6 @@ def layer_panel(ctx: AppContext) -> html.Section:
         for layer in LAYERS
     ]
     technologies = sorted(data.coverage["technology"].unique())
-    operators = sorted(data.coverage["operator"].unique())
     return html.Section(
         className="panel-section",
         children=[
@@ -90,15 +110,13 @@ def layer_panel(ctx: AppContext) -> html.Section:
                         inline=True,
                         className="radio-row",
                     ),
-                    html.Div(
-                        [
-                            html.Span(
-                                [_swatch([OPERATOR_COLOURS.get(o, "#777")], "box"), o],
-                                className="legend-op",
-                            )
-                            for o in operators
-                        ],
-                        className="operator-legend",
+                    html.Span("Coverage operator", className="control-label", id="operator-label"),
+                    dcc.RadioItems(
+                        id=ids.F_OPERATOR,
+                        options=_operator_options(ctx),
+                        value=DEFAULT_OPERATOR,
+                        className="radio-row operator-choice",
+                        labelClassName="legend-op",
                     ),
                     html.P(
                         "Coverage is modelled from ARCEP site locations (Jan 2018) as buffers of a "

@@ -22,8 +22,10 @@ from typing import Any, Literal, Protocol
 
 from datalayer.selection import (
     DEFAULT_HUB,
+    DEFAULT_OPERATOR,
     DEFAULT_RADIUS_KM,
     DEFAULT_REGION,
+    OPERATOR_ALL,
     RADII_KM,
     STATUS_ALL,
     STATUS_IN_SERVICE,
@@ -461,6 +463,12 @@ def _status_words(value: Any, sel: Selection, names: Namer) -> str | None:
     return {STATUS_IN_SERVICE: "in service", STATUS_PLANNED: "planned"}.get(value)
 
 
+def _operator_words(value: Any, sel: Selection, names: Namer) -> str | None:
+    if value == DEFAULT_OPERATOR:
+        return None
+    return "coverage: every operator" if value == OPERATOR_ALL else f"coverage operator: {value}"
+
+
 def _route_words(value: Any, sel: Selection, names: Namer) -> str | None:
     if not (sel.route_from and sel.route_to):
         return None
@@ -547,18 +555,6 @@ FIELDS: tuple[Field, ...] = (
         describe_rank=80,
     ),
     ListField(
-        attrs=("operators",),
-        params=("operator",),
-        role=FILTER,
-        vocab="operators",
-        control="f-operator",
-        docs={
-            "operator": "Mobile operators of the coverage layer; no endpoint here serves coverage."
-        },
-        label="coverage operator",
-        describe_rank=90,
-    ),
-    ListField(
         attrs=("cut",),
         params=("cut",),
         role=ANALYSIS,
@@ -606,6 +602,22 @@ FIELDS: tuple[Field, ...] = (
         },
         list_values=True,
         filter_default_doc=True,
+    ),
+    ChoiceField(
+        attrs=("operator",),
+        params=("operator",),
+        role=FILTER,
+        values="operator_choices",
+        default=DEFAULT_OPERATOR,
+        control="f-operator",
+        docs={
+            "operator": f"The mobile operator of the coverage layer (default {DEFAULT_OPERATOR}; "
+            f"'{OPERATOR_ALL}': every operator's outline); no endpoint here serves coverage."
+        },
+        list_values=True,
+        filter_default_doc=True,
+        words=_operator_words,
+        describe_rank=90,
     ),
     ChoiceField(
         attrs=("technology",),

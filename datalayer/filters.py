@@ -15,6 +15,7 @@ import pandas as pd
 
 from datalayer.loader import Datasets
 from datalayer.selection import (
+    OPERATOR_ALL,
     REGION_WORLD,
     STATUS_IN_SERVICE,
     STATUS_PLANNED,
@@ -108,8 +109,8 @@ def apply_selection(data: Datasets, sel: Selection) -> Filtered:
     point_ids = {pid for ids in cables["landing_point_ids"] for pid in ids}
     landing_points = _keep(data.landing_points, data.landing_points.index.isin(point_ids))
     coverage = data.coverage
-    if sel.operators:
-        coverage = coverage[coverage["operator"].isin(sel.operators)]
+    if sel.operator != OPERATOR_ALL:
+        coverage = coverage[coverage["operator"] == sel.operator]
     return Filtered(
         cables=cables,
         landing_points=landing_points,

@@ -19,6 +19,10 @@ STATUS_ALL = "all"
 STATUS_IN_SERVICE = "in-service"
 STATUS_PLANNED = "planned"
 STATUSES = (STATUS_ALL, STATUS_IN_SERVICE, STATUS_PLANNED)
+#: The coverage layer shows one mobile operator at a time (four translucent layers blend into
+#: one mass); ``all`` draws every operator's outline to compare them.
+DEFAULT_OPERATOR = "Orange"
+OPERATOR_ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class Selection:
     countries: tuple[str, ...] = ()
     facility_countries: tuple[str, ...] = ()
     exchanges: tuple[str, ...] = ()
-    operators: tuple[str, ...] = ()
+    #: The coverage layer's mobile operator, or :data:`OPERATOR_ALL`.
+    operator: str = DEFAULT_OPERATOR
     technology: str = "4G"
     layers: tuple[str, ...] | None = None
     selected: str | None = None

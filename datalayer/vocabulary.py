@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from datalayer.loader import Datasets
-from datalayer.selection import REGION_WORLD
+from datalayer.selection import OPERATOR_ALL, REGION_WORLD
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,11 @@ class Vocabulary:
     default_layers: tuple[str, ...] = ()
     #: (older name, layer) pairs: links made before a layer was renamed still open.
     layer_aliases: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def operator_choices(self) -> frozenset[str]:
+        """What the coverage operator may be: one operator of the data, or every one."""
+        return self.operators | {OPERATOR_ALL}
 
     @property
     def cut(self) -> frozenset[str]:

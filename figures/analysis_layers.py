@@ -12,14 +12,16 @@ from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
 from analysis.routing import RouteResult
 from figures import labels
 from figures.geometry import LineArrays, concat_lines
+from figures.theme import CUT_COLOUR
 
 #: Best route first, then the alternatives (colour-blind-safe, distinct from the cable palette
 #: by width and order on top).
 ROUTE_COLOURS = ("#000000", "#CC79A7", "#E69F00", "#56B4E9")
 ROUTE_NAMES = ("Best route", "Alternative 1", "Alternative 2", "Alternative 3")
-DISCONNECTED = "#D55E00"
+#: What a cut removes is vermillion, a colour no cable class uses (:data:`~figures.theme.CUT_COLOUR`).
+DISCONNECTED = CUT_COLOUR
 SLOWER = "#E69F00"
-CUT_LINE = "#D55E00"
+CUT_LINE = CUT_COLOUR
 
 
 def route_traces(result: RouteResult | None, dark: bool = False) -> list[go.Scattermap]:

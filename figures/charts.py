@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from figures.fast import figure
 from figures.labels import inert
 from figures.summaries import OTHER
-from figures.theme import CABLE_PALETTE, Theme
+from figures.theme import CHART_COLOURS, Theme
 
 #: How many bars the ranked charts show (the table views fold the rest into one row).
 OWNER_TOP = 12
@@ -27,8 +27,7 @@ PROXIMITY_TOP = 15
 LABEL_CHARS = 40
 LINE_CHARS = 28
 
-BAR = CABLE_PALETTE[0]
-BAR_2 = CABLE_PALETTE[1]
+BAR, BAR_2 = CHART_COLOURS
 
 
 def _layout(theme: Theme, title: str, height: int, **extra: Any) -> dict[str, Any]:

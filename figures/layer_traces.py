@@ -17,16 +17,18 @@ from figures import labels, lod
 from figures.fast import Shared, SharedDict, Trace
 from figures.geometry import LineArrays, concat_lines
 from figures.map_context import (
-    FTTH_CLASS_SCALE,
     HoverLabels,
     MapContext,
     Note,
     records,
 )
 from figures.theme import (
+    CABLE_CLASS,
+    CABLE_CLASSES,
     FALLBACK_OPERATOR_COLOUR,
+    FTTH_CLASSES,
     OPERATOR_COLOURS,
-    cable_colour,
+    ftth_band,
 )
 
 
@@ -112,30 +114,34 @@ def _detail_note(detail: CableDetail, total: int) -> Note:
 def _merged_cable_traces(
     ctx: MapContext, detail: CableDetail, dim: bool, layer: str
 ) -> list[Trace]:
-    """One line trace per palette colour and status, faded back when ``dim``."""
+    """One line trace per colour group (ready-for-service era, or planned), in the legend's
+    order, faded back when ``dim``. Style (colour, width, opacity) is per trace; the arrays
+    carry only geometry and hover."""
     cables = detail.cables
-    groups = pd.DataFrame(
-        {
-            "colour": [cable_colour(c) for c in cables.index],
-            "planned": cables["is_planned"].to_numpy(dtype=bool),
-        },
-        index=cables.index,
-    )
+    groups = pd.Series([ctx.cable_classes.get(c, "unknown") for c in cables.index], cables.index)
     if detail.detailed:
         ctx.cable_hover.labels(cables.index)  # made in one batch, not vertex by vertex
     traces: list[Trace] = []
-    for (colour, planned), members in groups.groupby(["colour", "planned"], sort=True):
+    for group in CABLE_CLASSES:
+        members = list(groups.index[groups.to_numpy() == group.key])
+        if not members:
+            continue
         hover = ctx.cable_hover if detail.detailed else None
-        lon, lat, text, vertex_ids = concat_lines(detail.lines, list(members.index), hover)
+        lon, lat, text, vertex_ids = concat_lines(detail.lines, members, hover)
+        planned = group.key == "planned"
         trace: dict[str, Any] = {
             "type": "scattermap",
             "lon": lon,
             "lat": lat,
             "mode": "lines",
-            "line": {"color": colour, "width": 1.4 if planned else 2.0},
-            "opacity": 0.25 if dim else (0.55 if planned else 0.9),
-            "name": "Planned cables" if planned else "Cables in service",
-            "meta": {"layer": layer, "planned": bool(planned)},
+            "line": {"color": group.colour, "width": group.width},
+            "opacity": 0.25 if dim else group.opacity,
+            "name": f"Cables: {group.label}",
+            "meta": {
+                "layer": layer,
+                "planned": planned,
+                "key": {"label": group.label, "colour": group.colour, "shape": "line"},
+            },
             "showlegend": False,
             "connectgaps": False,
         }
@@ -150,6 +156,11 @@ def _merged_cable_traces(
     return traces
 
 
+def cable_colour(ctx: MapContext, cable_id: str) -> str:
+    """The colour of a cable's group (its ready-for-service era, or planned)."""
+    return CABLE_CLASS[ctx.cable_classes.get(cable_id, "unknown")].colour
+
+
 def _selected_cable_trace(ctx: MapContext, selected: str, layer: str) -> Trace:
     """The selected cable, drawn wide on top of the others."""
     lon, lat, text, _ = concat_lines(ctx.lines, [selected], ctx.cable_hover)
@@ -161,7 +172,7 @@ def _selected_cable_trace(ctx: MapContext, selected: str, layer: str) -> Trace:
         "text": text,
         "customdata": np.full(len(lon), ctx.cable_position[selected], dtype=np.float32),
         "hovertemplate": "%{text}<extra></extra>",
-        "line": {"color": cable_colour(selected), "width": 5},
+        "line": {"color": cable_colour(ctx, selected), "width": 5},
         "opacity": 1,
         "name": "Selected cable",
         "meta": {"layer": layer, "selected": True},
@@ -181,7 +192,7 @@ def cable_traces(
     layer: str = "cables",
     full_detail: bool = False,
 ) -> list[Trace]:
-    """Cables merged into one trace per palette colour and status (a few traces, not hundreds),
+    """Cables merged into one trace per colour group (era or planned: a few traces, not hundreds),
     at the level of detail of the view (:func:`cable_detail`), plus the selected cable."""
     if cables.empty:
         return []
@@ -210,7 +221,7 @@ def _cable_labels(ctx: MapContext, ids: Sequence[str], layer: str) -> Trace:
         "text": Shared(ctx.cable_hover.labels(kept)),
         "customdata": np.array([ctx.cable_position[k] for k in kept], dtype=np.float32),
         "hovertemplate": "%{text}<extra></extra>",
-        "marker": {"size": 5, "color": Shared(cable_colour(k) for k in kept), "opacity": 0.9},
+        "marker": {"size": 5, "color": Shared(cable_colour(ctx, k) for k in kept), "opacity": 0.9},
         "name": "Cable labels",
         "meta": {"layer": layer, "labels": True},
         "showlegend": False,
@@ -343,7 +354,7 @@ def _polygon_trace(
     layer: str,
     name: str,
     opacity: float,
-    show_scale: bool = False,
+    outline: Mapping[str, Any] | None = None,
 ) -> Trace:
     features = ctx.polygons.features(layer, frame)
     keys = [f["id"] for f in features]
@@ -355,71 +366,83 @@ def _polygon_trace(
         "locations": keys,
         "z": z,
         "colorscale": scale,
-        "showscale": show_scale,
-        "marker": {"opacity": opacity, "line": {"width": 0.5, "color": "rgba(60,60,60,0.6)"}},
+        "showscale": False,
+        "marker": {
+            "opacity": opacity,
+            "line": dict(outline or {"width": 0.5, "color": "rgba(60,60,60,0.6)"}),
+        },
         "text": hover,
         "hovertemplate": "%{text}<extra></extra>",
         "name": name,
         "meta": {"layer": layer},
     }
-    if show_scale:
-        trace.update(
-            zmin=0,
-            zmax=80,
-            colorbar={
-                "title": {"text": "FTTH class"},
-                "thickness": 10,
-                "len": 0.4,
-                "x": 0.99,
-                "tickvals": [0, 25, 50, 80],
-            },
-        )
     return trace
+
+
+def _with_alpha(colour: str, alpha: float) -> str:
+    """``#rrggbb`` as ``rgba(r,g,b,alpha)``."""
+    r, g, b = (int(colour[k : k + 2], 16) for k in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
 
 
 def coverage_traces(
     ctx: MapContext, coverage: gpd.GeoDataFrame, technology: str, layer: str = "coverage"
 ) -> list[Trace]:
-    """One translucent polygon trace per operator for the chosen technology."""
+    """One polygon trace per operator for the chosen technology, outlined in the operator's
+    colour. One operator (the page's default) is also filled; several are outlines only, so
+    that their areas can be compared instead of blending into one mass."""
     chosen = coverage[coverage["technology"] == technology]
+    fill = 0.28 if chosen["operator"].nunique() == 1 else 0.0
     traces = []
     for operator, rows in chosen.groupby("operator", sort=True):
+        colour = OPERATOR_COLOURS.get(str(operator), FALLBACK_OPERATOR_COLOUR)
         hover = [
             f"<b>{labels.inert(r['operator'])} {labels.inert(r['technology'])}</b> "
             f"(modelled, not measured)<br>{int(r['site_count']):,} sites · "
             f"{float(r['area_km2']):,.0f} km² · {int(r['radius_m']):,} m radius per site"
             for _, r in records(rows)
         ]
-        traces.append(
-            _polygon_trace(
-                ctx,
-                rows,
-                hover,
-                OPERATOR_COLOURS.get(str(operator), FALLBACK_OPERATOR_COLOUR),
-                [1.0] * len(rows),
-                layer=layer,
-                name=f"{operator} {technology}",
-                opacity=0.22,
-            )
+        trace = _polygon_trace(
+            ctx,
+            rows,
+            hover,
+            _with_alpha(colour, fill),
+            [1.0] * len(rows),
+            layer=layer,
+            name=f"{operator} {technology}",
+            opacity=1.0,
+            outline={"width": 2, "color": colour},
         )
+        label = f"{labels.inert(str(operator))} {labels.inert(technology)}"
+        trace["meta"]["key"] = {"label": label, "colour": colour, "shape": "box"}
+        traces.append(trace)
     return traces
 
 
-def ftth_trace(ctx: MapContext, ftth: gpd.GeoDataFrame, layer: str = "ftth") -> Trace:
-    """The Marseille arrondissements coloured by ARCEP FTTH class."""
-    hover = [
-        f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
-        f"connectable to FTTH (Q1 2018)<br>{labels.inert(r['ftth_class_label'])}"
-        for _, r in records(ftth)
-    ]
-    return _polygon_trace(
-        ctx,
-        ftth,
-        hover,
-        FTTH_CLASS_SCALE,
-        [float(v) for v in ftth["ftth_class"]],
-        layer=layer,
-        name="Fibre (FTTH) by arrondissement",
-        opacity=0.6,
-        show_scale=True,
-    )
+def ftth_traces(ctx: MapContext, ftth: gpd.GeoDataFrame, layer: str = "ftth") -> list[Trace]:
+    """The Marseille arrondissements, one trace per ARCEP FTTH class (discrete colours, in
+    the legend's order, each keyed with its plain-language band)."""
+    traces = []
+    for code, (_, colour) in FTTH_CLASSES.items():
+        rows = ftth[ftth["ftth_class"] == code]
+        if rows.empty:
+            continue
+        band = ftth_band(code)
+        hover = [
+            f"<b>{labels.inert(r['name'])}</b><br>{int(r['ftth_premises_2018q1']):,} premises "
+            f"connectable to FTTH (Q1 2018)<br>ARCEP coverage class: {band}"
+            for _, r in records(rows)
+        ]
+        trace = _polygon_trace(
+            ctx,
+            rows,
+            hover,
+            colour,
+            [1.0] * len(rows),
+            layer=layer,
+            name=f"Fibre (FTTH): {band}",
+            opacity=0.8,
+        )
+        trace["meta"]["key"] = {"label": band, "colour": colour, "shape": "box"}
+        traces.append(trace)
+    return traces

@@ -20,9 +20,9 @@ import plotly.graph_objects as go
 from datalayer import schema
 from datalayer.selection import Selection
 from figures.fast import Trace
-from figures.layer_traces import cable_traces, coverage_traces, ftth_trace, point_layer
+from figures.layer_traces import cable_traces, coverage_traces, ftth_traces, point_layer
 from figures.map_context import HoverLabels, MapContext, Note
-from figures.theme import CABLE_PALETTE, LIGHT, OPERATOR_COLOURS, Theme
+from figures.theme import CABLE_CLASSES, FTTH_CLASSES, LIGHT, OPERATOR_COLOURS, Theme
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ def _coverage(layer: MapLayer, req: LayerRequest) -> list[Trace]:
 
 def _ftth(layer: MapLayer, req: LayerRequest) -> list[Trace]:
     frame = req.frame(layer.dataset)
-    return [] if frame.empty else [ftth_trace(req.ctx, frame, layer.key)]
+    return [] if frame.empty else ftth_traces(req.ctx, frame, layer.key)
 
 
 _POINT_LOD = "grouped into ~44 px cells above 5,000 markers in and around the view"
@@ -161,9 +161,9 @@ LAYERS: tuple[MapLayer, ...] = (
         dataset="cables",
         label="Submarine cables",
         legend=Legend(
-            tuple(CABLE_PALETTE[:4]),
+            tuple(c.colour for c in CABLE_CLASSES if c.key != "unknown"),
             "line",
-            note="colours tell cables apart; thin and faint: planned; thick: selected",
+            note="coloured by ready-for-service year; thick: the selected cable",
         ),
         z=2,
         default_on=True,
@@ -197,8 +197,15 @@ LAYERS: tuple[MapLayer, ...] = (
         key="coverage",
         dataset="coverage",
         label="Mobile coverage (modelled)",
-        legend=Legend(tuple(OPERATOR_COLOURS.values()), "box", "BdR"),
-        z=1,
+        legend=Legend(
+            tuple(OPERATOR_COLOURS.values()),
+            "box",
+            "BdR",
+            note="modelled from ARCEP sites (Jan 2018), not measured",
+        ),
+        # Under the fibre classes: where both are shown (Marseille), the FTTH class reads
+        # unblended and the coverage outline runs round it.
+        z=0,
         default_on=True,
         level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
         build=_coverage,
@@ -207,8 +214,13 @@ LAYERS: tuple[MapLayer, ...] = (
         key="ftth",
         dataset="ftth",
         label="Fibre FTTH 2018",
-        legend=Legend(("#c6dbef", "#6baed6", "#08306b"), "box", "Marseille"),
-        z=0,
+        legend=Legend(
+            tuple(colour for _, colour in list(FTTH_CLASSES.values())[2:]),
+            "box",
+            "Marseille",
+            note="ARCEP class, Q1 2018 (ARCEP's estimate: lines ÷ housing + businesses)",
+        ),
+        z=1,
         default_on=False,
         level_of_detail="polygons simplified to ~50 m and rounded to 4 decimals once, at start-up",
         build=_ftth,

@@ -28,7 +28,43 @@ def _swatch(colours: Sequence[str], shape: str, theme: Theme) -> str:
     return "".join(parts)
 
 
-def _layer_lines(shown: Sequence[str], counts: Mapping[str, int], theme: Theme) -> list[str]:
+def _meta(trace: Trace | Any) -> Mapping[str, Any]:
+    """A trace's ``meta`` (a Plotly trace object or a trace dict)."""
+    meta = trace.get("meta") if isinstance(trace, dict) else getattr(trace, "meta", None)
+    return meta if isinstance(meta, Mapping) else {}
+
+
+#: Keyed entries (swatch + label) share a line of the legend box up to this many characters.
+LINE_CHARS = 48
+
+
+def _entries(layer: str, drawn: Sequence[Trace | Any], theme: Theme) -> list[str]:
+    """The keyed entries of a layer's drawn traces (``meta.key``: label, colour, shape), in
+    drawing order, each once, a few to a line."""
+    seen: dict[str, str] = {}
+    for trace in drawn:
+        meta = _meta(trace)
+        key = meta.get("key")
+        if meta.get("layer") != layer or not isinstance(key, Mapping):
+            continue
+        label = str(key.get("label", ""))
+        if label and label not in seen:
+            swatch = _swatch([str(key.get("colour", theme.text))], str(key.get("shape")), theme)
+            seen[label] = f"{swatch} {label}"
+    lines: list[list[str]] = []
+    width = 0
+    for label, entry in seen.items():
+        if not lines or width + len(label) > LINE_CHARS:
+            lines.append([])
+            width = 0
+        lines[-1].append(entry)
+        width += len(label) + 4
+    return ["   " + "  ".join(line) for line in lines]
+
+
+def _layer_lines(
+    shown: Sequence[str], counts: Mapping[str, int], drawn: Sequence[Trace | Any], theme: Theme
+) -> list[str]:
     lines = []
     for layer in LAYERS:
         if layer.key not in shown:
@@ -39,13 +75,17 @@ def _layer_lines(shown: Sequence[str], counts: Mapping[str, int], theme: Theme) 
         lines.append(f"{_swatch(colours, layer.legend.shape, theme)} {layer.label}{suffix}")
         if layer.legend.note:
             lines.append(f"   {layer.legend.note}")
+        lines.extend(_entries(layer.key, drawn, theme))
     return lines
 
 
-def _meta(trace: Trace | Any) -> Mapping[str, Any]:
-    """A trace's ``meta`` (a Plotly trace object or a trace dict)."""
-    meta = trace.get("meta") if isinstance(trace, dict) else getattr(trace, "meta", None)
-    return meta if isinstance(meta, Mapping) else {}
+def _selection_lines(drawn: Sequence[Trace | Any], theme: Theme) -> list[str]:
+    """The ring of a selected landing point or facility, when one is drawn."""
+    kinds = [str(_meta(t).get("kind")) for t in drawn if _meta(t).get("layer") == "selection"]
+    if not kinds:
+        return []
+    ring = f"<span style='color:{theme.highlight}'>◉</span>"
+    return [f"{ring} selected {kinds[0]}"]
 
 
 def _overlay_lines(overlays: Sequence[Trace | Any], theme: Theme) -> list[str]:
@@ -58,11 +98,11 @@ def _overlay_lines(overlays: Sequence[Trace | Any], theme: Theme) -> list[str]:
             f"{_swatch(list(ROUTE_COLOURS[1:]), 'line', theme)} alternatives"
         )
     if "cut-cables" in present:
-        lines.append(f"{_swatch([DISCONNECTED], 'line', theme)} cut cables")
+        lines.append(f"{_swatch([DISCONNECTED], 'line', theme)} cut cables (wide, vermillion)")
     if "disconnected" in statuses:
-        lines.append(f"{_swatch([DISCONNECTED], 'dot', theme)} cut off from the hub")
+        lines.append(f"{_swatch([DISCONNECTED], 'dot', theme)} landing point cut off from the hub")
     if "slower" in statuses:
-        lines.append(f"{_swatch([SLOWER], 'dot', theme)} slower to the hub")
+        lines.append(f"{_swatch([SLOWER], 'dot', theme)} landing point slower to reach the hub")
     return lines
 
 
@@ -81,12 +121,17 @@ def legend_parts(
 def legend_annotation(
     shown: Sequence[str],
     counts: Mapping[str, int],
-    overlays: Sequence[Any],
+    drawn: Sequence[Any],
     theme: Theme,
 ) -> dict[str, Any] | None:
-    """The legend box (bottom left of the map, where the Mediterranean views show Atlantic or Sahara) for the layers ``shown`` and the ``overlays``
-    drawn; ``counts`` is the number of features of each layer drawn."""
-    lines = _layer_lines(shown, counts, theme) + _overlay_lines(overlays, theme)
+    """The legend box (bottom left of the map, where the Mediterranean views show Atlantic or
+    Sahara) for the layers ``shown`` and every trace ``drawn`` (layers, analysis overlays, the
+    selection ring); ``counts`` is the number of features of each layer drawn."""
+    lines = (
+        _layer_lines(shown, counts, drawn, theme)
+        + _selection_lines(drawn, theme)
+        + _overlay_lines(drawn, theme)
+    )
     if not lines:
         return None
     return {

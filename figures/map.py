@@ -119,7 +119,7 @@ def _point_highlight(
             "hoverinfo": "skip",
             "marker": {"size": size, "color": colour, "opacity": 1},
             "name": "Selected",
-            "meta": {"layer": "selection"},
+            "meta": {"layer": "selection", "kind": {"lp": "landing point"}.get(kind, "facility")},
             "showlegend": False,
         }
         for size, colour in ((22, theme.highlight), (16, theme.paper), (9, theme.highlight))
@@ -214,9 +214,7 @@ def map_figure(
     counts = {
         layer.key: len(request.frame(layer.dataset)) for layer in LAYERS if layer.key in layers
     }
-    legend = legend_annotation(
-        [key for key in ALL_LAYERS if key in layers], counts, overlays, theme
-    )
+    legend = legend_annotation([key for key in ALL_LAYERS if key in layers], counts, traces, theme)
     if legend is not None:
         annotations.append(legend)
     if annotations:

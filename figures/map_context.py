@@ -18,6 +18,7 @@ import shapely
 from figures import labels
 from figures.fast import SharedDict
 from figures.geometry import DISPLAY_TOLERANCE_DEG, LineArrays, precompute_lines
+from figures.theme import cable_class
 
 #: Level of detail of the polygon layers (coverage, fibre) sent to the browser.
 POLYGON_TOLERANCE_DEG = 0.0005
@@ -30,15 +31,6 @@ Note = tuple[str, str]
 #: The opening view: the whole Mediterranean at a 1280 px wide window.
 MED_CENTER = {"lon": 17.0, "lat": 37.5}
 MED_ZOOM = 3.4
-
-#: The ARCEP FTTH class (share of premises connectable, inferred meaning) → colour.
-FTTH_CLASS_SCALE = [
-    [0.0, "#f7fbff"],
-    [0.25, "#c6dbef"],
-    [0.5, "#6baed6"],
-    [0.75, "#2171b5"],
-    [1.0, "#08306b"],
-]
 
 
 class LabelPoints:
@@ -190,6 +182,8 @@ class MapContext:
     vertex_counts: pd.Series
     #: The coverage and fibre polygons as drawn, made on first need.
     polygons: PolygonFeatures
+    #: Each cable's colour group (:data:`~figures.theme.CABLE_CLASSES` key): era or planned.
+    cable_classes: Mapping[str, str]
 
 
 def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -225,4 +219,10 @@ def build_map_context(
             {key: len(arrays.lon) for key, arrays in lines.items()}, dtype="int64"
         ),
         polygons=PolygonFeatures(),
+        cable_classes={
+            cid: cable_class(year, bool(planned)).key
+            for cid, year, planned in zip(
+                cables.index, cables["rfs_year"], cables["is_planned"], strict=True
+            )
+        },
     )

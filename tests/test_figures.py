@@ -8,10 +8,12 @@ import pytest
 import shapely
 
 from datalayer.loader import Datasets
+from datalayer.selection import Selection
 from figures import labels
+from figures.analysis_layers import CUT_LINE, DISCONNECTED
 from figures.geometry import concat_lines, line_arrays
 from figures.map import ALL_LAYERS, HoverLabels, map_figure, records
-from figures.theme import DARK, LIGHT, cable_colour
+from figures.theme import CABLE_CLASSES, DARK, LIGHT, cable_class
 from services.context import AppContext, build_context
 
 
@@ -100,8 +102,81 @@ def test_hover_text_is_escaped() -> None:
     assert labels.inert("x" * 500).endswith("…")
 
 
-def test_cable_colours_are_stable() -> None:
-    assert cable_colour("seamewe-4") == cable_colour("seamewe-4")
+def test_a_cable_colour_says_its_era_or_that_it_is_planned() -> None:
+    assert cable_class(1999, False).label == "before 2000"
+    assert cable_class(2000, False).label == "2000–2009"
+    assert cable_class(2019, False).label == "2010–2019"
+    assert cable_class(2020, False).label == "2020 and later"
+    assert cable_class(float("nan"), False).label == "year unknown"
+    assert cable_class(2030, True).label == cable_class(None, True).label
+    assert cable_class(2030, True).label.startswith("planned")
+    colours = [c.colour for c in CABLE_CLASSES]
+    assert len(set(colours)) == len(colours)
+    # A cut cable never looks like an ordinary one.
+    assert CUT_LINE not in colours and DISCONNECTED not in colours
+    planned = cable_class(2030, True)
+    in_service = cable_class(2010, False)
+    assert planned.width < in_service.width and planned.opacity < in_service.opacity
+
+
+def test_each_cable_is_drawn_in_its_era_trace(ctx: AppContext) -> None:
+    cables = ctx.data.cables
+    traces = [t for t in build(ctx, {"cables"}).data if t.meta["layer"] == "cables"]
+    assert len(traces) == len(
+        {
+            cable_class(y, p).key
+            for y, p in zip(cables["rfs_year"], cables["is_planned"], strict=True)
+        }
+    )
+    order = ctx.map.cable_order
+    for trace in traces:
+        label = trace.meta["key"]["label"]
+        assert trace.line.color == trace.meta["key"]["colour"]
+        drawn = {order[int(v)] for v in np.asarray(trace.customdata)}
+        for cid in drawn:
+            row = cables.loc[cid]
+            assert cable_class(row["rfs_year"], bool(row["is_planned"])).label == label
+    in_2000s = next(t for t in traces if t.meta["key"]["label"] == "2000–2009")
+    assert ctx.map.cable_position["seamewe-4"] in {int(v) for v in np.asarray(in_2000s.customdata)}
+
+
+def test_ftth_is_drawn_in_discrete_classes_with_plain_labels(ctx: AppContext) -> None:
+    traces = [t for t in build(ctx, {"ftth"}).data if t.meta["layer"] == "ftth"]
+    labels_drawn = [t.meta["key"]["label"] for t in traces]
+    # Marseille's arrondissements fall in three ARCEP classes (Q1 2018), lowest first.
+    assert labels_drawn == [
+        "25–50 % of premises connectable",
+        "50–80 % of premises connectable",
+        "80 % or more of premises connectable",
+    ]
+    assert sum(len(t.locations) for t in traces) == 16
+    assert not any(t.showscale for t in traces)
+    assert len({t.colorscale[0][1] for t in traces}) == 3
+    hover = " ".join(text for t in traces for text in t.text)
+    assert "inferred" not in hover
+    eighth = next(t for t in traces if "80 % or more" in t.meta["key"]["label"])
+    assert any("8e" in text or "8ème" in text or "8" in text for text in eighth.text)
+
+
+def test_one_operator_is_filled_and_outlined_several_are_outlines(ctx: AppContext) -> None:
+    coverage = ctx.data.coverage
+    one = map_figure(
+        ctx.map,
+        ctx.select(Selection()),
+        layers={"coverage"},
+        coverage_technology="4G",
+        theme=LIGHT,
+    )
+    (orange,) = [t for t in one.data if t.meta["layer"] == "coverage"]
+    assert orange.meta["key"]["label"] == "Orange 4G"
+    assert (
+        orange.marker.line.width >= 2 and orange.marker.line.color == orange.meta["key"]["colour"]
+    )
+    assert not orange.colorscale[0][1].endswith(",0.0)")
+    every = build(ctx, {"coverage"})
+    outlines = [t for t in every.data if t.meta["layer"] == "coverage"]
+    assert len(outlines) == coverage["operator"].nunique()
+    assert all(t.colorscale[0][1].endswith(",0.0)") for t in outlines)
 
 
 def test_hover_labels_are_made_on_demand_and_equal_the_eager_ones(real_data: Datasets) -> None:

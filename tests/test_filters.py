@@ -264,13 +264,13 @@ def test_facility_filters_do_not_touch_cables(tiny: Datasets) -> None:
 
 
 @pytest.mark.parametrize(
-    ("operators", "expected"),
-    [((), ["Orange", "SFR"]), (("SFR",), ["SFR"]), (("Orange", "SFR"), ["Orange", "SFR"])],
+    ("operator", "expected"),
+    [("Orange", ["Orange"]), ("SFR", ["SFR"]), ("all", ["Orange", "SFR"])],
 )
-def test_coverage_operator_filter(
-    tiny: Datasets, operators: tuple[str, ...], expected: list[str]
+def test_coverage_shows_one_operator_or_all(
+    tiny: Datasets, operator: str, expected: list[str]
 ) -> None:
-    result = apply_selection(tiny, replace(WORLD, operators=operators))
+    result = apply_selection(tiny, replace(WORLD, operator=operator))
     assert list(result.coverage["operator"]) == expected
     assert set(result.cables.index) == ALL_CABLES
 
@@ -366,7 +366,7 @@ def test_inputs_are_not_mutated(tiny: Datasets) -> None:
         replace(WORLD, owners=("Orange",), countries=("Egypt",), year_min=2000),
         replace(WORLD, status="planned", suppliers=("ASN",), year_max=2030),
         replace(Selection(), region="red-sea", facility_countries=("Egypt",), exchanges=("CAIX",)),
-        replace(WORLD, operators=("SFR",), cables=("c-atl",)),
+        replace(WORLD, operator="SFR", cables=("c-atl",)),
     ]
     for sel in selections:
         result = apply_selection(tiny, sel)
