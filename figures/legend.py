@@ -106,15 +106,13 @@ def _overlay_lines(overlays: Sequence[Trace | Any], theme: Theme) -> list[str]:
     return lines
 
 
-def legend_parts(
-    counts: Mapping[str, int], overlays: Sequence[Any], theme: Theme
-) -> dict[str, Any]:
-    """The legend's lines of every layer (by key, in legend order) and of the ``overlays``: the
-    page composes the legend of the layers it shows in the browser (assets/mapdata.js), where
-    layers are switched on and off."""
+def legend_parts(counts: Mapping[str, int], drawn: Sequence[Any], theme: Theme) -> dict[str, Any]:
+    """The legend's lines of every layer (by key, in legend order) and the rest (selection,
+    analysis overlays) for the traces ``drawn``: the page composes the legend of the layers it
+    shows in the browser (assets/mapdata.js), where layers are switched on and off."""
     return {
-        "layers": {layer.key: _layer_lines([layer.key], counts, theme) for layer in LAYERS},
-        "overlays": _overlay_lines(overlays, theme),
+        "layers": {layer.key: _layer_lines([layer.key], counts, drawn, theme) for layer in LAYERS},
+        "overlays": _selection_lines(drawn, theme) + _overlay_lines(drawn, theme),
     }
 
 

@@ -225,7 +225,7 @@ def map_figure(
         meta["fit"] = dict(fit)
     if interactive:
         # The page switches layers in the browser and rewrites the legend from these.
-        meta["legend"] = legend_parts(counts, overlays, theme)
+        meta["legend"] = legend_parts(counts, traces, theme)
     if meta:
         layout["meta"] = meta
     return figure(traces, layout)

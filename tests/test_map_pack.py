@@ -38,6 +38,8 @@ STATES = (
     "?sel=lp:marseille-france",
     "?from=marseille-france&to=tuas-singapore&scenario=2024-red-sea",
     "?tech=3G",
+    "?operator=all",
+    "?operator=SFR&tech=2G",
     "?layers=cables,ftth",
     "?region=world",
     "?country=Greenland",
@@ -95,11 +97,14 @@ def test_the_page_rebuilds_exactly_the_map_the_server_built(ctx: AppContext, sea
     assert shown.layout.map.center == server.layout.map.center
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("search", STATES)
-def test_a_filter_change_sends_no_geometry_of_the_layers(ctx: AppContext, search: str) -> None:
-    """Every trace of a layer refers to the pack (ids of runs); only analysis overlays and the
-    selected cable travel whole."""
-    message = _message(ctx, search)
+def test_a_filter_change_sends_no_geometry_of_the_layers(
+    ctx: AppContext, search: str, theme: str
+) -> None:
+    """Every trace of a layer refers to the pack (ids of runs), in either theme; only analysis
+    overlays and the selected cable travel whole."""
+    message = _message(ctx, search, theme)
     whole = [e["trace"] for e in message["traces"] if "trace" in e]
     layers = {(t.get("meta") or {}).get("layer") for t in whole}
     assert not layers & set(ALL_LAYERS) - {"cables"}
