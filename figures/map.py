@@ -30,6 +30,7 @@ from figures.map_context import (
     build_map_context,
     records,
 )
+from figures.place_labels import FIRST_LABEL_LAYER, map_style
 from figures.theme import (
     Theme,
 )
@@ -190,7 +191,9 @@ def map_figure(
     notes = request.notes
     layout: dict[str, Any] = {
         "map": {
-            "style": "white-bg",
+            # The place names (figures.place_labels), the same for both themes; ocean, land and
+            # borders are the layout layers, traces go between them and the labels.
+            "style": map_style(),
             "layers": _basemap_layers(ctx, theme),
             "center": view_center,
             "zoom": view_zoom,
@@ -221,7 +224,10 @@ def map_figure(
     if fit is not None:
         # Read by the page (assets/landfall.js) to refit the view to the map's real size.
         layout["meta"] = {"fit": dict(fit)}
-    return figure(traces, layout)
+    fig = figure(traces, layout)
+    # Plotly draws map traces above every style layer unless told: keep the names on top.
+    fig.update_traces(below=FIRST_LABEL_LAYER)
+    return fig
 
 
 __all__ = [
