@@ -163,6 +163,7 @@ def test_arrondissement_labels_read_as_people_say_them() -> None:
     assert labels[1]["properties"] == {
         "name": "Marseille 2e",
         "kind": "arrondissement",
+        "cables": None,
         "code": "13202",
     }
     assert labels[0]["geometry"]["coordinates"] == pytest.approx([1.0, 1.0], abs=0.01)

@@ -47,6 +47,7 @@ def town_labels(landings: Sequence[Mapping[str, Any]]) -> list[Feature]:
             "name": town_name(name),
             "kind": KIND_TOWN,
             "cables": len(item["properties"]["cable_ids"]),
+            "code": None,
         }
         out.append(feature(props, item["geometry"]))
     return out
@@ -74,6 +75,7 @@ def arrondissement_labels(communes: Sequence[Mapping[str, Any]]) -> list[Feature
         props = {
             "name": arrondissement_label(str(by_code[code]["properties"].get("nom") or code)),
             "kind": KIND_ARRONDISSEMENT,
+            "cables": None,
             "code": code,
         }
         out.append(feature(props, geometry_to_geojson(point)))
