@@ -105,9 +105,7 @@ def data_date_text(credits: Sequence[Credit]) -> str:
 def map_files(sel: Selection) -> list[str]:
     """The dataset files the map of ``sel`` draws (its layers, then the basemap and names)."""
     layers = layers_of(sel)
-    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + list(
-        BACKGROUND_FILES
-    )
+    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + list(BACKGROUND_FILES)
 
 
 def region_name(ctx: AppContext, region: str) -> str:
