@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dash import Dash
-from flask import Flask, Response
+from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
 from api.routes import register_api
@@ -25,15 +25,43 @@ from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
 from export.routes import register_export
+from figures.place_labels import GLYPHS_URL, LABELS_URL
 from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from web.map_pack_route import register_map_pack
 from web.security import register_security
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+GLYPHS_DIR = ASSETS / "glyphs"
+#: Glyphs change only when scripts/build_glyphs.py is run again: let browsers keep them.
+GLYPHS_CACHE = "public, max-age=31536000"
+
+
+def read_glyphs(folder: Path = GLYPHS_DIR) -> dict[tuple[str, str], bytes]:
+    """Every glyph file, by (font stack, range): read once, so a request never names a path."""
+    return {
+        (path.parent.name, path.stem): path.read_bytes() for path in sorted(folder.glob("*/*.pbf"))
+    }
+
+
+def _register_glyphs(server: Flask) -> None:
+    """Serve the map's glyphs (MapLibre asks for ``/glyphs/<font stack>/<range>.pbf``)."""
+    glyphs = read_glyphs()
+
+    def glyph_range(fontstack: str, glyph_range: str) -> Response:
+        data = glyphs.get((fontstack, glyph_range))
+        if data is None:
+            abort(404)
+        response = Response(data, mimetype="application/x-protobuf")
+        response.headers["Cache-Control"] = GLYPHS_CACHE
+        return response
+
+    rule = GLYPHS_URL.replace("{fontstack}", "<fontstack>").replace("{range}", "<glyph_range>")
+    server.add_url_rule(rule, "glyphs", glyph_range)
 
 
 def _register_routes(app: Dash, ctx: AppContext) -> None:
-    """Serve the basemap from memory (no file I/O per request) and a health check."""
+    """Serve the basemap, place names and glyphs from memory (no file I/O per request) and a
+    health check."""
     server = app.server
 
     def geojson(payload: bytes) -> Response:
@@ -43,6 +71,8 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
 
     server.add_url_rule(LAND_URL, "basemap_land", lambda: geojson(ctx.data.basemap_land))
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
+    server.add_url_rule(LABELS_URL, "place_labels", lambda: geojson(ctx.data.place_labels))
+    _register_glyphs(server)
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)
@@ -70,6 +100,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
         "application/javascript",
         "application/json",
         "application/geo+json",
+        "application/x-protobuf",
     ]
     app = Dash(
         __name__,

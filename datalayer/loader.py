@@ -29,7 +29,7 @@ DATA_FILES: tuple[str, ...] = (schema.METADATA_FILE, *(spec.file for spec in sch
 class Datasets:
     """Everything the app shows, read-only after start-up.
 
-    The basemap files are kept as the bytes that the server hands to the browser, so a request
+    The basemap files and the place names are kept as the bytes that the server hands to the browser, so a request
     never touches the disk.
     """
 
@@ -44,6 +44,8 @@ class Datasets:
     metadata: Mapping[str, Any]
     source_dir: Path
     warnings: tuple[str, ...] = field(default=())
+    #: The map's place names (:data:`~datalayer.schema.PLACE_LABELS`), a GeoJSON collection.
+    place_labels: bytes = b'{"type":"FeatureCollection","features":[]}'
 
 
 class _NonFinite(float):
@@ -253,7 +255,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
     }
     _check_references(frames["cables"], frames["landing_points"])
     basemap = {}
-    for spec in (schema.BASEMAP_LAND, schema.BASEMAP_BORDERS):
+    for spec in (schema.BASEMAP_LAND, schema.BASEMAP_BORDERS, schema.PLACE_LABELS):
         collection = read_json(directory / spec.file, repairs)
         validate_features(collection, spec, repairs)
         # The browser gets the file as validated (repairs included), without a BOM.
@@ -267,6 +269,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
         regions=frames["regions"],
         basemap_land=basemap["basemap_land"],
         basemap_borders=basemap["basemap_borders"],
+        place_labels=basemap["place_labels"],
         metadata=metadata,
         source_dir=directory,
         warnings=repairs.messages(),

@@ -232,6 +232,15 @@ BASEMAP_BORDERS = DatasetSpec(
     optional=(Field("kind", Kind.OPT_STR),),
 )
 
+PLACE_LABELS = DatasetSpec(
+    key="place_labels",
+    file="place_labels.geojson",
+    geometry_types=("Point",),
+    fields=(Field("name", Kind.STR), Field("kind", Kind.STR)),
+    id_field=None,
+    optional=(Field("cables", Kind.OPT_INT), Field("code", Kind.OPT_STR)),
+)
+
 REGIONS = DatasetSpec(
     key="regions",
     file="regions.geojson",
@@ -250,6 +259,7 @@ ALL_SPECS: tuple[DatasetSpec, ...] = (
     REGIONS,
     BASEMAP_LAND,
     BASEMAP_BORDERS,
+    PLACE_LABELS,
 )
 
 #: The served datasets, in API and export order.

@@ -16,6 +16,7 @@ import textwrap
 import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 
 import orjson
@@ -25,6 +26,7 @@ import plotly.io as pio
 from datalayer.selection import Selection
 from export import meta
 from figures.labels import inert
+from figures.place_labels import map_style
 from figures.theme import Theme, get_theme
 from figures.view import MAP_HEIGHT_PX, MAP_WIDTH_PX, MAX_ZOOM, MIN_ZOOM
 from services.analysis_run import AnalysisResults, run_analysis
@@ -167,11 +169,26 @@ def _parse_geojson(raw: bytes) -> Mapping[str, Any]:
     return parsed
 
 
-def inline_basemap(fig: go.Figure, ctx: AppContext) -> go.Figure:
+#: The app's glyph files as a ``file:`` URL template: Kaleido's Chromium reads local files.
+GLYPHS_FILE_URL = (
+    Path(__file__).resolve().parent.parent / "assets" / "glyphs"
+).as_uri() + "/{fontstack}/{range}.pbf"
+
+
+def inline_basemap(fig: go.Figure, ctx: AppContext, theme: Theme) -> go.Figure:
     """``fig`` with the basemap layers' app URLs replaced by the GeoJSON itself (in place).
 
     Kaleido's Chromium and a standalone report cannot fetch ``/basemap/*.geojson`` from the app.
+    The place names come inline too, in ``theme``'s colours, with the glyphs read from disk
+    (:data:`GLYPHS_FILE_URL`; where that path does not exist, MapLibre draws the names with a
+    local font instead).
     """
+    if fig.layout.map is not None and isinstance(fig.layout.map.style, dict):
+        fig.layout.map.style = map_style(
+            labels=dict(_parse_geojson(ctx.data.place_labels)),
+            glyphs=GLYPHS_FILE_URL,
+            theme=theme,
+        )
     sources = {
         ctx.map.land_url: _parse_geojson(ctx.data.basemap_land),
         ctx.map.borders_url: _parse_geojson(ctx.data.basemap_borders),
@@ -237,7 +254,7 @@ def build_figure(
             # A picture cannot be clicked: its note says what was simplified, not how to zoom.
             interactive=False,
         )
-        return inline_basemap(fig, ctx)
+        return inline_basemap(fig, ctx, chosen)
     if name in CHART_NAMES:
         return chart_figure(name, chart_summaries(filtered)[name], chosen)
     raise ValueError(f"unknown figure {name!r}")

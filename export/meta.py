@@ -26,6 +26,8 @@ DATASET_FILES: dict[str, str] = {name: spec.file for name, spec in schema.BY_END
 #: Map layer → the dataset file it draws (for the map's credits), in legend order.
 LAYER_FILES: dict[str, str] = {layer.key: layer.file for layer in LAYERS}
 BASEMAP_FILE = schema.BASEMAP_LAND.file
+#: Drawn on every map under its layers: the coastline and the place names.
+BACKGROUND_FILES = (BASEMAP_FILE, schema.PLACE_LABELS.file)
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,7 @@ def data_date_text(credits: Sequence[Credit]) -> str:
 
     The basemap's date is left out: it dates the coastline, not the data the export is about.
     """
-    thematic = [c for c in credits if not c.file.startswith("basemap")] or list(credits)
+    thematic = [c for c in credits if c.file not in BACKGROUND_FILES] or list(credits)
     by_date: dict[str, list[str]] = {}
     for credit in thematic:
         by_date.setdefault(credit.data_date, []).append(credit.title)
@@ -101,9 +103,9 @@ def data_date_text(credits: Sequence[Credit]) -> str:
 
 
 def map_files(sel: Selection) -> list[str]:
-    """The dataset files the map of ``sel`` draws (its layers, then the basemap)."""
+    """The dataset files the map of ``sel`` draws (its layers, then the basemap and names)."""
     layers = layers_of(sel)
-    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + [BASEMAP_FILE]
+    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + list(BACKGROUND_FILES)
 
 
 def region_name(ctx: AppContext, region: str) -> str:

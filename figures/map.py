@@ -30,6 +30,7 @@ from figures.map_context import (
     build_map_context,
     records,
 )
+from figures.place_labels import FIRST_LABEL_LAYER, map_style
 from figures.theme import (
     Theme,
 )
@@ -193,7 +194,9 @@ def map_figure(
     notes = request.notes
     layout: dict[str, Any] = {
         "map": {
-            "style": "white-bg",
+            # The place names (figures.place_labels), the same for both themes; ocean, land and
+            # borders are the layout layers, traces go between them and the labels.
+            "style": map_style(),
             "layers": _basemap_layers(ctx, theme),
             "center": view_center,
             "zoom": view_zoom,
@@ -228,7 +231,10 @@ def map_figure(
         meta["legend"] = legend_parts(counts, traces, theme)
     if meta:
         layout["meta"] = meta
-    return figure(traces, layout)
+    fig = figure(traces, layout)
+    # Plotly draws map traces above every style layer unless told: keep the names on top.
+    fig.update_traces(below=FIRST_LABEL_LAYER)
+    return fig
 
 
 __all__ = [

@@ -74,6 +74,7 @@ from scripts.build.ftth import (
     parse_count,
     read_arcep_table,
 )
+from scripts.build.labels import arrondissement_labels, town_labels
 from scripts.build.mobile import (
     build_mobile,
     coverage_radius_m,
@@ -367,6 +368,19 @@ def build_basemaps(build: Build, raw: Path) -> None:
         build.facts[f"{kind}_source_features"] = len(source)
 
 
+def build_place_labels(build: Build, raw: Path) -> None:
+    """place_labels.geojson: landing-point towns and Marseille's arrondissements (after the
+    landing points are built)."""
+    geo_path = raw / FRANCE_DIR / ARRONDISSEMENTS_GEOJSON
+    communes = read_feature_collection(geo_path)
+    with reading(geo_path):
+        arrondissements = arrondissement_labels(communes)
+    towns = town_labels(build.facts["landings"])
+    build.facts["town_labels"] = len(towns)
+    build.facts["arrondissement_labels"] = len(arrondissements)
+    build.add_geojson("place_labels.geojson", towns + arrondissements)
+
+
 def run(raw: Path, out: Path) -> Build:
     """Build every output in memory (nothing is written if any input fails)."""
     if not raw.is_dir():
@@ -378,6 +392,7 @@ def run(raw: Path, out: Path) -> Build:
     build.timed("mobile sites + coverage", lambda: build_mobile_layers(build, raw))
     build.timed("ftth", lambda: build_ftth(build, raw))
     build.timed("basemaps", lambda: build_basemaps(build, raw))
+    build.timed("place labels", lambda: build_place_labels(build, raw))
     metadata = docs.build_metadata(build.counts, build.facts)
     build.outputs["metadata.json"] = dumps_compact(metadata) + "\n"
     build.outputs["SOURCES.md"] = docs.sources_markdown(build.counts, build.facts)

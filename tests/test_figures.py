@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import plotly.graph_objects as go
 import pytest
@@ -61,9 +63,20 @@ def test_layer_toggle_removes_traces(ctx: AppContext) -> None:
     assert [layer for layer in layers_of(build(ctx, set())) if layer != "none"] == []
 
 
+def _assert_local_style(style: dict[str, Any]) -> None:
+    """The style's only source is the app's place names, its glyphs the app's, and it has no
+    tiles or sprites (which MapLibre would fetch from elsewhere)."""
+    assert {name: src["type"] for name, src in style["sources"].items()} == {
+        "place-labels": "geojson"
+    }
+    assert style["sources"]["place-labels"]["data"].startswith("/basemap/")
+    assert style["glyphs"].startswith("/glyphs/")
+    assert "sprite" not in style
+
+
 def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
     fig = build(ctx, {"cables"})
-    assert fig.layout.map.style == "white-bg"
+    _assert_local_style(fig.layout.map.style)
     sources = [layer.source for layer in fig.layout.map.layers]
     urls = [s for s in sources if isinstance(s, str)]
     assert urls == ["/basemap/land.geojson", "/basemap/borders.geojson"]
@@ -213,4 +226,4 @@ def test_a_map_with_every_layer_off_is_still_a_map(ctx: AppContext) -> None:
     fig = build(ctx, set())
     # Without a trace Plotly would draw empty x/y axes where the map was.
     assert [t.type for t in fig.data] == ["scattermap"]
-    assert fig.layout.map.style == "white-bg"
+    _assert_local_style(fig.layout.map.style)

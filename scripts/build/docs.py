@@ -234,6 +234,22 @@ def _natural_earth_entries(counts: Mapping[str, int]) -> dict[str, Any]:
     }
 
 
+def _label_entries(counts: Mapping[str, int], cables_date: str) -> dict[str, Any]:
+    """metadata.json entry of the place names drawn on the map."""
+    return {
+        "place_labels.geojson": _entry(
+            "Place names on the map",
+            (TG_CABLES, IGN_2017),
+            cables_date,
+            counts["place_labels.geojson"],
+            "Landing-point towns (the landing point's name up to its first comma, at the "
+            "landing point; positions to be decided are left out) and Marseille's 16 "
+            "arrondissements (IGN GEOFLA 2017 names, at each outline's pole of inaccessibility).",
+            month=cables_date[:7],
+        ),
+    }
+
+
 def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
     """metadata.json: per-file provenance and licence, build info, Marseille FTTH, radii."""
     cables_date = str(facts["cables_data_date"])
@@ -241,6 +257,7 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
         **_telegeography_entries(counts, cables_date),
         **_france_entries(counts),
         **_natural_earth_entries(counts),
+        **_label_entries(counts, cables_date),
     }
     dates = [entry["data_date"] for entry in datasets.values()]
     return {
@@ -533,6 +550,28 @@ def _basemap_sources(facts: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _label_sources(facts: Mapping[str, Any]) -> list[str]:
+    """SOURCES.md on place_labels.geojson."""
+    return [
+        "## place_labels.geojson",
+        "",
+        f"- Origin: landing_points.geojson (TeleGeography, see above) and {IGN_2017.repository}, "
+        f"commit `{IGN_2017.commit}`, "
+        "`communes-13-bouches-du-rhone_v2.0.2_with-marseille-arrondissements.geojson`.",
+        f"- Fields: `name`, `kind` (`town`: {facts['town_labels']:,} landing-point towns, "
+        "with `cables`, the landing point's cable count, which decides which label wins where "
+        f"labels collide; `arrondissement`: {facts['arrondissement_labels']} arrondissements of "
+        "Marseille, with their INSEE `code`).",
+        "- Changes: a town is the landing point's name up to its first comma (`Marseille, "
+        "France` → `Marseille`), one label per landing-point name, none for positions still to "
+        "be decided; an arrondissement's name loses its doubled spaces and the word "
+        "`Arrondissement` (`Marseille 8e`) and sits at the polygon's pole of inaccessibility "
+        "(shapely `polylabel`).",
+        "- Drawn with the DejaVu Sans glyphs in `assets/glyphs/` (see the licence there).",
+        "",
+    ]
+
+
 def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str:
     """data/SOURCES.md: origin, date, licence, attribution, changes and caveats per file."""
     sections = [
@@ -543,6 +582,7 @@ def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str
         *_mobile_sources(facts),
         *_ftth_sources(facts),
         *_basemap_sources(facts),
+        *_label_sources(facts),
     ]
     return "\n".join(sections)
 
@@ -567,9 +607,17 @@ def licenses_markdown(cables_month: str) -> str:
             f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
             f"| ftth.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
             f"{IGN_2017.attribution} |",
+            f"| place_labels.geojson | {CC_BY_NC_SA} (town names, from landing_points.geojson) + "
+            f"{LICENCE_OUVERTE} (arrondissement names) | "
+            + TG_CABLES.attribution.format(month=cables_month)
+            + f"; {IGN_2017.attribution} |",
             "| basemap_land.geojson, basemap_borders.geojson, regions.geojson | Public domain "
             "(Natural Earth) | Made with Natural Earth (customary, not required) |",
             "| metadata.json, SOURCES.md, LICENSES.md | documentation; quotes the above | — |",
+            "",
+            "The map's labels are drawn with glyphs made from the DejaVu Sans font (Bitstream Vera "
+            "licence, DejaVu changes public domain): `assets/glyphs/LICENSE.md` has the licence "
+            "text; `scripts/build_glyphs.py` makes the glyph files.",
             "",
             "## TeleGeography data: CC BY-NC-SA 3.0 Unported",
             "",
