@@ -42,6 +42,9 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
 
     server.add_url_rule(LAND_URL, "basemap_land", lambda: geojson(ctx.data.basemap_land))
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
+    for land in ctx.map.finer_land:
+        payload = ctx.data.basemap_finer[land.key]
+        server.add_url_rule(land.url, land.key, lambda body=payload: geojson(body))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_api(server, ctx)
     register_analysis_api(server, ctx)

@@ -25,7 +25,9 @@ DATASET_FILES: dict[str, str] = {name: spec.file for name, spec in schema.BY_END
 
 #: Map layer → the dataset file it draws (for the map's credits), in legend order.
 LAYER_FILES: dict[str, str] = {layer.key: layer.file for layer in LAYERS}
-BASEMAP_FILE = schema.BASEMAP_LAND.file
+#: The basemap's land files, whose credits every map carries (the finer ones are drawn when
+#: zoomed in: Natural Earth 1:10m, IGN around Marseille).
+BASEMAP_FILES = (schema.BASEMAP_LAND.file, *(spec.file for spec in schema.BASEMAP_FINER_LAND))
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ def data_date_text(credits: Sequence[Credit]) -> str:
 def map_files(sel: Selection) -> list[str]:
     """The dataset files the map of ``sel`` draws (its layers, then the basemap)."""
     layers = layers_of(sel)
-    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + [BASEMAP_FILE]
+    return [LAYER_FILES[layer] for layer in LAYER_FILES if layer in layers] + list(BASEMAP_FILES)
 
 
 def region_name(ctx: AppContext, region: str) -> str:
