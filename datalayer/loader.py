@@ -45,9 +45,15 @@ class Datasets:
     metadata: Mapping[str, Any]
     source_dir: Path
     warnings: tuple[str, ...] = field(default=())
-    #: The finer land files (:data:`~datalayer.schema.BASEMAP_FINER_LAND`) by dataset key, as
-    #: served.
-    basemap_finer: Mapping[str, bytes] = field(default_factory=dict)
+    #: The finer land files (:data:`~datalayer.schema.BASEMAP_FINER_LAND`), as served.
+    basemap_land_10m: bytes = b""
+    basemap_land_city: bytes = b""
+
+    @property
+    def basemap_finer(self) -> dict[str, bytes]:
+        """The finer land files by dataset key, coarsest first (those this data has)."""
+        files = {spec.key: getattr(self, spec.key) for spec in schema.BASEMAP_FINER_LAND}
+        return {key: payload for key, payload in files.items() if payload}
 
 
 class _NonFinite(float):
@@ -291,5 +297,6 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
         metadata=metadata,
         source_dir=directory,
         warnings=repairs.messages(),
-        basemap_finer={spec.key: basemap[spec.key] for spec in schema.BASEMAP_FINER_LAND},
+        basemap_land_10m=basemap["basemap_land_10m"],
+        basemap_land_city=basemap["basemap_land_city"],
     )

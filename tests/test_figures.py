@@ -64,7 +64,12 @@ def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
     assert fig.layout.map.style == "white-bg"
     sources = [layer.source for layer in fig.layout.map.layers]
     urls = [s for s in sources if isinstance(s, str)]
-    assert urls == ["/basemap/land.geojson", "/basemap/borders.geojson"]
+    assert urls == [
+        "/basemap/land.geojson",
+        "/basemap/land_10m.geojson",
+        "/basemap/land_city.geojson",
+        "/basemap/borders.geojson",
+    ]
 
 
 def test_cable_arrays_are_float32_with_nan_gaps(ctx: AppContext) -> None:
