@@ -73,6 +73,9 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule(BORDERS_URL, "basemap_borders", lambda: geojson(ctx.data.basemap_borders))
     server.add_url_rule(LABELS_URL, "place_labels", lambda: geojson(ctx.data.place_labels))
     _register_glyphs(server)
+    for land in ctx.map.finer_land:
+        payload = ctx.data.basemap_finer[land.key]
+        server.add_url_rule(land.url, land.key, lambda body=payload: geojson(body))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)

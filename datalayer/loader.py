@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -46,6 +47,15 @@ class Datasets:
     warnings: tuple[str, ...] = field(default=())
     #: The map's place names (:data:`~datalayer.schema.PLACE_LABELS`), a GeoJSON collection.
     place_labels: bytes = b'{"type":"FeatureCollection","features":[]}'
+    #: The finer land files (:data:`~datalayer.schema.BASEMAP_FINER_LAND`), as served.
+    basemap_land_10m: bytes = b""
+    basemap_land_city: bytes = b""
+
+    @property
+    def basemap_finer(self) -> dict[str, bytes]:
+        """The finer land files by dataset key, coarsest first (those this data has)."""
+        files = {spec.key: getattr(self, spec.key) for spec in schema.BASEMAP_FINER_LAND}
+        return {key: payload for key, payload in files.items() if payload}
 
 
 class _NonFinite(float):
@@ -236,6 +246,21 @@ def load_datasets(data_dir: Path | str) -> Datasets:
         return _load_datasets(data_dir)
 
 
+def _check_bbox(collection: Any, file: str) -> None:
+    """A finer land file must say where it replaces the coarser land: ``bbox`` is
+    ``[west, south, east, north]`` in degrees, west < east and south < north."""
+    box = collection.get("bbox") if isinstance(collection, dict) else None
+    valid = (
+        isinstance(box, list)
+        and len(box) == 4
+        and all(isinstance(v, int | float) and math.isfinite(v) for v in box)
+        and -180 <= box[0] < box[2] <= 180
+        and -90 <= box[1] < box[3] <= 90
+    )
+    if not valid:
+        raise DatasetError(file, "needs a 'bbox' [west, south, east, north] within ±180°/±90°")
+
+
 def _load_datasets(data_dir: Path | str) -> Datasets:
     directory = Path(data_dir)
     if not directory.is_dir():
@@ -255,9 +280,16 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
     }
     _check_references(frames["cables"], frames["landing_points"])
     basemap = {}
-    for spec in (schema.BASEMAP_LAND, schema.BASEMAP_BORDERS, schema.PLACE_LABELS):
+    for spec in (
+        schema.BASEMAP_LAND,
+        schema.BASEMAP_BORDERS,
+        schema.PLACE_LABELS,
+        *schema.BASEMAP_FINER_LAND,
+    ):
         collection = read_json(directory / spec.file, repairs)
         validate_features(collection, spec, repairs)
+        if spec in schema.BASEMAP_FINER_LAND:
+            _check_bbox(collection, spec.file)
         # The browser gets the file as validated (repairs included), without a BOM.
         basemap[spec.key] = orjson.dumps(collection)
     return Datasets(
@@ -273,4 +305,6 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
         metadata=metadata,
         source_dir=directory,
         warnings=repairs.messages(),
+        basemap_land_10m=basemap["basemap_land_10m"],
+        basemap_land_city=basemap["basemap_land_city"],
     )

@@ -214,13 +214,26 @@ FTTH = DatasetSpec(
     ),
 )
 
-BASEMAP_LAND = DatasetSpec(
-    key="basemap_land",
-    file="basemap_land.geojson",
-    geometry_types=("Polygon", "MultiPolygon"),
-    fields=(),
-    id_field=None,
-    optional=(Field("kind", Kind.OPT_STR),),
+
+def _basemap_land(key: str) -> DatasetSpec:
+    """A basemap land file: polygons, no required field (``kind`` says ``land``)."""
+    return DatasetSpec(
+        key=key,
+        file=f"{key}.geojson",
+        geometry_types=("Polygon", "MultiPolygon"),
+        fields=(),
+        id_field=None,
+        optional=(Field("kind", Kind.OPT_STR),),
+    )
+
+
+#: Natural Earth 1:50m land, the whole world.
+BASEMAP_LAND = _basemap_land("basemap_land")
+#: Finer land for closer zooms, coarsest first; each file's ``bbox`` is where it replaces the
+#: coarser land (Natural Earth 1:10m around the seas, IGN outlines around Marseille).
+BASEMAP_FINER_LAND: tuple[DatasetSpec, ...] = (
+    _basemap_land("basemap_land_10m"),
+    _basemap_land("basemap_land_city"),
 )
 
 BASEMAP_BORDERS = DatasetSpec(
@@ -260,6 +273,7 @@ ALL_SPECS: tuple[DatasetSpec, ...] = (
     BASEMAP_LAND,
     BASEMAP_BORDERS,
     PLACE_LABELS,
+    *BASEMAP_FINER_LAND,
 )
 
 #: The served datasets, in API and export order.

@@ -162,7 +162,7 @@ def export_figure(
     return bytes(result)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def _parse_geojson(raw: bytes) -> Mapping[str, Any]:
     # Keyed by the bytes object itself: bytes cache their hash, so a hit costs nothing.
     parsed: Mapping[str, Any] = orjson.loads(raw)
@@ -192,6 +192,10 @@ def inline_basemap(fig: go.Figure, ctx: AppContext, theme: Theme) -> go.Figure:
     sources = {
         ctx.map.land_url: _parse_geojson(ctx.data.basemap_land),
         ctx.map.borders_url: _parse_geojson(ctx.data.basemap_borders),
+        **{
+            land.url: _parse_geojson(ctx.data.basemap_finer[land.key])
+            for land in ctx.map.finer_land
+        },
     }
     layers = fig.layout.map.layers if fig.layout.map is not None else ()
     for layer in layers:

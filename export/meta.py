@@ -25,9 +25,11 @@ DATASET_FILES: dict[str, str] = {name: spec.file for name, spec in schema.BY_END
 
 #: Map layer → the dataset file it draws (for the map's credits), in legend order.
 LAYER_FILES: dict[str, str] = {layer.key: layer.file for layer in LAYERS}
-BASEMAP_FILE = schema.BASEMAP_LAND.file
+#: The basemap's land files, whose credits every map carries (the finer ones are drawn when
+#: zoomed in: Natural Earth 1:10m, IGN around Marseille), and the place names.
+BASEMAP_FILES = (schema.BASEMAP_LAND.file, *(spec.file for spec in schema.BASEMAP_FINER_LAND))
 #: Drawn on every map under its layers: the coastline and the place names.
-BACKGROUND_FILES = (BASEMAP_FILE, schema.PLACE_LABELS.file)
+BACKGROUND_FILES = (*BASEMAP_FILES, schema.PLACE_LABELS.file)
 
 
 @dataclass(frozen=True)

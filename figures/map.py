@@ -35,34 +35,52 @@ from figures.theme import (
     Theme,
 )
 
+#: The map's credit for its 1:50m land (the finer land files bring their own when needed).
+COARSE_CREDIT = "Basemap: Natural Earth (public domain)"
 
-def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
-    ocean = {
+
+def _fill(source: object, colour: str, minzoom: float = 0.0) -> dict[str, object]:
+    """A basemap fill under the traces, edged in its own colour: Plotly's default edge (#444)
+    would draw every coastline, and the boxes' edges, as a dark line."""
+    layer: dict[str, object] = {
+        "sourcetype": "geojson",
+        "source": source,
+        "type": "fill",
+        "below": "traces",
+        "color": colour,
+        "fill": {"outlinecolor": colour},
+        "opacity": 1,
+    }
+    if minzoom:
+        layer["minzoom"] = minzoom
+    return layer
+
+
+def _box_polygon(box: tuple[float, float, float, float]) -> dict[str, object]:
+    west, south, east, north = box
+    ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
+    return {
         "type": "Feature",
         "properties": {},
-        "geometry": {
-            "type": "Polygon",
-            "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]],
-        },
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
     }
-    return [
-        {
-            "sourcetype": "geojson",
-            "source": ocean,
-            "type": "fill",
-            "below": "traces",
-            "color": theme.ocean,
-            "opacity": 1,
-        },
-        {
-            "sourcetype": "geojson",
-            "source": ctx.land_url,
-            "type": "fill",
-            "below": "traces",
-            "color": theme.land,
-            "opacity": 1,
-            "sourceattribution": "Basemap: Natural Earth (public domain)",
-        },
+
+
+def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
+    """Sea, Natural Earth 1:50m land, then each finer land from its zoom on (the sea painted over
+    its box first, so the coarser coast vanishes there), then the land borders."""
+    layers = [
+        _fill(_box_polygon((-180, -85, 180, 85)), theme.ocean),
+        {**_fill(ctx.land_url, theme.land), "sourceattribution": COARSE_CREDIT},
+    ]
+    for land in ctx.finer_land:
+        layers.append(_fill(_box_polygon(land.box), theme.ocean, land.minzoom))
+        fine = _fill(land.url, theme.land, land.minzoom)
+        if land.credit:
+            # MapLibre shows a source's credit only while a layer of it is drawn (zoomed in).
+            fine["sourceattribution"] = land.credit
+        layers.append(fine)
+    layers.append(
         {
             "sourcetype": "geojson",
             "source": ctx.borders_url,
@@ -70,8 +88,9 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
             "below": "traces",
             "color": theme.border,
             "line": {"width": 0.6},
-        },
-    ]
+        }
+    )
+    return layers
 
 
 def _detail_notes(notes: list[Note], theme: Theme, interactive: bool) -> list[dict[str, Any]]:

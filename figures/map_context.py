@@ -12,6 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 import shapely
 
@@ -31,6 +32,59 @@ Note = tuple[str, str]
 #: The opening view: the whole Mediterranean at a 1280 px wide window.
 MED_CENTER = {"lon": 17.0, "lat": 37.5}
 MED_ZOOM = 3.4
+
+
+#: Where the app serves the basemap files (``/basemap/<name>.geojson``).
+BASEMAP_ROOT = "/basemap/"
+#: The zoom from which the map draws each finer land file (dataset key), over the sea painted
+#: across the file's box: Natural Earth 1:10m at regional zoom, the IGN coast for the city.
+FINER_LAND_MINZOOM: Mapping[str, float] = {"basemap_land_10m": 5.0, "basemap_land_city": 8.0}
+
+
+@dataclass(frozen=True)
+class FinerLand:
+    """One finer land file as the map draws it: where it is served, the box in which it
+    replaces the coarser land, and the zoom from which it does."""
+
+    key: str
+    url: str
+    box: tuple[float, float, float, float]
+    minzoom: float
+    #: Shown in the map's attribution while the file is drawn ("" when the 1:50m land's
+    #: credit covers it).
+    credit: str = ""
+
+
+def finer_land_sources(
+    files: Mapping[str, bytes], metadata: Mapping[str, Any]
+) -> tuple[FinerLand, ...]:
+    """The finer land files (dataset key → GeoJSON bytes, their ``bbox`` checked by the loader)
+    in drawing order, coarsest (lowest zoom) first. A file under another licence than the
+    1:50m land brings its own credit from ``metadata.json`` (its short ``map_credit`` if it has
+    one, else its attribution)."""
+    entries = metadata.get("datasets", {})
+    coarse_licence = entries.get("basemap_land.geojson", {}).get("licence")
+    sources = []
+    for key, payload in files.items():
+        entry = entries.get(f"{key}.geojson", {})
+        own_licence = entry.get("licence") not in (None, coarse_licence)
+        sources.append(
+            FinerLand(
+                key=key,
+                url=f"{BASEMAP_ROOT}{key.removeprefix('basemap_')}.geojson",
+                box=_box(orjson.loads(payload)["bbox"]),
+                minzoom=FINER_LAND_MINZOOM[key],
+                credit=str(entry.get("map_credit") or entry.get("attribution", ""))
+                if own_licence
+                else "",
+            )
+        )
+    return tuple(sorted(sources, key=lambda land: land.minzoom))
+
+
+def _box(values: Sequence[float]) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(v) for v in values)
+    return west, south, east, north
 
 
 class LabelPoints:
@@ -184,6 +238,8 @@ class MapContext:
     polygons: PolygonFeatures
     #: Each cable's colour group (:data:`~figures.theme.CABLE_CLASSES` key): era or planned.
     cable_classes: Mapping[str, str]
+    #: Finer land for closer zooms (:func:`finer_land_sources`), coarsest first.
+    finer_land: tuple[FinerLand, ...] = ()
 
 
 def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -198,6 +254,7 @@ def build_map_context(
     facilities: gpd.GeoDataFrame,
     land_url: str,
     borders_url: str,
+    finer_land: Sequence[FinerLand] = (),
 ) -> MapContext:
     """Precompute everything about the full datasets that filters never change."""
     names = dict(zip(cables.index, cables["name"], strict=True))
@@ -225,4 +282,5 @@ def build_map_context(
                 cables.index, cables["rfs_year"], cables["is_planned"], strict=True
             )
         },
+        finer_land=tuple(finer_land),
     )

@@ -16,6 +16,7 @@ The parsing helpers live in ``scripts/build/`` and are re-exported here for the 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -41,6 +42,12 @@ from scripts.build.cables import (
     parse_length_km,
     parse_party_list,
     parse_rfs_year,
+)
+from scripts.build.coast import (
+    WORLD_ATLAS,
+    build_city_land,
+    build_fine_land,
+    fetch_land_10m,
 )
 from scripts.build.common import (
     Feature,
@@ -128,6 +135,8 @@ ARRONDISSEMENTS_GEOJSON = (
 )
 
 T = TypeVar("T")
+#: Where the build keeps what it fetched with npm (outside the repository; never read by the app).
+BUILD_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landfall-build"
 
 
 @dataclass
@@ -148,8 +157,12 @@ class Build:
 
     def add_geojson(self, name: str, features: Sequence[Feature]) -> None:
         """Serialise a FeatureCollection output."""
-        self.outputs[name] = dumps_compact(feature_collection(features))
-        self.counts[name] = len(features)
+        self.add_collection(name, feature_collection(features))
+
+    def add_collection(self, name: str, collection: dict[str, Any]) -> None:
+        """Serialise a FeatureCollection output made whole (e.g. with its ``bbox``)."""
+        self.outputs[name] = dumps_compact(collection)
+        self.counts[name] = len(collection["features"])
 
 
 def read_single_geometry(path: Path) -> Any:
@@ -381,8 +394,25 @@ def build_place_labels(build: Build, raw: Path) -> None:
     build.add_geojson("place_labels.geojson", towns + arrondissements)
 
 
-def run(raw: Path, out: Path) -> Build:
-    """Build every output in memory (nothing is written if any input fails)."""
+def build_fine_basemaps(build: Build, raw: Path, land_10m: Path | None, cache: Path) -> None:
+    """basemap_land_10m.geojson (Natural Earth 10m around the seas) and basemap_land_city.geojson
+    (IGN outlines around Marseille): finer land for closer zooms."""
+    path = land_10m if land_10m is not None else fetch_land_10m(cache)
+    topology = read_json(path)
+    with reading(path):
+        build.add_collection("basemap_land_10m.geojson", build_fine_land(topology))
+    dept_path = raw / FRANCE_DIR / "departement-13-bouches-du-rhone.geojson"
+    departements_path = raw / FRANCE_DIR / "departements-version-simplifiee.geojson"
+    detailed = read_single_geometry(dept_path)
+    departements = read_feature_collection(departements_path)
+    with reading(departements_path):
+        city = build_city_land(detailed, departements, "13")
+    build.add_collection("basemap_land_city.geojson", city)
+
+
+def run(raw: Path, out: Path, land_10m: Path | None = None, cache: Path = BUILD_CACHE) -> Build:
+    """Build every output in memory (nothing is written if any input fails). ``land_10m`` is
+    world-atlas's ``land-10m.json``; without it the file is fetched with npm into ``cache``."""
     if not raw.is_dir():
         raise InputError(f"{raw}: raw data folder does not exist")
     build = Build()
@@ -393,6 +423,7 @@ def run(raw: Path, out: Path) -> Build:
     build.timed("ftth", lambda: build_ftth(build, raw))
     build.timed("basemaps", lambda: build_basemaps(build, raw))
     build.timed("place labels", lambda: build_place_labels(build, raw))
+    build.timed("fine basemaps", lambda: build_fine_basemaps(build, raw, land_10m, cache))
     metadata = docs.build_metadata(build.counts, build.facts)
     build.outputs["metadata.json"] = dumps_compact(metadata) + "\n"
     build.outputs["SOURCES.md"] = docs.sources_markdown(build.counts, build.facts)
@@ -407,6 +438,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--raw", type=Path, required=True, help="folder with the raw subfolders")
     parser.add_argument("--out", type=Path, required=True, help="output folder (e.g. data/)")
+    parser.add_argument(
+        "--land-10m",
+        type=Path,
+        default=None,
+        help=f"{WORLD_ATLAS}'s land-10m.json (default: fetched once with npm into --cache)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=BUILD_CACHE, help=f"download cache (default {BUILD_CACHE})"
+    )
     return parser.parse_args(argv)
 
 
@@ -415,7 +455,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
-        build = run(args.raw, args.out)
+        build = run(args.raw, args.out, args.land_10m, args.cache)
         args.out.mkdir(parents=True, exist_ok=True)
         sizes = {
             name: write_text(args.out / name, text) for name, text in sorted(build.outputs.items())

@@ -19,7 +19,7 @@ from datalayer.loader import Datasets
 from datalayer.selection import Selection
 from datalayer.vocabulary import Vocabulary, build_vocabulary
 from figures.layers import ALL_LAYERS, DEFAULT_LAYERS, LAYER_ALIASES
-from figures.map_context import MapContext, build_map_context
+from figures.map_context import MapContext, build_map_context, finer_land_sources
 from services.map_pack import MapPack, every_feature_pack
 from services.option_search import OptionIndexes, build_option_indexes
 
@@ -92,7 +92,12 @@ def build_context(data: Datasets) -> AppContext:
         return cached(filters_only(selection))
 
     map_context = build_map_context(
-        data.cables, data.landing_points, data.facilities, LAND_URL, BORDERS_URL
+        data.cables,
+        data.landing_points,
+        data.facilities,
+        LAND_URL,
+        BORDERS_URL,
+        finer_land_sources(data.basemap_finer, data.metadata),
     )
     vocab = replace(
         build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),

@@ -79,7 +79,12 @@ def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
     _assert_local_style(fig.layout.map.style)
     sources = [layer.source for layer in fig.layout.map.layers]
     urls = [s for s in sources if isinstance(s, str)]
-    assert urls == ["/basemap/land.geojson", "/basemap/borders.geojson"]
+    assert urls == [
+        "/basemap/land.geojson",
+        "/basemap/land_10m.geojson",
+        "/basemap/land_city.geojson",
+        "/basemap/borders.geojson",
+    ]
 
 
 def test_cable_arrays_are_float32_with_nan_gaps(ctx: AppContext) -> None:

@@ -90,10 +90,22 @@ NATURAL_EARTH = Upstream(
     "Made with Natural Earth",
 )
 
+NATURAL_EARTH_10M = Upstream(
+    "Natural Earth v4.1.0 1:10m land via the npm package world-atlas@2.0.2 "
+    "(github.com/topojson/world-atlas, © 2013-2019 Michael Bostock, ISC)",
+    "npm world-atlas@2.0.2, land-10m.json sha256 "
+    "9b9f584709c119d63fbadf484ce425260497697b7166be7a2fe360e8c0b171a8",
+    PUBLIC_DOMAIN,
+    PUBLIC_DOMAIN_URL,
+    "Made with Natural Earth",
+)
+
 IX_DATA_DATE = "2020-08-31"
 SITES_DATA_DATE = "2018-01"
 FTTH_DATA_DATE = "2018-03-31"
 NE_DATA_DATE = "2017-11-09"
+NE_10M_DATA_DATE = "2018-05"
+IGN_2018_DATA_DATE = "2018-08-01"
 
 
 def _attribution(*sources: Upstream, month: str = "") -> str:
@@ -223,6 +235,14 @@ def _natural_earth_entries(counts: Mapping[str, int]) -> dict[str, Any]:
             "Natural Earth 1:50m admin-0 land boundary lines (de-facto control), simplified and "
             "rounded to 0.001°; split at ±180°.",
         ),
+        "basemap_land_10m.geojson": _entry(
+            "Land, 1:10m (basemap from zoom 5, Mediterranean to Gulf of Aden)",
+            (NATURAL_EARTH_10M,),
+            NE_10M_DATA_DATE,
+            counts["basemap_land_10m.geojson"],
+            "Natural Earth 1:10m land clipped to lon −10…52, lat 10…48, simplified to 0.002° and "
+            "rounded to 0.001°; the map draws it from zoom 5.",
+        ),
         "regions.geojson": _entry(
             "Sea regions used for tagging",
             (NATURAL_EARTH,),
@@ -250,6 +270,23 @@ def _label_entries(counts: Mapping[str, int], cables_date: str) -> dict[str, Any
     }
 
 
+def _city_basemap_entry(counts: Mapping[str, int]) -> dict[str, Any]:
+    """metadata.json entry of the IGN land around Marseille."""
+    entry = _entry(
+        "Land around Marseille (basemap from zoom 8)",
+        (IGN_2018,),
+        IGN_2018_DATA_DATE,
+        counts["basemap_land_city.geojson"],
+        "IGN ADMIN EXPRESS COG 2018 outline of Bouches-du-Rhône (islands included) and the "
+        "simplified outlines of its neighbouring départements, clipped to lon 4…6.3, "
+        "lat 42.9…44; the map draws it from zoom 8.",
+    )
+    # The map's own credit line while it draws this file (the attribution above is too long
+    # for the map's corner; exports and the page footer carry it whole).
+    entry["map_credit"] = "Coast near Marseille © IGN ADMIN EXPRESS 2018, Licence Ouverte"
+    return {"basemap_land_city.geojson": entry}
+
+
 def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
     """metadata.json: per-file provenance and licence, build info, Marseille FTTH, radii."""
     cables_date = str(facts["cables_data_date"])
@@ -258,6 +295,7 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
         **_france_entries(counts),
         **_natural_earth_entries(counts),
         **_label_entries(counts, cables_date),
+        **_city_basemap_entry(counts),
     }
     dates = [entry["data_date"] for entry in datasets.values()]
     return {
@@ -547,6 +585,33 @@ def _basemap_sources(facts: Mapping[str, Any]) -> list[str]:
         "snapped with shapely `set_precision`, which keeps polygons valid).",
         "- Caveats: Natural Earth draws de-facto borders; small islands below the grid vanish.",
         "",
+        "## basemap_land_10m.geojson",
+        "",
+        f"- Origin: {NATURAL_EARTH_10M.repository}: `land-10m.json` (TopoJSON, quantised to "
+        "0.0036° × 0.0017°), fetched by the build with `npm pack` and checked against the sha256 "
+        f"above ({NATURAL_EARTH_10M.commit}). Natural Earth is public domain; the package is ISC "
+        "(© 2013-2019 Michael Bostock). Credit “Made with Natural Earth”.",
+        "- Changes: TopoJSON decoded to polygons, clipped to lon −10…52, lat 10…48 (the collection's "
+        "`bbox`), simplified to 0.002° (topology-preserving) and snapped to 0.001°; one feature "
+        "(`kind`: `land`).",
+        "- Use: the map paints the sea over the 1:50m land inside the box and draws this land on "
+        "top from zoom 5; outside the box the 1:50m land stays.",
+        "",
+        "## basemap_land_city.geojson",
+        "",
+        f"- Origin: {IGN_2018.repository}, commit `{IGN_2018.commit}`: "
+        "`departement-13-bouches-du-rhone.geojson` (ADMIN EXPRESS COG 2018, with the Frioul, "
+        "Riou and other islands) and `departements-version-simplifiee.geojson` (the neighbours). "
+        f"{LICENCE_OUVERTE}; attribution “{IGN_2018.attribution}”.",
+        "- Changes: the Bouches-du-Rhône outline as published (5 decimals, ~230 m between coastal "
+        "vertices) united with the simplified outlines of the départements around it, grown "
+        "0.005° into Bouches-du-Rhône (never into the sea) so that no sliver opens along the "
+        "inland borders; clipped to lon 4…6.3, lat 42.9…44 (the collection's `bbox`).",
+        "- Use: the map draws it, over the sea painted across its box, from zoom 8: the "
+        "Marseille close-up follows the real coast (harbour, Calanques, islands).",
+        "- Caveats: the neighbouring départements' coast (Var, Gard) is simplified; outside the "
+        "box the map uses Natural Earth.",
+        "",
     ]
 
 
@@ -611,8 +676,10 @@ def licenses_markdown(cables_month: str) -> str:
             f"{LICENCE_OUVERTE} (arrondissement names) | "
             + TG_CABLES.attribution.format(month=cables_month)
             + f"; {IGN_2017.attribution} |",
-            "| basemap_land.geojson, basemap_borders.geojson, regions.geojson | Public domain "
-            "(Natural Earth) | Made with Natural Earth (customary, not required) |",
+            "| basemap_land.geojson, basemap_borders.geojson, basemap_land_10m.geojson, "
+            "regions.geojson | Public domain (Natural Earth) | Made with Natural Earth (customary, "
+            "not required) |",
+            f"| basemap_land_city.geojson | {LICENCE_OUVERTE} | {IGN_2018.attribution} |",
             "| metadata.json, SOURCES.md, LICENSES.md | documentation; quotes the above | — |",
             "",
             "The map's labels are drawn with glyphs made from the DejaVu Sans font (Bitstream Vera "
@@ -641,7 +708,8 @@ def licenses_markdown(cables_month: str) -> str:
             "",
             "coverage.geojson, mobile_sites.geojson and ftth.geojson are derived from ARCEP open data "
             "(mobile sites, January 2018; FTTH deployment, T1 2018) and IGN administrative boundaries "
-            "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), published under "
+            "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), as is "
+            "basemap_land_city.geojson (ADMIN EXPRESS COG 2018 outlines), published under "
             f"the French Licence Ouverte / Open Licence (Etalab): {LICENCE_OUVERTE_URL}. The copied "
             "sources do not say whether version 1.0 (2011) or 2.0 (2017) applies; both allow reuse, "
             "including commercial reuse and modification, provided the source and the date of its "
@@ -651,9 +719,10 @@ def licenses_markdown(cables_month: str) -> str:
             "## Natural Earth: public domain",
             "",
             "basemap_land.geojson, basemap_borders.geojson and regions.geojson are derived from "
-            "Natural Earth v4.0.0, which is in the public domain "
-            f"({PUBLIC_DOMAIN_URL}). No attribution is required; “Made with Natural Earth” is "
-            "customary.",
+            "Natural Earth v4.0.0, basemap_land_10m.geojson from Natural Earth v4.1.0 (through "
+            "the npm package world-atlas 2.0.2, ISC, © 2013-2019 Michael Bostock), all in the "
+            f"public domain ({PUBLIC_DOMAIN_URL}). No attribution is required; “Made with Natural "
+            "Earth” is customary.",
             "",
         ]
     )
