@@ -12,11 +12,12 @@ function landfallMercatorY(lat) {
   return Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
 }
 
-function landfallFitView(graph) {
+function landfallFitView(graph, force) {
   var full = graph && graph._fullLayout;
   var fit = full && full.meta && full.meta.fit;
   if (!fit || !fit.box || !full.map || !full.map._subplot) return;
-  if (graph.__landfallFitRev === fit.rev) return;
+  // Under the user's own view (auto: false) the box waits for "Fit to selection" (force).
+  if (!force && (fit.auto === false || graph.__landfallFitRev === fit.rev)) return;
   var map = full.map._subplot.map;
   var canvas = map.getCanvas();
   var width = canvas.clientWidth, height = canvas.clientHeight;
@@ -49,12 +50,14 @@ function landfallWatchMap() {
       landfallHighlightCable(graph, null);
     });
     graph.on("plotly_afterplot", function () {
-      graph.__landfallHovered = null; // a redraw makes the highlight's source anew
+      landfallHighlightRedrawn(graph);
       landfallFitView(graph);
       landfallTouchGestures(graph);
       landfallNarrowLegend(graph);
+      landfallWatchMoves(graph);
     });
   }
+  landfallWatchMoves(graph);
   landfallFitView(graph);
   landfallTouchGestures(graph);
   landfallNarrowLegend(graph);
@@ -116,10 +119,53 @@ function landfallHighlightCable(graph, event) {
     }
   }
   source.setData({ type: "Feature", properties: {}, geometry: { type: "MultiLineString", coordinates: lines } });
+  graph.__landfallHighlightSource = source;
   var style = data[target].line || {};
   map.setPaintProperty(layer, "line-width", style.width || 4);
   if (style.color) map.setPaintProperty(layer, "line-color", style.color);
   map.setLayoutProperty(layer, "visibility", lines.length ? "visible" : "none");
+}
+
+/* The legend counts what is in view: recounted once a move ends and after each draw (the
+   MapLibre map is made anew when Plotly redraws it from scratch, so the hook is checked each
+   time). */
+function landfallWatchMoves(graph) {
+  var full = graph._fullLayout;
+  var map = full && full.map && full.map._subplot && full.map._subplot.map;
+  if (!map || !window.landfallLegendInView) return;
+  if (map.__landfallMoves !== true) {
+    map.__landfallMoves = true;
+    map.on("moveend", function () {
+      landfallScheduleLegend(graph);
+    });
+  }
+  landfallScheduleLegend(graph);
+}
+
+/* After Plotly has recorded the move in its layout (its own moveend handler): a relayout
+   before that would put the map back where the layout last said. */
+function landfallScheduleLegend(graph) {
+  clearTimeout(graph.__landfallLegendTimer);
+  graph.__landfallLegendTimer = setTimeout(function () {
+    window.landfallLegendInView(graph);
+  }, 150);
+}
+
+/* A redraw that made the highlight's MapLibre source anew (a new trace, a new map) emptied it:
+   the next hover draws it again. A redraw that kept it (the legend's counts) keeps it. */
+function landfallHighlightRedrawn(graph) {
+  var kept = graph.__landfallHighlightSource;
+  if (!kept) return;
+  var full = graph._fullLayout;
+  var map = full && full.map && full.map._subplot && full.map._subplot.map;
+  var data = graph._fullData || [];
+  var trace = data.find(function (t) {
+    return t.meta && t.meta.layer === "hover-highlight";
+  });
+  if (!map || !trace || map.getSource("source-" + trace.uid + "-line") !== kept) {
+    graph.__landfallHovered = null;
+    graph.__landfallHighlightSource = null;
+  }
 }
 
 /* On a phone the map's legend would cover a third of the map: it is hidden there (the layer
@@ -133,6 +179,8 @@ function landfallNarrowLegend(graph) {
     if (node) node.style.display = narrow ? "none" : "";
   });
 }
+
+window.landfallNarrowLegend = landfallNarrowLegend;
 
 /* On a touch screen one finger scrolls the page and two move the map (MapLibre's cooperative
    gestures): the map no longer swallows the page's scroll. */
@@ -202,6 +250,12 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         return window.dash_clientside.no_update;
       }
       return relayout;
+    },
+    fitToQuestion: function (clicks) {
+      // "Fit to selection": frame the question's box again (the sync callback drops view=).
+      var graph = document.querySelector(LANDFALL_MAP);
+      if (clicks && graph) landfallFitView(graph, true);
+      return window.dash_clientside.no_update;
     },
     watchMap: function (figure) {
       // Called when a new map figure arrives: refit once Plotly has drawn it.

@@ -15,6 +15,7 @@
   };
   var packs = {}; // url -> Promise of the decoded slots
   var lastMessage = null;
+  var lastLayers = null;
   //: Arrays built per slot for recent runs: the same runs give the same arrays, so Plotly
   //: sees unchanged data as unchanged.
   var RECENT_RUNS = 6;
@@ -138,26 +139,118 @@
     return kept;
   }
 
-  /* The legend of the layers shown, from the lines the server wrote for every layer. */
-  function shownLayout(message, shown) {
-    var layout = Object.assign({}, message.layout);
-    var legend = layout.meta && layout.meta.legend; // figures/legend.py legend_parts
-    if (!legend || !layout.annotations) return layout;
+  /* The legend's text for the layers shown, from the lines the server wrote for every layer
+     (figures/legend.py legend_parts); ``inView`` holds the count of each layer's features in
+     the map's view where it differs from the layer's total. */
+  function legendText(legend, shown, inView) {
     var lines = [];
     Object.keys(legend.layers).forEach(function (key) {
-      if ((shown || []).indexOf(key) >= 0) lines = lines.concat(legend.layers[key]);
+      var own = legend.layers[key];
+      if ((shown || []).indexOf(key) < 0 || !own.length) return;
+      var total = legend.counts[key];
+      var suffix = "";
+      if (total !== undefined) {
+        var seen = inView ? inView[key] : undefined;
+        suffix =
+          seen !== undefined && seen !== total
+            ? " (" + seen.toLocaleString("en-US") + " in view of " + total.toLocaleString("en-US") + ")"
+            : " (" + total.toLocaleString("en-US") + ")";
+      }
+      lines = lines.concat([own[0] + suffix], own.slice(1));
     });
-    lines = lines.concat(legend.overlays || []);
+    return lines.concat(legend.overlays || []).join("<br>");
+  }
+
+  function shownLayout(message, shown, counts) {
+    var layout = Object.assign({}, message.layout);
+    keepView(layout);
+    var legend = layout.meta && layout.meta.legend; // figures/legend.py legend_parts
+    if (!legend || !layout.annotations) return layout;
+    var text = legendText(legend, shown, counts);
     layout.annotations = layout.annotations
       .map(function (note) {
         if (note.name !== "legend") return note;
-        return lines.length ? Object.assign({}, note, { text: lines.join("<br>") }) : null;
+        return text ? Object.assign({}, note, { text: text }) : null;
       })
       .filter(function (note) {
         return note !== null;
       });
     return layout;
   }
+
+  /* A redraw of the same question (a layer switched, the legend's counts) keeps the view the
+     map shows now: the user's moves and the page's own refit (which Plotly's layout does not
+     record, so the server's centre would otherwise come back). */
+  function keepView(layout) {
+    var graph = document.querySelector("#map .js-plotly-plot");
+    var full = graph && graph._fullLayout;
+    if (!full || !full.map || !full.map._subplot || full.uirevision !== layout.uirevision) return;
+    var map = full.map._subplot.map;
+    var centre = map.getCenter();
+    layout.map = Object.assign({}, layout.map, {
+      center: { lon: centre.lng, lat: centre.lat },
+      zoom: map.getZoom(),
+    });
+  }
+
+  /* How many features of each point or line layer have a vertex in the map's view (polygon
+     layers keep their totals). */
+  function countInView(graph) {
+    var map = graph._fullLayout.map._subplot.map;
+    var b = map.getBounds();
+    var west = b.getWest(), east = b.getEast(), south = b.getSouth(), north = b.getNorth();
+    var wide = east - west >= 360;
+    var seen = {};
+    (graph._fullData || []).forEach(function (trace) {
+      var meta = trace.meta || {};
+      if (!meta.layer || meta.selected || meta.labels || !trace.lon || !trace.customdata) return;
+      if (trace.type !== "scattermap") return;
+      var ids = seen[meta.layer] || (seen[meta.layer] = new Set());
+      for (var i = 0; i < trace.lon.length; i++) {
+        var lon = trace.lon[i], lat = trace.lat[i];
+        if (!isFinite(lon) || !isFinite(lat) || lat < south || lat > north) continue;
+        var x = ((((lon - west) % 360) + 360) % 360) + west;
+        if (wide || x <= east) ids.add(trace.customdata[i]);
+      }
+    });
+    var counts = {};
+    Object.keys(seen).forEach(function (key) {
+      counts[key] = seen[key].size;
+    });
+    return counts;
+  }
+
+  /* After each draw and each move: the legend's counts follow the view. The relayout carries
+     the view the map shows, so that Plotly's layout and the graph's figure (which dcc.Graph
+     copies from a relayout) record the page's own refit; mapMoved() lets it pass. */
+  window.landfallLegendInView = function (graph) {
+    var full = graph && graph._fullLayout;
+    var legend = full && full.meta && full.meta.legend;
+    if (!legend || !full.map || !full.map._subplot) return;
+    var notes = full.annotations || [];
+    var index = -1;
+    notes.forEach(function (note, i) {
+      if (note.name === "legend") index = i;
+    });
+    if (index < 0) return;
+    var shown = [];
+    (graph._fullData || []).forEach(function (trace) {
+      var layer = trace.meta && trace.meta.layer;
+      if (layer && legend.layers[layer] && shown.indexOf(layer) < 0) shown.push(layer);
+    });
+    var text = legendText(legend, shown, countInView(graph));
+    if (!text || text === notes[index].text) return;
+    var map = full.map._subplot.map;
+    var centre = map.getCenter();
+    var view = { lon: centre.lng, lat: centre.lat, zoom: map.getZoom() };
+    window.__landfallFitView = view;
+    var update = { "map.center": { lon: view.lon, lat: view.lat }, "map.zoom": view.zoom };
+    update["annotations[" + index + "].text"] = text;
+    window.Plotly.relayout(graph, update).then(function () {
+      // The legend was drawn anew: on a phone it stays hidden (assets/landfall.js).
+      if (window.landfallNarrowLegend) window.landfallNarrowLegend(graph);
+    });
+  };
 
   function draw(message, shown) {
     return loadPack(message.pack).then(function (slots) {
@@ -166,7 +259,7 @@
       });
       return {
         data: shownTraces(traces, message.layers || [], shown),
-        layout: shownLayout(message, shown),
+        layout: shownLayout(message, shown, null),
       };
     });
   }
@@ -194,7 +287,13 @@
     landfallMap: {
       drawMap: function (message, shown) {
         if (!message) return window.dash_clientside.no_update;
+        // The same layers set again (the URL's sync writes the controls back): nothing to redraw.
+        var layers = JSON.stringify((shown || []).slice().sort());
+        if (message === lastMessage && layers === lastLayers) {
+          return window.dash_clientside.no_update;
+        }
         lastMessage = message;
+        lastLayers = layers;
         return draw(message, shown).then(function (figure) {
           // A later message overtook this one while the pack loaded.
           return lastMessage === message ? figure : window.dash_clientside.no_update;

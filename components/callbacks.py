@@ -122,16 +122,17 @@ def _page_map(
     """The page's map of ``sel``: framed to the question unless the URL holds a view."""
     filtered, analysis = parts
     view, _ = parse_query(search or "", ctx.vocab)
-    fit: dict[str, Any] | None = None
+    framing = frame_question(sel, filtered, analysis, panel=sel.selected is not None)
+    revision = store or "?"
+    # The box of the question, kept even under the user's own view: "Fit to selection" frames it.
+    fit: dict[str, Any] | None = framing.fit_meta(revision)
     if view.view is not None:
         centre = {"lon": view.view.lon, "lat": view.view.lat}
         zoom = view.view.zoom
         revision = "user-view"
+        fit = dict(fit, auto=False) if fit else None
     else:
-        framing = frame_question(sel, filtered, analysis, panel=sel.selected is not None)
         centre, zoom = framing.centre, framing.zoom
-        revision = store or "?"
-        fit = framing.fit_meta(revision)
     theme = get_theme(theme_name)
     return selection_map(
         ctx,
@@ -427,6 +428,12 @@ def register_clientside(app: Dash) -> None:
         ClientsideFunction(namespace="landfall", function_name="watchMap"),
         Output(ids.MAP_FIT, "data"),
         Input(ids.MAP, "figure"),
+    )
+    app.clientside_callback(
+        ClientsideFunction(namespace="landfall", function_name="fitToQuestion"),
+        Output(ids.MAP_FIT, "data", allow_duplicate=True),
+        Input(ids.MAP_FIT_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="mapMoved"),

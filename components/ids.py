@@ -51,6 +51,8 @@ MAP_MOVE = "map-move"
 MAP_PICK = "map-pick"
 # Written by nothing: the output of the browser hook that refits the map to its real size.
 MAP_FIT = "map-fit"
+# "Fit to selection": back to the view that frames the question (the user's view= dropped).
+MAP_FIT_BUTTON = "map-fit-button"
 # The map as a message against the geometry pack (services/map_pack.py); the browser draws it
 # (assets/mapdata.js) with the layers switched on.
 MAP_MESSAGE = "map-message"

@@ -418,6 +418,13 @@ def build_layout(ctx: AppContext) -> html.Div:
                                         className="map-graph",
                                         style={"height": "100%", "width": "100%"},
                                     ),
+                                    html.Button(
+                                        "⤢ Fit to selection",
+                                        id=ids.MAP_FIT_BUTTON,
+                                        className="map-fit-button",
+                                        n_clicks=0,
+                                        title="Frame what the filters, route or cut ask about",
+                                    ),
                                     details_drawer(),
                                 ],
                             ),

@@ -266,6 +266,11 @@ def on_reset(_ctx: AppContext, _current: Selection, _event: Any) -> tuple[Select
     return Selection(), True
 
 
+def on_fit(_ctx: AppContext, current: Selection, _event: Any) -> tuple[Selection, bool]:
+    """ "Fit to selection": the user's view is dropped (the page refits to the question)."""
+    return replace(current, view=None), False
+
+
 def on_clear_cut(_ctx: AppContext, current: Selection, _event: Any) -> tuple[Selection, bool]:
     """The simulator's clear button: no cut cables, scenario or corridor."""
     return replace(current, cut=(), scenario=None, corridor=None), True
@@ -309,6 +314,7 @@ SYNC_EVENTS: tuple[SyncEvent, ...] = (
     SyncEvent(ids.MAP_MOVE, "data", on_map_move),
     SyncEvent(ids.MAP, "selectedData", on_lasso),
     SyncEvent(ids.CLEAR_CUT, "n_clicks", on_clear_cut),
+    SyncEvent(ids.MAP_FIT_BUTTON, "n_clicks", on_fit),
 )
 
 #: The table by key: the sync callback's event values are matched to it by key, not position.

@@ -107,11 +107,13 @@ def _overlay_lines(overlays: Sequence[Trace | Any], theme: Theme) -> list[str]:
 
 
 def legend_parts(counts: Mapping[str, int], drawn: Sequence[Any], theme: Theme) -> dict[str, Any]:
-    """The legend's lines of every layer (by key, in legend order) and the rest (selection,
-    analysis overlays) for the traces ``drawn``: the page composes the legend of the layers it
-    shows in the browser (assets/mapdata.js), where layers are switched on and off."""
+    """The legend's lines of every layer (by key, in legend order; the first line without its
+    count), each layer's count, and the other lines (selection, analysis overlays) for the traces
+    ``drawn``: the page composes the legend of the layers it shows in the browser
+    (assets/mapdata.js), where layers are switched on and off and counts follow the view."""
     return {
-        "layers": {layer.key: _layer_lines([layer.key], counts, drawn, theme) for layer in LAYERS},
+        "layers": {layer.key: _layer_lines([layer.key], {}, drawn, theme) for layer in LAYERS},
+        "counts": {key: int(count) for key, count in counts.items()},
         "overlays": _selection_lines(drawn, theme) + _overlay_lines(drawn, theme),
     }
 

@@ -327,7 +327,12 @@ def _legend_for(layout: dict[str, Any], shown: Sequence[str]) -> dict[str, Any]:
     legend = (layout.get("meta") or {}).get("legend")
     if not legend or not layout.get("annotations"):
         return layout
-    lines = [line for key in legend["layers"] if key in shown for line in legend["layers"][key]]
+    lines: list[str] = []
+    for key, layer_lines in legend["layers"].items():
+        if key in shown and layer_lines:
+            count = legend["counts"].get(key)
+            first = layer_lines[0] + (f" ({count:,})" if count is not None else "")
+            lines += [first, *layer_lines[1:]]
     lines += legend["overlays"]
     notes = []
     for note in layout["annotations"]:

@@ -440,6 +440,7 @@ def test_sync_callback_inputs_are_the_url_the_controls_then_the_table(ctx: AppCo
         Input(ids.DETAILS_CLOSE, "n_clicks"),
         Input(ids.RESET, "n_clicks"),
         Input(ids.CLEAR_CUT, "n_clicks"),
+        Input(ids.MAP_FIT_BUTTON, "n_clicks"),
         *[Input(chart, "clickData") for chart in CHART_IDS],
     ]
     # the table holds these events, no more, no fewer
@@ -776,3 +777,13 @@ def test_grid_rows_are_capped_and_the_count_says_so(ctx: AppContext) -> None:
     points, _ = grid_rows(world, "landing_points", ctx.map.cable_names)
     marseille = next(r for r in points if r["id"] == "marseille-france")
     assert marseille["cables"] == len(world.landing_points.loc["marseille-france", "cable_ids"])
+
+
+def test_fit_to_selection_drops_the_users_view(ctx: AppContext) -> None:
+    search = "?owner=Orange&view=5.4,43.3,9"
+    result = sync_state(ctx, ids.MAP_FIT_BUTTON, search, {})
+    assert result.search == "?owner=Orange"
+    out = render_outputs(ctx, result.store, "light", search)
+    fit = drawn(ctx, out[0]).layout.meta["fit"]
+    # Under the user's view the question's box is sent, but not applied until asked.
+    assert fit["auto"] is False and len(fit["box"]) == 4

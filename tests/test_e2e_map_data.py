@@ -149,3 +149,31 @@ def test_a_filter_change_repaints_from_geometry_already_in_the_browser(
         timeout=20_000,
     )
     assert not log.packs()
+
+
+def test_the_legend_counts_what_is_in_view(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    page.goto(live_server.url + "/?view=5.2,43.2,7")
+    wait_for_settled_map(page)
+    page.wait_for_function(
+        "() => { const g = document.querySelector('#map .js-plotly-plot');"
+        " const n = (g._fullLayout.annotations || []).find((a) => a.name === 'legend');"
+        " return n && n.text.includes(' in view of '); }",
+        timeout=15_000,
+    )
+    bounds = page.evaluate(
+        "() => { const b = document.querySelector('#map .js-plotly-plot')._fullLayout.map"
+        "._subplot.map.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
+    )
+    west, south, east, north = bounds
+    points = ctx.select(parse_query("", ctx.vocab)[0]).landing_points
+    inside = points[
+        (points.geometry.x >= west)
+        & (points.geometry.x <= east)
+        & (points.geometry.y >= south)
+        & (points.geometry.y <= north)
+    ]
+    assert 0 < len(inside) < len(points)
+    legend = page.evaluate(_LEGEND)
+    assert f"Landing points ({len(inside):,} in view of {len(points):,})" in legend, legend

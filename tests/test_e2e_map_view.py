@@ -14,7 +14,7 @@ from playwright.sync_api import Page
 
 from components import ids
 from datalayer.loader import Datasets
-from tests.browser import wait_for_map
+from tests.browser import wait_for_map, wait_for_settled_map
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -132,7 +132,7 @@ def test_the_map_has_a_legend_of_what_it_draws(
     live_server: LiveServer, page: Page, real_data: Datasets
 ) -> None:
     _open(page, live_server, "?from=marseille-france&to=tuas-singapore&scenario=2024-red-sea")
-    page.wait_for_selector("#map .annotation")
+    wait_for_settled_map(page)  # the legend's counts in view are written once the map settles
     legend = str(page.locator("#map .annotation", has_text="Submarine cables").text_content())
     assert "Landing points (" in legend and "IX facilities (" in legend
     assert "best route" in legend and "cut cables" in legend
@@ -144,3 +144,20 @@ def test_the_map_has_a_legend_of_what_it_draws(
         box["x"] >= canvas["x"] and box["y"] + box["height"] <= canvas["y"] + canvas["height"] + 2
     )
     page.screenshot(path=str(SHOTS / "map-legend.png"))
+
+
+def test_fit_to_selection_brings_the_route_back_after_moving_away(
+    live_server: LiveServer, page: Page
+) -> None:
+    """A route opened with the user's own view (on Gibraltar, zoom 7): the route's ends are off
+    the map until "Fit to selection" frames them, and the URL drops the view."""
+    search = "?from=marseille-france&to=tuas-singapore&view=-5.6,36.0,7"
+    _open(page, live_server, search)
+    before = _places(page, "route")
+    assert _inside(before, 0), "the user's view should leave the route's far end off the map"
+    page.click(f"#{ids.MAP_FIT_BUTTON}")
+    page.wait_for_function("() => !new URLSearchParams(location.search).has('view')")
+    page.wait_for_timeout(800)
+    after: dict[str, Any] = page.evaluate(_PLACES, "route")
+    assert after["points"] and not _inside(after, 5), "the whole route is framed"
+    assert "from=marseille-france" in page.url
