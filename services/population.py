@@ -138,7 +138,7 @@ def population_text(data: Datasets, technology: str = DEFAULT_TECHNOLOGY) -> Pop
             for c in shares.coverage
         ),
         notes=(
-            "FTTH classes cover whole arrondissements: all its residents count in their "
+            "FTTH classes cover whole arrondissements: every resident counts in their "
             "arrondissement's ARCEP class (a share of premises connectable, not of people; the "
             "class bands are inferred, see SOURCES.md).",
             "Coverage is area-weighted: an arrondissement's residents count as covered in the "
