@@ -217,7 +217,7 @@ def _france_entries(counts: Mapping[str, int]) -> dict[str, Any]:
             "operator/position rows merged; sites inside département 13 only.",
         ),
         "ftth.geojson": _entry(
-            "FTTH deployment by Marseille arrondissement",
+            "FTTH deployment (ARCEP, 2018) and population (INSEE, COG 2026) by Marseille arrondissement",
             (ARCEP_FTTH, IGN_2017, INSEE_POPULATION),
             FTTH_DATA_DATE,
             counts["ftth.geojson"],
