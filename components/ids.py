@@ -37,6 +37,8 @@ F_OWNER_VALUE = control_of("owners")
 F_IX_VALUE = control_of("exchanges")
 COVERAGE_TECH = control_of("technology")
 LAYERS = control_of("layers")
+# Marseille's population-weighted network shares (under the layers)
+POPULATION = "population-shares"
 RESET = "reset"
 DATA_DATE_NOTE = "data-date-note"
 

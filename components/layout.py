@@ -11,6 +11,7 @@ from components import ids
 from components.analysis_panel import analysis_card
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
+from components.population_panel import population_panel
 from datalayer import fields
 from datalayer.selection import DEFAULT_OPERATOR, OPERATOR_ALL
 from figures.layers import DEFAULT_LAYERS, LAYERS
@@ -394,6 +395,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                             ),
                             *filter_sections(ctx),
                             layer_panel(ctx),
+                            population_panel(ctx),
                             # Phones only (style.css): the drawer covers the page, so it says
                             # how to get back to the results.
                             html.Button(

@@ -211,6 +211,8 @@ FTTH = DatasetSpec(
     optional=(
         Field("ftth_premises_2017q3", Kind.OPT_INT),
         Field("ftth_premises_2017q4", Kind.OPT_INT),
+        # INSEE legal population (a later vintage than the FTTH figures: metadata.json says which).
+        Field("population", Kind.OPT_INT),
     ),
 )
 

@@ -37,10 +37,12 @@ from datalayer.query import to_query
 from datalayer.selection import Selection
 from export import images, meta
 from figures.analysis_layers import ROUTE_NAMES
+from figures.layers import layers_of
 from figures.summaries import kpis
 from figures.theme import Theme, get_theme
 from services.analysis_run import AnalysisResults, cut_comparison, run_analysis
 from services.context import AppContext
+from services.population import SOURCE_FILES, ShareLine, population_text, shown_for
 from services.view_figures import CHART_NAMES
 
 TOP_CABLES = 20
@@ -286,8 +288,38 @@ def analysis_html(ctx: AppContext, sel: Selection, analysis: AnalysisResults | N
     return "<h2>Analysis</h2>" + "".join(parts) + f'<p class="note">{_esc(caveat)}</p>'
 
 
+def _share_rows(caption: str, column: str, lines: Sequence[ShareLine]) -> str:
+    rows = "".join(
+        f'<tr><td>{_esc(line.label)}</td><td class="num">{_esc(line.share)}</td>'
+        f'<td class="num">{_esc(line.detail)}</td></tr>'
+        for line in lines
+    )
+    return (
+        f'<table class="data"><caption>{_esc(caption)}</caption><thead><tr>'
+        f'<th scope="col">{_esc(column)}</th><th scope="col">Share of residents</th>'
+        f'<th scope="col">Residents</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+def population_html(ctx: AppContext, sel: Selection) -> str:
+    """Marseille's population-weighted FTTH and coverage shares, when ``sel`` shows the FTTH or
+    coverage layer (empty otherwise, or when the data carry no population)."""
+    text = population_text(ctx.data) if shown_for(layers_of(sel)) else None
+    if text is None:
+        return ""
+    notes = "".join(f'<p class="note">{_esc(note)}</p>' for note in text.notes)
+    return (
+        f'<section class="population"><h2>{_esc(text.title)}</h2><p>{_esc(text.population)}</p>'
+        f"{_share_rows(text.ftth_heading, 'FTTH class (premises connectable)', text.ftth)}"
+        f"{_share_rows(text.coverage_heading, 'Operator', text.coverage)}{notes}</section>"
+    )
+
+
 def _report_files(sel: Selection) -> list[str]:
-    return list(dict.fromkeys([*meta.map_files(sel), "cables.geojson", "facilities.geojson"]))
+    shares = SOURCE_FILES if shown_for(layers_of(sel)) else ()
+    return list(
+        dict.fromkeys([*meta.map_files(sel), "cables.geojson", "facilities.geojson", *shares])
+    )
 
 
 def _credits_html(ctx: AppContext, sel: Selection) -> str:
@@ -415,6 +447,7 @@ def build_report_html(
         "</div>",
         "<h2>Cables</h2>",
         _cables_table_html(ctx, sel),
+        population_html(ctx, sel),
         analysis_html(ctx, sel, analysis),
         _credits_html(ctx, sel),
     ]
@@ -455,6 +488,7 @@ def build_report_print_html(
         parts.append(_png_img(fig, 900, height, title))
     parts += [
         _cables_table_html(ctx, sel),
+        population_html(ctx, sel),
         analysis_html(ctx, sel, analysis),
         _credits_html(ctx, sel),
     ]

@@ -6,7 +6,8 @@ Usage::
 
 ``--raw`` holds the upstream folders (``telegeography-submarine-cable-map/``,
 ``telegeography-internet-exchange-map/``, ``arcep-sites-mobiles-2018-01/``,
-``arcep-ftth-deploiements-2018-t1/``, ``france-geojson/``, ``natural-earth/``), each documented by
+``arcep-ftth-deploiements-2018-t1/``, ``france-geojson/``, ``natural-earth/``,
+``insee-population-2026/``), each documented by
 its ``SOURCE.md``. Nothing from ``peeringdb-public-2024-10/`` is read: that data is not openly
 licensed. The output is deterministic: the same input gives byte-identical files.
 
@@ -88,6 +89,7 @@ from scripts.build.mobile import (
     method_sentence,
     read_sites,
 )
+from scripts.build.population import marseille_population, population_summary
 from scripts.build.regions import (
     CABLE_REGION_BUFFER_DEG,
     REGION_SPECS,
@@ -129,6 +131,7 @@ SITES_DIR = "arcep-sites-mobiles-2018-01"
 FTTH_DIR = "arcep-ftth-deploiements-2018-t1"
 FRANCE_DIR = "france-geojson"
 NE_DIR = "natural-earth"
+POPULATION_JSON = Path("insee-population-2026") / "communes.json"
 SITES_CSV = "2018_01_Sites_mobiles_2G_3G_4G_France_metropolitaine_L93.csv"
 ARRONDISSEMENTS_GEOJSON = (
     "communes-13-bouches-du-rhone_v2.0.2_with-marseille-arrondissements.geojson"
@@ -336,7 +339,7 @@ def build_mobile_layers(build: Build, raw: Path) -> None:
 
 
 def build_ftth(build: Build, raw: Path) -> None:
-    """ftth.geojson and the commune-level Marseille figures."""
+    """ftth.geojson (with each arrondissement's population) and the commune-level figures."""
     folder = raw / FTTH_DIR
     paths = {
         name: folder / f"{name}.csv"
@@ -356,12 +359,16 @@ def build_ftth(build: Build, raw: Path) -> None:
     com_info = info_by_area(read_arcep_table(paths["communes"]), "Code commune", paths["communes"])
     geo_path = raw / FRANCE_DIR / ARRONDISSEMENTS_GEOJSON
     arrondissements = read_feature_collection(geo_path)
+    population_path = raw / POPULATION_JSON
+    communes = require_list(read_json(population_path), population_path, "communes")
+    population = marseille_population(communes, population_path)
     with reading(geo_path):
-        ftth = build_ftth_features(arrondissements, arr_ftth)
+        ftth = build_ftth_features(arrondissements, arr_ftth, population)
     with reading(paths["ftthCommunes"]):
         summary = marseille_commune_summary(com_ftth, com_info, arr_info)
         build.facts["class_check"] = check_classes(com_ftth, com_info, arr_ftth, arr_info)
     build.facts["marseille_commune_ftth"] = summary
+    build.facts["marseille_population"] = population_summary(population)
     build.add_geojson("ftth.geojson", ftth)
 
 

@@ -82,6 +82,17 @@ IGN_2017 = Upstream(
     LICENCE_OUVERTE_URL,
     IGN_2018.attribution,
 )
+INSEE_POPULATION = Upstream(
+    "INSEE legal populations (COG 2026 edition) via the npm package "
+    "@etalab/decoupage-administratif@6.0.0 (github.com/datagouv/decoupage-administratif), "
+    "data/communes.json",
+    "npm @etalab/decoupage-administratif@6.0.0, communes.json sha256 "
+    "6cafec09b4e127d08edc47f366b28261bee70cca323fbfcb957dd169fcad9284",
+    LICENCE_OUVERTE,
+    LICENCE_OUVERTE_URL,
+    "Source : INSEE, populations légales, via @etalab/decoupage-administratif 6.0.0 — "
+    "Licence Ouverte",
+)
 NATURAL_EARTH = Upstream(
     "Natural Earth v4.0.0 1:50m via github.com/martynafford/natural-earth-geojson",
     "0b9a6ceb0a7032713abd9460ac1e995a9c60cd1e",
@@ -206,13 +217,14 @@ def _france_entries(counts: Mapping[str, int]) -> dict[str, Any]:
             "operator/position rows merged; sites inside département 13 only.",
         ),
         "ftth.geojson": _entry(
-            "FTTH deployment by Marseille arrondissement",
-            (ARCEP_FTTH, IGN_2017),
+            "FTTH deployment (ARCEP, 2018) and population (INSEE, COG 2026) by Marseille arrondissement",
+            (ARCEP_FTTH, IGN_2017, INSEE_POPULATION),
             FTTH_DATA_DATE,
             counts["ftth.geojson"],
             "Premises connectable to FTTH at the end of T3 2017, T4 2017 and T1 2018, and ARCEP's "
             "coverage class at T1 2018 (class meanings inferred). Stale: Marseille is now almost "
-            "fully fibred. Arrondissement outlines are IGN GEOFLA 2017.",
+            "fully fibred. Arrondissement outlines are IGN GEOFLA 2017. `population`: INSEE "
+            "legal population, COG 2026 edition (a later vintage than the 2018 network data).",
         ),
     }
 
@@ -306,6 +318,7 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
             "built_at_note": "Deterministic: the newest data_date, not the wall-clock time.",
         },
         "marseille_commune_ftth": dict(facts["marseille_commune_ftth"]),
+        "marseille_population": dict(facts["marseille_population"]),
         "coverage_radii_m": dict(COVERAGE_RADII_M),
     }
 
@@ -561,10 +574,28 @@ def _ftth_sources(facts: Mapping[str, Any]) -> list[str]:
         f"{commune['logements']:,} logements, {commune['etablissements']:,} établissements, "
         f"ratio {commune['ratio_premises_to_logements_plus_etablissements']:.2f} (class "
         f"{commune['ftth_class_2018q1']}).",
+        *_population_sources(facts),
         "- Caveats: stale (Q1 2018); Marseille is now almost fully fibred. The 2017 outlines "
         "(single polygons) omit offshore islands and differ slightly from the 2018 commune "
         "outline.",
         "",
+    ]
+
+
+def _population_sources(facts: Mapping[str, Any]) -> list[str]:
+    """SOURCES.md lines on the ``population`` field of ftth.geojson."""
+    population = facts["marseille_population"]
+    largest = max(population["by_arrondissement"].items(), key=lambda kv: kv[1])
+    smallest = min(population["by_arrondissement"].items(), key=lambda kv: kv[1])
+    return [
+        f"- `population`: {population['vintage']}, from {INSEE_POPULATION.repository} "
+        f"({INSEE_POPULATION.commit}; `insee-population-2026/` in the raw folder), joined on the "
+        f"INSEE code. The 16 arrondissements add up to {population['total']:,}, Marseille's own "
+        f"figure (13055; the build checks it); largest {largest[0]} ({largest[1]:,}), smallest "
+        f"{smallest[0]} ({smallest[1]:,}). {LICENCE_OUVERTE}; attribution "
+        f"“{INSEE_POPULATION.attribution}”. The package names no census year: the figures are "
+        "called by their edition. Mixing them with the 2018 network data mixes vintages; the app "
+        "labels both wherever it combines them.",
     ]
 
 
@@ -671,7 +702,7 @@ def licenses_markdown(cables_month: str) -> str:
             f"| coverage.geojson, mobile_sites.geojson | {LICENCE_OUVERTE} | "
             f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
             f"| ftth.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
-            f"{IGN_2017.attribution} |",
+            f"{IGN_2017.attribution}; {INSEE_POPULATION.attribution} |",
             f"| place_labels.geojson | {CC_BY_NC_SA} (town names, from landing_points.geojson) + "
             f"{LICENCE_OUVERTE} (arrondissement names) | "
             + TG_CABLES.attribution.format(month=cables_month)
@@ -704,12 +735,14 @@ def licenses_markdown(cables_month: str) -> str:
             "- Do not replace these files with TeleGeography's current live API: its data after "
             "late 2022 is published commercially, and its open licence for reuse is not established.",
             "",
-            "## ARCEP and IGN data: Licence Ouverte / Open Licence (Etalab)",
+            "## ARCEP, IGN and INSEE data: Licence Ouverte / Open Licence (Etalab)",
             "",
             "coverage.geojson, mobile_sites.geojson and ftth.geojson are derived from ARCEP open data "
             "(mobile sites, January 2018; FTTH deployment, T1 2018) and IGN administrative boundaries "
             "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), as is "
-            "basemap_land_city.geojson (ADMIN EXPRESS COG 2018 outlines), published under "
+            "basemap_land_city.geojson (ADMIN EXPRESS COG 2018 outlines); the `population` of "
+            "ftth.geojson is INSEE's legal population (COG 2026 edition, through Etalab's "
+            "@etalab/decoupage-administratif 6.0.0). All are published under "
             f"the French Licence Ouverte / Open Licence (Etalab): {LICENCE_OUVERTE_URL}. The copied "
             "sources do not say whether version 1.0 (2011) or 2.0 (2017) applies; both allow reuse, "
             "including commercial reuse and modification, provided the source and the date of its "

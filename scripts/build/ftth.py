@@ -158,8 +158,9 @@ def check_classes(
 def build_ftth_features(
     arrondissement_features: Sequence[Mapping[str, Any]],
     arr_ftth: Mapping[str, Mapping[str, int]],
+    population: Mapping[str, int],
 ) -> list[Feature]:
-    """The 16 arrondissement polygons with their FTTH figures, sorted by code."""
+    """The 16 arrondissement polygons with their FTTH figures and population, sorted by code."""
     out: list[Feature] = []
     by_code = {str(f["properties"]["code"]): f for f in arrondissement_features}
     for code in MARSEILLE_ARRONDISSEMENTS:
@@ -176,6 +177,7 @@ def build_ftth_features(
             "ftth_premises_2018q1": ftth["premises_2018q1"],
             "ftth_class": ftth["class_2018q1"],
             "ftth_class_label": class_label(ftth["class_2018q1"]),
+            "population": population[code],
         }
         geometry = geometry_to_geojson(shape(by_code[code]["geometry"]))
         out.append(feature(properties, geometry))
