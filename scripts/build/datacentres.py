@@ -327,14 +327,8 @@ def osm_record(osm: OsmFeature) -> Feature:
     tags = osm.tags
     lon, lat = _marker(osm.geometry)
     power_tag = clean_text(tags.get("data_center:power"))
-    street = " ".join(
-        t
-        for t in (
-            clean_text(tags.get("addr:housenumber") or tags.get("contact:housenumber")),
-            clean_text(tags.get("addr:street") or tags.get("contact:street")),
-        )
-        if t
-    )
+    number = clean_text(tags.get("addr:housenumber") or tags.get("contact:housenumber"))
+    street = clean_text(tags.get("addr:street") or tags.get("contact:street"))
     properties = {
         "id": osm_record_id(osm),
         "name": _display_name(tags),
@@ -346,7 +340,8 @@ def osm_record(osm: OsmFeature) -> Feature:
         "exchange_count": 0,
         "osm_id": osm.osm_id,
         "ix_building_id": None,
-        "address": street or None,
+        # A house number alone is no address (the IX building's, if merged, is used instead).
+        "address": f"{number} {street}" if number and street else None,
         "website": http_url_or_none(tags.get("website")),
         "sources": [OSM_SOURCE],
         "licence": OSM_LICENCE,
