@@ -207,7 +207,7 @@ LAYERS: tuple[MapLayer, ...] = (
             (LIGHT.datacentre,),
             "dot",
             themed=lambda theme: theme.datacentre,
-            note="OpenStreetMap buildings (© OpenStreetMap contributors) and IX buildings",
+            note="© OpenStreetMap contributors; IX buildings (2020)",
         ),
         # Above the IX facilities: a merged data centre is drawn a few metres from its IX
         # building, and its panel lists the exchanges the facility's would.

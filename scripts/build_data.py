@@ -4,7 +4,7 @@ Usage::
 
     python scripts/build_data.py --raw /path/to/raw --out data/
 
-``--raw`` holds the upstream folders (``telegeography-submarine-cable-map/``,
+``--raw`` holds the upstream folders (``telegeography-submarine-cable-map/``, ``osm-datacentres-paca/``,
 ``telegeography-internet-exchange-map/``, ``arcep-sites-mobiles-2018-01/``,
 ``arcep-ftth-deploiements-2018-t1/``, ``france-geojson/``, ``natural-earth/``), each documented by
 its ``SOURCE.md``. Nothing from ``peeringdb-public-2024-10/`` is read: that data is not openly
