@@ -199,16 +199,19 @@ def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> g
         f"{name}: {int(c):,} cable{'' if c == 1 else 's'} · {km:,.0f} km of published lengths"
         for name, (c, km) in zip(bar["hovertext"], pairs, strict=True)
     ]
+    return _labelled_figure(
+        bar, text, theme, _top_title(title, len(head), len(table)), OWNER_AXIS_TITLE
+    )
+
+
+def _labelled_figure(
+    bar: dict[str, Any], text: list[str], theme: Theme, title: str, axis_title: str
+) -> go.Figure:
+    """A ranked bar chart whose bars carry text labels (drawn past a bar too short for one)."""
     bar["cliponaxis"] = False
     # A label too long for its bar is drawn after it: keep room for it on a phone's narrow plot.
     margin = {"l": 8, "r": 8 + 6 * max((len(t) for t in text), default=0), "t": 40, "b": 8}
-    return _ranked_figure(
-        bar,
-        theme,
-        _top_title(title, len(head), len(table)),
-        xaxis={"title": {"text": OWNER_AXIS_TITLE}},
-        margin=margin,
-    )
+    return _ranked_figure(bar, theme, title, xaxis={"title": {"text": axis_title}}, margin=margin)
 
 
 def datacentres_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> go.Figure:
@@ -225,14 +228,12 @@ def datacentres_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP)
         + (f" · {format_mw(mw)} tagged on {int(tagged)}" if tagged else " · no power tagged")
         for name, (n, mw, tagged) in zip(bar["hovertext"], rows, strict=True)
     ]
-    bar["cliponaxis"] = False
-    margin = {"l": 8, "r": 8 + 6 * max((len(t) for t in text), default=0), "t": 40, "b": 8}
-    return _ranked_figure(
+    return _labelled_figure(
         bar,
+        text,
         theme,
         _top_title(title, len(head), len(table)),
-        xaxis={"title": {"text": "data centres (label: MW as tagged in OpenStreetMap)"}},
-        margin=margin,
+        "data centres (label: MW as tagged in OpenStreetMap)",
     )
 
 

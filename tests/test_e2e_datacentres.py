@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from components import ids
 from datalayer.loader import Datasets
-from tests.browser import choose_option, wait_for_settled_map, wait_for_text
+from tests.browser import choose_option, project, wait_for_settled_map, wait_for_text
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -66,17 +66,7 @@ def test_filter_by_operator_then_click_mrs1_and_read_its_cables(
 
     # Where MRS1 is drawn, by the map's own projection of its coordinates.
     point = real_data.datacentres.loc[MRS1, "geometry"]
-    target: dict[str, Any] = page.evaluate(
-        """([lon, lat]) => {
-          const g = document.querySelector('#map .js-plotly-plot');
-          const map = g._fullLayout.map._subplot.map;
-          const canvas = map.getCanvas().getBoundingClientRect();
-          const p = map.project([lon, lat]);
-          return {x: canvas.left + p.x, y: canvas.top + p.y, px: p.x, py: p.y,
-                  width: canvas.width, height: canvas.height};
-        }""",
-        [point.x, point.y],
-    )
+    target = project(page, point.x, point.y)
     assert 40 < target["px"] < target["width"] - 40 and 40 < target["py"] < target["height"] - 40
     page.mouse.move(target["x"], target["y"])
     page.mouse.click(target["x"], target["y"])
