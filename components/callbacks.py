@@ -61,7 +61,9 @@ from datalayer.selection import REGION_WORLD, Selection
 from figures import charts
 from figures.layers import ALL_LAYERS
 from figures.summaries import (
+    datacentre_kpis,
     fold_top,
+    format_mw,
     kpis,
 )
 from figures.theme import get_theme
@@ -180,7 +182,7 @@ def render_outputs(
         _format_int(numbers["landing_points"]),
         _format_int(numbers["countries"]),
         _format_int(numbers["facilities"]),
-        *[chart_figure(name, summaries[name], theme) for name in CHART_NAMES],
+        *[chart_figure(name, summaries[name], theme) for name in CHART_NAMES if name != DC_CHART],
         # The table views show what the charts show (top N, the rest folded into one row):
         # hundreds of rows would be thousands of components for the Dash renderer.
         frame_table(
@@ -214,7 +216,25 @@ def render_outputs(
         charts.proximity_chart(
             proximity_table(ctx, filtered.facilities), theme, nearest_first=True
         ),
+        # The data centres' outputs come last, so the older outputs keep their positions.
+        datacentre_kpi(filtered.datacentres),
+        chart_figure(DC_CHART, summaries[DC_CHART], theme),
+        frame_table(
+            summaries[DC_CHART],
+            [("operator", "Operator"), ("datacentres", "Data centres"), ("mw", "MW tagged")],
+            "Data centres and tagged MW by operator",
+        ),
     )
+
+
+#: The data-centre chart (answered after the others, with its KPI and table).
+DC_CHART = "datacentres"
+
+
+def datacentre_kpi(datacentres: gpd.GeoDataFrame) -> str:
+    """``25 · 77 MW``: data centres shown and the MW tagged in OpenStreetMap."""
+    numbers = datacentre_kpis(datacentres)
+    return f"{_format_int(numbers['datacentres'])} · {format_mw(numbers['mw'])}"
 
 
 def proximity_table(ctx: AppContext, facilities: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -319,7 +339,7 @@ def register_render(app: Dash, ctx: AppContext) -> None:
         Output(ids.KPI_LANDING_POINTS, "children"),
         Output(ids.KPI_COUNTRIES, "children"),
         Output(ids.KPI_FACILITIES, "children"),
-        *[Output(c, "figure") for c in CHART_IDS],
+        *[Output(c, "figure") for c in CHART_IDS if c != ids.CHART_DATACENTRES],
         Output(ids.TABLE_OWNERS, "children"),
         Output(ids.TABLE_YEARS, "children"),
         Output(ids.TABLE_COUNTRIES, "children"),
@@ -328,6 +348,9 @@ def register_render(app: Dash, ctx: AppContext) -> None:
         Output(ids.ROUTE_RESULT, "children"),
         Output(ids.CUT_RESULT, "children"),
         Output(ids.PROXIMITY_CHART, "figure"),
+        Output(ids.KPI_DATACENTRES, "children"),
+        Output(ids.CHART_DATACENTRES, "figure"),
+        Output(ids.TABLE_DATACENTRES, "children"),
         Input(ids.RENDER_KEY, "data"),
         Input(ids.THEME_STORE, "data"),
         State(ids.URL, "search"),

@@ -1,4 +1,5 @@
-"""The details panel: what one selected cable, landing point or facility is, as Dash components.
+"""The details panel: what one selected cable, landing point, facility or data centre is, as Dash
+components.
 
 Every piece of text from the data reaches Dash as a plain string child or prop, which React
 renders inertly; nothing here uses Markdown or raw HTML. Links to other features are buttons with
@@ -24,13 +25,18 @@ from analysis.proximity import nearest, within_radius
 from components import ids
 from datalayer import schema
 from datalayer.selection import DEFAULT_RADIUS_KM
+from figures.summaries import format_mw
 from services.context import AppContext
 
-HINT = "Click a cable, landing point or facility on the map for details."
+HINT = "Click a cable, landing point, facility or data centre on the map for details."
 
-#: Selection prefixes: ``"cable:<id>"``, ``"lp:<id>"``, ``"fac:<id>"``.
-CABLE, LANDING_POINT, FACILITY = "cable", "lp", "fac"
-KINDS = (CABLE, LANDING_POINT, FACILITY)
+#: Selection prefixes: ``"cable:<id>"``, ``"lp:<id>"``, ``"fac:<id>"``, ``"dc:<id>"``.
+CABLE, LANDING_POINT, FACILITY, DATACENTRE = "cable", "lp", "fac", "dc"
+KINDS = (CABLE, LANDING_POINT, FACILITY, DATACENTRE)
+#: A data centre's "route finder from its nearest landing point": ``route-from:<point id>``.
+ROUTE_FROM = "route-from:"
+#: How many nearest landing points a data centre's panel lists, each with its cables.
+DC_LANDING_COUNT = 3
 
 #: How many nearby features each point panel lists.
 NEAREST_COUNT = 5
@@ -442,6 +448,98 @@ def _facility_panel(ctx: AppContext, facility: pd.Series) -> list[Component]:
     ]
 
 
+def _dc_fields(dc: pd.Series) -> list[tuple[str, Component | str]]:
+    """Operator, tagged power, kind, address, website and the IXs hosted of a data centre."""
+    power: Any = dc.get("power_mw")
+    exchanges = _texts(_str_list(dc.get("exchanges")))
+    pairs: list[tuple[str, Component | str]] = [
+        ("Operator", plain(dc.get("operator"), "not tagged in OpenStreetMap")),
+        (
+            "Power",
+            "not tagged in OpenStreetMap"
+            if _is_missing(power)
+            else f"{format_mw(float(power))}, as tagged in OpenStreetMap",
+        ),
+        ("Kind", plain(dc.get("kind"))),
+        ("Address", plain(dc.get("address"), "not published")),
+    ]
+    href = safe_http_url(dc.get("website"))
+    if href is not None:
+        pairs.append(
+            ("Website", html.A(plain(href), href=href, target="_blank", rel="noopener noreferrer"))
+        )
+    hosted: Component | str = (
+        html.Div(
+            [
+                html.Span(f"{len(exchanges):,} (TeleGeography, 2020)", className="details-meta"),
+                _list(exchanges, "Internet exchanges hosted"),
+            ]
+        )
+        if exchanges
+        else "none listed"
+    )
+    pairs.append(("IXs hosted", hosted))
+    sources = "; ".join(_texts(_str_list(dc.get("sources"))))
+    pairs.append(("Source", f"{sources} — {plain(dc.get('licence'))}"))
+    return pairs
+
+
+def _dc_landing_item(ctx: AppContext, point_id: str, name: str, km: float) -> list[Component]:
+    """One nearby landing point of a data centre: link, distance and the cables landing there."""
+    point = _lookup(ctx.data.landing_points, point_id)
+    cables = _landed_cables(ctx, point) if point is not None else []
+    links: list[Component | str] = []
+    for cable in cables:
+        links += [_link(CABLE, str(cable.name), plain(cable["name"])), " "]
+    return [
+        html.Div(
+            [
+                _link(LANDING_POINT, point_id, plain(name)),
+                " ",
+                html.Span(format_distance(km), className="details-distance"),
+                " ",
+                html.Span(_count(len(cables), "cable"), className="details-meta"),
+            ],
+            className="landed-head",
+        ),
+        html.Div(links or "No cable listed.", className="dc-cables"),
+    ]
+
+
+def _datacentre_panel(ctx: AppContext, dc: pd.Series) -> list[Component]:
+    rows = nearest(dc, ctx.data.landing_points, k=DC_LANDING_COUNT)
+    items: list[Component | str | list[Component | str]] = [
+        list(_dc_landing_item(ctx, str(i), str(n), float(km)))
+        for i, n, km in zip(
+            rows["id"], rows["name"], rows["distance_km"].to_numpy(dtype=float), strict=True
+        )
+    ]
+    route: list[Component] = []
+    if not rows.empty:
+        first, first_name = str(rows["id"].iloc[0]), plain(rows["name"].iloc[0])
+        route = [
+            html.Button(
+                f"Find routes from {first_name}",
+                id={"type": ids.DETAIL_LINK, "key": ROUTE_FROM + first},
+                className="btn details-action",
+                n_clicks=0,
+                type="button",
+            )
+        ]
+    note = plain(dc.get("merge_note"), "")
+    return [
+        _title(plain(dc["name"])),
+        _fields(_dc_fields(dc)),
+        *([html.P(note, className="details-meta")] if note else []),
+        _section(
+            "Nearest cable landing points and their cables",
+            html.P("Straight-line distance.", className="details-meta"),
+            _list(items) if items else "None with a known location.",
+            *route,
+        ),
+    ]
+
+
 def details_panel(
     ctx: AppContext,
     selected: str | None,
@@ -475,4 +573,6 @@ def _panel_body(
         return _landing_point_panel(ctx, row, radius_km)
     if kind == FACILITY and (row := _lookup(ctx.data.facilities, feature_id)) is not None:
         return _facility_panel(ctx, row)
+    if kind == DATACENTRE and (row := _lookup(ctx.data.datacentres, feature_id)) is not None:
+        return _datacentre_panel(ctx, row)
     return None

@@ -204,6 +204,22 @@ def _facilities_section(ctx: AppContext) -> html.Section:
     )
 
 
+def _datacentres_section(ctx: AppContext) -> html.Section:
+    """The data-centre filter: operator (searched, as the owners are)."""
+    return _section(
+        "Data centres",
+        [
+            _dropdown(
+                ids.F_DC_OPERATOR,
+                "Operator (as tagged in OpenStreetMap)",
+                ctx.option_indexes.dc_operators.initial(),
+                "Type an operator…",
+                searched=True,
+            ),
+        ],
+    )
+
+
 def filter_sections(ctx: AppContext) -> list[html.Section]:
-    """The cable, facility and coverage filters plus the reset action."""
-    return [_cables_section(ctx), _facilities_section(ctx)]
+    """The cable, facility, data-centre and coverage filters plus the reset action."""
+    return [_cables_section(ctx), _facilities_section(ctx), _datacentres_section(ctx)]

@@ -29,12 +29,14 @@ F_REGION = control_of("region")
 F_COUNTRY = control_of("countries")
 F_FAC_COUNTRY = control_of("facility_countries")
 F_IX = "f-ix"
+F_DC_OPERATOR = "f-dc-operator"
 F_OPERATOR = control_of("operator")
 # Hidden holders of the searched dropdowns' values: the sync callback reads and writes these, and
 # components/search_callbacks.py copies them to the visible dropdown together with its options.
 F_CABLE_VALUE = control_of("cables")
 F_OWNER_VALUE = control_of("owners")
 F_IX_VALUE = control_of("exchanges")
+F_DC_OPERATOR_VALUE = control_of("dc_operators")
 COVERAGE_TECH = control_of("technology")
 LAYERS = control_of("layers")
 # Marseille's population-weighted network shares (under the layers)
@@ -66,14 +68,17 @@ KPI_KM = "kpi-km"
 KPI_LANDING_POINTS = "kpi-landing-points"
 KPI_COUNTRIES = "kpi-countries"
 KPI_FACILITIES = "kpi-facilities"
+KPI_DATACENTRES = "kpi-datacentres"
 CHART_OWNERS = "chart-owners"
 CHART_YEARS = "chart-years"
 CHART_COUNTRIES = "chart-countries"
 CHART_FACILITIES = "chart-facilities"
+CHART_DATACENTRES = "chart-datacentres"
 TABLE_OWNERS = "table-owners"
 TABLE_YEARS = "table-years"
 TABLE_COUNTRIES = "table-countries"
 TABLE_FACILITIES = "table-facilities"
+TABLE_DATACENTRES = "table-datacentres"
 
 # Data tables
 GRID = "grid"

@@ -224,6 +224,12 @@ def kpi_row() -> html.Section:
                 "(a Mediterranean cable to Asia counts China).",
             ),
             _kpi(ids.KPI_FACILITIES, "IX facilities"),
+            _kpi(
+                ids.KPI_DATACENTRES,
+                "data centres · MW tagged",
+                "Data centres shown, and the sum of the power tagged in OpenStreetMap "
+                "(data_center:power; most data centres tag none).",
+            ),
         ],
     )
 
@@ -283,6 +289,12 @@ def charts_grid() -> html.Div:
                 ids.TABLE_FACILITIES,
                 "landfall-facility-countries",
                 "Click a bar to filter facilities by country.",
+            ),
+            _chart_card(
+                ids.CHART_DATACENTRES,
+                ids.TABLE_DATACENTRES,
+                "landfall-datacentre-operators",
+                "Click a bar to filter data centres by that operator.",
             ),
         ],
     )

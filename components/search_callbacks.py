@@ -43,6 +43,7 @@ SEARCHED: tuple[Searched, ...] = (
     Searched(ids.F_CABLE, ids.F_CABLE_VALUE, "cables", True),
     Searched(ids.F_OWNER, ids.F_OWNER_VALUE, "owners", True),
     Searched(ids.F_IX, ids.F_IX_VALUE, "exchanges", True),
+    Searched(ids.F_DC_OPERATOR, ids.F_DC_OPERATOR_VALUE, "dc_operators", True),
     Searched(ids.A_FROM, ids.A_FROM_VALUE, "landing_points", False),
     Searched(ids.A_TO, ids.A_TO_VALUE, "landing_points", False),
     Searched(ids.A_CUT, ids.A_CUT_VALUE, "cables", True),

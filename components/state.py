@@ -34,6 +34,7 @@ CHART_FILTERS: dict[str, str] = {
     ids.CHART_OWNERS: "owners",
     ids.CHART_COUNTRIES: "countries",
     ids.CHART_FACILITIES: "facility_countries",
+    ids.CHART_DATACENTRES: "dc_operators",
 }
 
 
@@ -53,6 +54,7 @@ def apply_chart_click(sel: Selection, chart: str, value: Any, vocab: Vocabulary)
         "owners": vocab.owners,
         "countries": vocab.countries,
         "facility_countries": vocab.facility_countries,
+        "dc_operators": vocab.dc_operators,
     }[attr]
     current: tuple[str, ...] = getattr(sel, attr)
     if value not in allowed or value in current:
@@ -67,7 +69,7 @@ def selected_from_map_click(
     """The ``kind:id`` key of what a map click hit, from the clicked point's customdata.
 
     Cable vertices carry the cable's position in the full cable table (a compact number);
-    landing points and facilities carry their ``lp:``/``fac:`` key.
+    landing points, facilities and data centres carry their ``lp:``/``fac:``/``dc:`` key.
     """
     if not point:
         return None
@@ -79,7 +81,7 @@ def selected_from_map_click(
         return f"cable:{cable_order[position]}" if 0 <= position < len(cable_order) else None
     if isinstance(data, str):
         kind, _, key = data.partition(":")
-        pools = {"lp": vocab.landing_points, "fac": vocab.facilities}
+        pools = {"lp": vocab.landing_points, "fac": vocab.facilities, "dc": vocab.datacentres}
         if kind in pools and key in pools[kind]:
             return data
     return None

@@ -17,7 +17,7 @@ from typing import Any
 from dash import ALL
 
 from components import ids
-from components.details import CABLES_AT
+from components.details import CABLES_AT, ROUTE_FROM
 from components.state import (
     CONTROL_IDS,
     apply_chart_click,
@@ -32,7 +32,13 @@ from figures.map import needs_level_of_detail
 from figures.view import fit_selection
 from services.context import AppContext
 
-CHART_IDS = (ids.CHART_OWNERS, ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES)
+CHART_IDS = (
+    ids.CHART_OWNERS,
+    ids.CHART_YEARS,
+    ids.CHART_COUNTRIES,
+    ids.CHART_FACILITIES,
+    ids.CHART_DATACENTRES,
+)
 
 #: A component id: a string, or a pattern-matching dict such as ``{"type": ..., "key": ...}``.
 ComponentId = str | Mapping[str, Any]
@@ -215,6 +221,10 @@ def on_detail_link(ctx: AppContext, current: Selection, event: Any) -> tuple[Sel
     key = str(event.get("key", ""))
     if key.startswith(CABLES_AT):
         return show_cables_at(ctx, current, key[len(CABLES_AT) :])
+    if key.startswith(ROUTE_FROM):
+        point = key[len(ROUTE_FROM) :]
+        sel = replace(current, route_from=point) if point in ctx.vocab.landing_points else current
+        return sel, sel != current
     if key.startswith("cut:"):
         cable = key[len("cut:") :]
         known = cable in ctx.vocab.cables and cable not in current.cut

@@ -359,7 +359,12 @@ class SelectedField(Field):
         if text is None:
             return {}
         kind, _, key = text.partition(":")
-        pools = {"cable": vocab.cables, "lp": vocab.landing_points, "fac": vocab.facilities}
+        pools = {
+            "cable": vocab.cables,
+            "lp": vocab.landing_points,
+            "fac": vocab.facilities,
+            "dc": vocab.datacentres,
+        }
         if kind in pools and key in pools[kind]:
             return {self.attrs[0]: text}
         notices.append(f"Unknown selection '{short(text)}' was ignored.")
@@ -555,6 +560,16 @@ FIELDS: tuple[Field, ...] = (
         describe_rank=80,
     ),
     ListField(
+        attrs=("dc_operators",),
+        params=("dc_operator",),
+        role=FILTER,
+        vocab="dc_operators",
+        control="f-dc-operator-value",
+        docs={"dc_operator": "Data centres run by any of these operators (as tagged in OSM)."},
+        label="data-centre operator",
+        describe_rank=85,
+    ),
+    ListField(
         attrs=("cut",),
         params=("cut",),
         role=ANALYSIS,
@@ -642,8 +657,8 @@ FIELDS: tuple[Field, ...] = (
         params=("sel",),
         role=VIEW,
         docs={
-            "sel": "Page only: the selected item, 'cable:<id>', 'lp:<id>' or 'fac:<id>'. "
-            + _PAGE_ONLY
+            "sel": "Page only: the selected item, 'cable:<id>', 'lp:<id>', 'fac:<id>' or "
+            "'dc:<id>'. " + _PAGE_ONLY
         },
     ),
     ChoiceField(

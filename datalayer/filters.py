@@ -30,6 +30,7 @@ class Filtered:
     cables: gpd.GeoDataFrame
     landing_points: gpd.GeoDataFrame
     facilities: gpd.GeoDataFrame
+    datacentres: gpd.GeoDataFrame
     coverage: gpd.GeoDataFrame
     ftth: gpd.GeoDataFrame
 
@@ -103,6 +104,14 @@ def filter_facilities(data: Datasets, sel: Selection) -> gpd.GeoDataFrame:
     return _keep(facilities, mask)
 
 
+def filter_datacentres(data: Datasets, sel: Selection) -> gpd.GeoDataFrame:
+    """Data centres run by any of the chosen operators (every one when none is chosen)."""
+    frame = data.datacentres
+    if not sel.dc_operators:
+        return _keep(frame, np.ones(len(frame), dtype=bool))
+    return _keep(frame, frame["operator"].isin(sel.dc_operators))
+
+
 def apply_selection(data: Datasets, sel: Selection) -> Filtered:
     """Apply every filter of ``sel``: cables, their landing points, facilities and coverage."""
     cables = filter_cables(data, sel)
@@ -115,6 +124,7 @@ def apply_selection(data: Datasets, sel: Selection) -> Filtered:
         cables=cables,
         landing_points=landing_points,
         facilities=filter_facilities(data, sel),
+        datacentres=filter_datacentres(data, sel),
         coverage=coverage,
         ftth=data.ftth,
     )

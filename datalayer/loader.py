@@ -50,12 +50,24 @@ class Datasets:
     #: The finer land files (:data:`~datalayer.schema.BASEMAP_FINER_LAND`), as served.
     basemap_land_10m: bytes = b""
     basemap_land_city: bytes = b""
+    #: The data centres (:data:`~datalayer.schema.DATACENTRES`); none unless loaded.
+    datacentres: gpd.GeoDataFrame = field(default_factory=lambda: empty_frame(schema.DATACENTRES))
 
     @property
     def basemap_finer(self) -> dict[str, bytes]:
         """The finer land files by dataset key, coarsest first (those this data has)."""
         files = {spec.key: getattr(self, spec.key) for spec in schema.BASEMAP_FINER_LAND}
         return {key: payload for key, payload in files.items() if payload}
+
+
+def empty_frame(spec: schema.DatasetSpec) -> gpd.GeoDataFrame:
+    """A frame of ``spec`` without rows: its columns, its id index, no geometry."""
+    columns = [f.name for f in (*spec.fields, *spec.optional) if f.name != spec.id_field]
+    frame = gpd.GeoDataFrame(
+        {name: pd.Series(dtype=object) for name in columns}, geometry=[], crs=CRS
+    )
+    frame.index.name = spec.id_field
+    return frame
 
 
 class _NonFinite(float):
@@ -273,6 +285,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
             schema.CABLES,
             schema.LANDING_POINTS,
             schema.FACILITIES,
+            schema.DATACENTRES,
             schema.COVERAGE,
             schema.FTTH,
             schema.REGIONS,
@@ -296,6 +309,7 @@ def _load_datasets(data_dir: Path | str) -> Datasets:
         cables=frames["cables"],
         landing_points=frames["landing_points"],
         facilities=frames["facilities"],
+        datacentres=frames["datacentres"],
         coverage=frames["coverage"],
         ftth=frames["ftth"],
         regions=frames["regions"],

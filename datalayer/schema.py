@@ -180,6 +180,56 @@ FACILITIES = DatasetSpec(
     ),
 )
 
+DATACENTRES = DatasetSpec(
+    key="datacentres",
+    file="datacentres.geojson",
+    geometry_types=("Point",),
+    fields=(
+        Field("id", Kind.STR),
+        Field("name", Kind.STR),
+        Field("operator", Kind.OPT_STR),
+        Field("power_mw", Kind.OPT_NUMBER),
+        Field("kind", Kind.STR),
+        Field("exchanges", Kind.STR_LIST),
+        Field("exchange_count", Kind.INT),
+        Field("sources", Kind.STR_LIST),
+        Field("licence", Kind.STR),
+    ),
+    optional=(
+        Field("power_tag", Kind.OPT_STR),
+        Field("osm_id", Kind.OPT_INT),
+        Field("ix_building_id", Kind.OPT_STR),
+        Field("address", Kind.OPT_STR),
+        Field("website", Kind.OPT_STR),
+        Field("attribution", Kind.OPT_STR),
+        Field("merge_note", Kind.OPT_STR),
+    ),
+    published=Published(
+        endpoint="data-centres",
+        returns="Data centres (OpenStreetMap buildings merged with TeleGeography IX buildings) "
+        "that pass dc_operator (Point); the other parameters do not restrict them.",
+        title="data centres",
+        label="Data centres",
+        columns={
+            "id": "record id (osm-<OSM id>, or building-<TeleGeography id>)",
+            "name": "data-centre name (OpenStreetMap name or ref, else the IX building's)",
+            "operator": "operator as tagged in OpenStreetMap (empty: not tagged)",
+            "power_mw": "power in MW as tagged in OpenStreetMap (data_center:power; empty: not tagged)",
+            "kind": "colocation, telecom exchange, enterprise or unknown (from the OSM tags)",
+            "exchange_count": "number of internet exchanges hosted (TeleGeography, 2020)",
+            "exchanges": "internet exchanges hosted, '; '-separated",
+            "osm_id": "OpenStreetMap id (negative: a relation)",
+            "ix_building_id": "TeleGeography IX building merged into this record",
+            "address": "street address",
+            "sources": "sources of the record, '; '-separated",
+            "licence": "licence of the record (ODbL 1.0 for OpenStreetMap data)",
+            "attribution": "attribution the record's licence asks for",
+            "lon": "longitude (WGS 84; CSV only)",
+            "lat": "latitude (WGS 84; CSV only)",
+        },
+    ),
+)
+
 COVERAGE = DatasetSpec(
     key="coverage",
     file="coverage.geojson",
@@ -272,6 +322,8 @@ ALL_SPECS: tuple[DatasetSpec, ...] = (
     COVERAGE,
     FTTH,
     REGIONS,
+    # After the six the hostile-data tests count by position (tests/test_hostile_datasets.py).
+    DATACENTRES,
     BASEMAP_LAND,
     BASEMAP_BORDERS,
     PLACE_LABELS,

@@ -48,6 +48,8 @@ class Selection:
     countries: tuple[str, ...] = ()
     facility_countries: tuple[str, ...] = ()
     exchanges: tuple[str, ...] = ()
+    #: Data-centre operators (as tagged in OpenStreetMap).
+    dc_operators: tuple[str, ...] = ()
     #: The coverage layer's mobile operator, or :data:`OPERATOR_ALL`.
     operator: str = DEFAULT_OPERATOR
     technology: str = "4G"

@@ -19,6 +19,8 @@ class Vocabulary:
     countries: frozenset[str]
     facility_countries: frozenset[str]
     exchanges: frozenset[str]
+    dc_operators: frozenset[str]
+    datacentres: frozenset[str]
     operators: frozenset[str]
     technologies: frozenset[str]
     regions: frozenset[str]
@@ -56,6 +58,8 @@ def build_vocabulary(
         countries=frozenset(data.landing_points["country"]),
         facility_countries=frozenset(data.facilities["country"]),
         exchanges=frozenset(x for row in data.facilities["exchanges"] for x in row),
+        dc_operators=frozenset(data.datacentres["operator"].dropna()),
+        datacentres=frozenset(data.datacentres.index),
         operators=frozenset(data.coverage["operator"]),
         technologies=frozenset(data.coverage["technology"]),
         regions=frozenset(data.regions.index) | {REGION_WORLD},

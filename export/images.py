@@ -56,6 +56,7 @@ DEFAULT_SIZE: dict[str, tuple[int, int]] = {
     "years": (1000, 600),
     "countries": (1000, 650),
     "facilities": (1000, 650),
+    "datacentres": (1000, 650),
 }
 #: Headings of the figures without their own title (the charts bring theirs).
 MAP_HEADING = "Submarine cables, landing points and IX facilities"
@@ -273,6 +274,7 @@ def figure_files(sel: Selection, name: str) -> list[str]:
         "years": ["cables.geojson"],
         "countries": ["landing_points.geojson", "cables.geojson"],
         "facilities": ["facilities.geojson"],
+        "datacentres": ["datacentres.geojson"],
     }[name]
 
 

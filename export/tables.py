@@ -119,6 +119,22 @@ def readable_frame(ctx: AppContext, dataset: str, frame: gpd.GeoDataFrame) -> gp
                 frame["exchange_urls"].map(_join) if "exchange_urls" in frame.columns else ""
             ),
         }
+    elif dataset == "data-centres":
+        columns = {
+            "id": frame.index.astype(str),
+            "name": frame["name"],
+            "operator": frame["operator"],
+            "power_mw": frame["power_mw"],
+            "kind": frame["kind"],
+            "exchange_count": frame["exchange_count"],
+            "exchanges": frame["exchanges"].map(_join),
+            "osm_id": frame["osm_id"].astype("Int64"),
+            "ix_building_id": frame["ix_building_id"],
+            "address": frame["address"],
+            "sources": frame["sources"].map(_join),
+            "licence": frame["licence"],
+            "attribution": frame["attribution"],
+        }
     else:
         raise ValueError(f"unknown dataset {dataset!r}")
     table = pd.DataFrame(columns, index=frame.index)

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from figures.fast import figure
 from figures.labels import inert
-from figures.summaries import OTHER
+from figures.summaries import OTHER, format_mw
 from figures.theme import CHART_COLOURS, Theme
 
 #: How many bars the ranked charts show (the table views fold the rest into one row).
@@ -199,15 +199,41 @@ def owners_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> g
         f"{name}: {int(c):,} cable{'' if c == 1 else 's'} · {km:,.0f} km of published lengths"
         for name, (c, km) in zip(bar["hovertext"], pairs, strict=True)
     ]
+    return _labelled_figure(
+        bar, text, theme, _top_title(title, len(head), len(table)), OWNER_AXIS_TITLE
+    )
+
+
+def _labelled_figure(
+    bar: dict[str, Any], text: list[str], theme: Theme, title: str, axis_title: str
+) -> go.Figure:
+    """A ranked bar chart whose bars carry text labels (drawn past a bar too short for one)."""
     bar["cliponaxis"] = False
     # A label too long for its bar is drawn after it: keep room for it on a phone's narrow plot.
     margin = {"l": 8, "r": 8 + 6 * max((len(t) for t in text), default=0), "t": 40, "b": 8}
-    return _ranked_figure(
+    return _ranked_figure(bar, theme, title, xaxis={"title": {"text": axis_title}}, margin=margin)
+
+
+def datacentres_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP) -> go.Figure:
+    """Data centres per operator (bars) with the MW tagged in OpenStreetMap as labels."""
+    title = "Data centres and tagged MW by operator"
+    if table.empty:
+        return empty_figure(theme, title)
+    head = table.iloc[:top_n]
+    rows = list(zip(head["datacentres"], head["mw"], head["mw_tagged"], strict=True))
+    text = [f"{int(n)} · {format_mw(mw)}" if tagged else f"{int(n)}" for n, mw, tagged in rows]
+    bar = _ranked_bar(head["operator"], head["datacentres"], BAR_2, text, "%{hovertext}")
+    bar["hovertext"] = [
+        f"{name}: {int(n):,} data centre{'' if n == 1 else 's'}"
+        + (f" · {format_mw(mw)} tagged on {int(tagged)}" if tagged else " · no power tagged")
+        for name, (n, mw, tagged) in zip(bar["hovertext"], rows, strict=True)
+    ]
+    return _labelled_figure(
         bar,
+        text,
         theme,
         _top_title(title, len(head), len(table)),
-        xaxis={"title": {"text": OWNER_AXIS_TITLE}},
-        margin=margin,
+        "data centres (label: MW as tagged in OpenStreetMap)",
     )
 
 

@@ -63,6 +63,22 @@ def landing_point_hover(row: Mapping[str, Any], cable_names: dict[str, str]) -> 
     )
 
 
+def datacentre_hover(row: Mapping[str, Any]) -> str:
+    """The hover label of one data centre: name, operator, tagged power and IXs hosted."""
+    operator = row.get("operator")
+    power = row.get("power_mw")
+    lines = [f"<b>{inert(row['name'])}</b>", inert(operator) if operator else "operator not tagged"]
+    if power is not None and power == power:
+        lines.append(f"{power:g} MW (as tagged in OpenStreetMap)")
+    count = int(row["exchange_count"])
+    if count:
+        lines.append(
+            f"{count} internet exchange{'s' if count != 1 else ''}: "
+            f"{join_limited(list(row['exchanges']), 3)}"
+        )
+    return "<br>".join(lines)
+
+
 def facility_hover(row: Mapping[str, Any]) -> str:
     """The hover label of one interconnection facility."""
     return (

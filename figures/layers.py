@@ -152,6 +152,12 @@ def _ftth(layer: MapLayer, req: LayerRequest) -> list[Trace]:
     return [] if frame.empty else ftth_traces(req.ctx, frame, layer.key)
 
 
+def _datacentre_hover(ctx: MapContext) -> HoverLabels:
+    if ctx.datacentre_hover is None:
+        raise ValueError("this map context was built without the data centres")
+    return ctx.datacentre_hover
+
+
 _POINT_LOD = "grouped into ~44 px cells above 5,000 markers in and around the view"
 
 #: Every layer, in legend order.
@@ -175,10 +181,10 @@ LAYERS: tuple[MapLayer, ...] = (
         dataset="landing_points",
         label="Landing points",
         legend=Legend(("var(--text)",), "dot", themed=lambda theme: theme.landing_point),
-        # On top of the facilities and larger: where a landing station and an IX building
-        # share a pixel (Marseille), the click goes to the landing point, whose panel links to
-        # the buildings near it.
-        z=4,
+        # On top of the facilities and data centres and larger: where a landing station and an
+        # IX building share a pixel (Marseille), the click goes to the landing point, whose
+        # panel links to the buildings near it.
+        z=5,
         default_on=True,
         level_of_detail=_POINT_LOD,
         build=_points("Landing points", "landing points", 8, "lp", lambda ctx: ctx.point_hover),
@@ -192,6 +198,23 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail=_POINT_LOD,
         build=_points("IX facilities", "IX facilities", 6, "fac", lambda ctx: ctx.facility_hover),
+    ),
+    MapLayer(
+        key="datacentres",
+        dataset="datacentres",
+        label="Data centres",
+        legend=Legend(
+            (LIGHT.datacentre,),
+            "dot",
+            themed=lambda theme: theme.datacentre,
+            note="© OpenStreetMap contributors; IX buildings (2020)",
+        ),
+        # Above the IX facilities: a merged data centre is drawn a few metres from its IX
+        # building, and its panel lists the exchanges the facility's would.
+        z=4,
+        default_on=True,
+        level_of_detail=_POINT_LOD,
+        build=_points("Data centres", "data centres", 7, "dc", _datacentre_hover),
     ),
     MapLayer(
         key="coverage",

@@ -121,12 +121,13 @@ def _point_highlight(
     landing_points: gpd.GeoDataFrame,
     facilities: gpd.GeoDataFrame,
     theme: Theme,
+    datacentres: gpd.GeoDataFrame | None = None,
 ) -> list[Trace]:
-    """A ring around the selected landing point or facility (three stacked circles)."""
+    """A ring around the selected landing point, facility or data centre (three circles)."""
     if not selected:
         return []
     kind, _, key = selected.partition(":")
-    frame = {"lp": landing_points, "fac": facilities}.get(kind)
+    frame = {"lp": landing_points, "fac": facilities, "dc": datacentres}.get(kind)
     if frame is None or key not in frame.index:
         return []
     point = frame.geometry[key]
@@ -139,7 +140,10 @@ def _point_highlight(
             "hoverinfo": "skip",
             "marker": {"size": size, "color": colour, "opacity": 1},
             "name": "Selected",
-            "meta": {"layer": "selection", "kind": {"lp": "landing point"}.get(kind, "facility")},
+            "meta": {
+                "layer": "selection",
+                "kind": {"lp": "landing point", "dc": "data centre"}.get(kind, "facility"),
+            },
             "showlegend": False,
         }
         for size, colour in ((22, theme.highlight), (16, theme.paper), (9, theme.highlight))
@@ -202,7 +206,15 @@ def map_figure(
     )
     traces = layer_traces(request, layers)
     traces.extend(overlays)
-    traces.extend(_point_highlight(selected, frames.landing_points, frames.facilities, theme))
+    traces.extend(
+        _point_highlight(
+            selected,
+            frames.landing_points,
+            frames.facilities,
+            theme,
+            getattr(frames, "datacentres", None),
+        )
+    )
     if interactive and "cables" in layers:
         traces.append(_hover_highlight(theme))
     if not traces:

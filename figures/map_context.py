@@ -240,6 +240,8 @@ class MapContext:
     cable_classes: Mapping[str, str]
     #: Finer land for closer zooms (:func:`finer_land_sources`), coarsest first.
     finer_land: tuple[FinerLand, ...] = ()
+    #: The data centres' hover labels (empty when the context was built without them).
+    datacentre_hover: HoverLabels | None = None
 
 
 def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
@@ -255,6 +257,7 @@ def build_map_context(
     land_url: str,
     borders_url: str,
     finer_land: Sequence[FinerLand] = (),
+    datacentres: gpd.GeoDataFrame | None = None,
 ) -> MapContext:
     """Precompute everything about the full datasets that filters never change."""
     names = dict(zip(cables.index, cables["name"], strict=True))
@@ -283,4 +286,7 @@ def build_map_context(
             )
         },
         finer_land=tuple(finer_land),
+        datacentre_hover=(
+            HoverLabels(datacentres, labels.datacentre_hover) if datacentres is not None else None
+        ),
     )

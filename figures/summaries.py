@@ -77,6 +77,46 @@ def facility_country_summary(
     return fold_top(table, "country", top_n, ["facilities", "exchanges"])
 
 
+#: The bar of the data centres whose operator is not tagged (not an operator: no filter).
+UNTAGGED_OPERATOR = "(operator not tagged)"
+
+
+def datacentre_operator_summary(datacentres: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Data centres and tagged MW per operator, most data centres first (the untagged ones in
+    one row of their own)."""
+    if datacentres.empty:
+        return pd.DataFrame({"operator": [], "datacentres": [], "mw": [], "mw_tagged": []})
+    frame = pd.DataFrame(
+        {
+            "operator": datacentres["operator"].fillna(UNTAGGED_OPERATOR).astype(str),
+            "mw": pd.to_numeric(datacentres["power_mw"], errors="coerce"),
+        }
+    )
+    table = (
+        frame.groupby("operator")
+        .agg(datacentres=("operator", "size"), mw=("mw", "sum"), mw_tagged=("mw", "count"))
+        .reset_index()
+        .sort_values(["datacentres", "mw", "operator"], ascending=[False, False, True])
+    )
+    return table.reset_index(drop=True)
+
+
+def format_mw(mw: float) -> str:
+    """``77.2 MW``, ``1,200 MW``: one decimal below 100 MW (dropped when it is zero)."""
+    text = f"{mw:,.0f}" if mw >= 100 else f"{mw:,.1f}".removesuffix(".0")
+    return f"{text} MW"
+
+
+def datacentre_kpis(datacentres: gpd.GeoDataFrame) -> dict[str, float]:
+    """How many data centres, how many of them tag their power, and the MW they tag."""
+    power = pd.to_numeric(datacentres["power_mw"], errors="coerce")
+    return {
+        "datacentres": len(datacentres),
+        "tagged": int(power.notna().sum()),
+        "mw": float(power.sum(skipna=True)) if len(datacentres) else 0.0,
+    }
+
+
 def kpis(
     cables: gpd.GeoDataFrame, points: gpd.GeoDataFrame, facilities: gpd.GeoDataFrame
 ) -> dict[str, int | float]:

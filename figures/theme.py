@@ -102,6 +102,8 @@ class Theme:
     paper: str
     landing_point: str
     facility: str
+    #: Data centres: brown, a hue no cable era, coverage operator or facility uses.
+    datacentre: str
     highlight: str
     grid: str
 
@@ -115,6 +117,7 @@ LIGHT = Theme(
     paper="#ffffff",
     landing_point="#1d2330",
     facility="#AA3377",
+    datacentre="#8C510A",
     highlight="#000000",
     grid="#e6e8ec",
 )
@@ -128,6 +131,7 @@ DARK = Theme(
     paper="#151b24",
     landing_point="#f2f4f7",
     facility="#EE99CC",
+    datacentre="#DFC27D",
     highlight="#ffffff",
     grid="#2c3543",
 )

@@ -4,7 +4,7 @@ Usage::
 
     python scripts/build_data.py --raw /path/to/raw --out data/
 
-``--raw`` holds the upstream folders (``telegeography-submarine-cable-map/``,
+``--raw`` holds the upstream folders (``telegeography-submarine-cable-map/``, ``osm-datacentres-paca/``,
 ``telegeography-internet-exchange-map/``, ``arcep-sites-mobiles-2018-01/``,
 ``arcep-ftth-deploiements-2018-t1/``, ``france-geojson/``, ``natural-earth/``,
 ``insee-population-2026/``), each documented by
@@ -67,6 +67,12 @@ from scripts.build.common import (
     slugify,
     write_text,
 )
+from scripts.build.datacentres import (
+    kind_of,
+    merge_ix_buildings,
+    parse_power_mw,
+    read_osm_datacentres,
+)
 from scripts.build.facilities import (
     build_facility_features,
     cable_country_spellings,
@@ -111,12 +117,16 @@ __all__ = [
     "coverage_radius_m",
     "http_url_or_none",
     "is_legal_suffix",
+    "kind_of",
     "main",
+    "merge_ix_buildings",
     "method_sentence",
     "parse_count",
     "parse_length_km",
     "parse_party_list",
+    "parse_power_mw",
     "parse_rfs_year",
+    "read_osm_datacentres",
     "regions_for_geometry",
     "regions_near_points",
     "slugify",
@@ -132,6 +142,7 @@ FTTH_DIR = "arcep-ftth-deploiements-2018-t1"
 FRANCE_DIR = "france-geojson"
 NE_DIR = "natural-earth"
 POPULATION_JSON = Path("insee-population-2026") / "communes.json"
+OSM_DC_FILE = Path("osm-datacentres-paca") / "datacenters_paca.geojsonl"
 SITES_CSV = "2018_01_Sites_mobiles_2G_3G_4G_France_metropolitaine_L93.csv"
 ARRONDISSEMENTS_GEOJSON = (
     "communes-13-bouches-du-rhone_v2.0.2_with-marseille-arrondissements.geojson"
@@ -320,6 +331,19 @@ def build_facilities(build: Build, raw: Path) -> None:
     build.add_geojson("facilities.geojson", facilities)
 
 
+def build_datacentres(build: Build, raw: Path, osm_file: Path | None) -> None:
+    """datacentres.geojson: OSM data centres (the shipped extract, or ``osm_file``) merged with
+    the TeleGeography IX buildings at the same place (after the facilities)."""
+    path = osm_file if osm_file is not None else raw / OSM_DC_FILE
+    osm = read_osm_datacentres(path)
+    with reading(path):
+        records, report = merge_ix_buildings(osm, build.facts["facilities"])
+    build.facts["datacentres"] = records
+    build.facts["datacentre_merge"] = report
+    build.facts["datacentre_input"] = path.name if osm_file is not None else None
+    build.add_geojson("datacentres.geojson", records)
+
+
 def build_mobile_layers(build: Build, raw: Path) -> None:
     """coverage.geojson and mobile_sites.geojson."""
     sites_path = raw / SITES_DIR / SITES_CSV
@@ -417,15 +441,23 @@ def build_fine_basemaps(build: Build, raw: Path, land_10m: Path | None, cache: P
     build.add_collection("basemap_land_city.geojson", city)
 
 
-def run(raw: Path, out: Path, land_10m: Path | None = None, cache: Path = BUILD_CACHE) -> Build:
+def run(
+    raw: Path,
+    out: Path,
+    land_10m: Path | None = None,
+    cache: Path = BUILD_CACHE,
+    osm_datacentres: Path | None = None,
+) -> Build:
     """Build every output in memory (nothing is written if any input fails). ``land_10m`` is
-    world-atlas's ``land-10m.json``; without it the file is fetched with npm into ``cache``."""
+    world-atlas's ``land-10m.json``; without it the file is fetched with npm into ``cache``.
+    ``osm_datacentres`` replaces the shipped OSM data-centre extract (any region)."""
     if not raw.is_dir():
         raise InputError(f"{raw}: raw data folder does not exist")
     build = Build()
     regions = build.timed("regions", lambda: build_sea_regions(build, raw))
     build.timed("cables + landing points", lambda: build_cables_and_landings(build, raw, regions))
     build.timed("facilities", lambda: build_facilities(build, raw))
+    build.timed("data centres", lambda: build_datacentres(build, raw, osm_datacentres))
     build.timed("mobile sites + coverage", lambda: build_mobile_layers(build, raw))
     build.timed("ftth", lambda: build_ftth(build, raw))
     build.timed("basemaps", lambda: build_basemaps(build, raw))
@@ -454,6 +486,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--cache", type=Path, default=BUILD_CACHE, help=f"download cache (default {BUILD_CACHE})"
     )
+    parser.add_argument(
+        "--osm-datacentres",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="GeoJSON or GeoJSON-lines of OSM telecom=data_center / building=data_center "
+        f"features, any region (default: the shipped extract, --raw/{OSM_DC_FILE})",
+    )
     return parser.parse_args(argv)
 
 
@@ -462,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
-        build = run(args.raw, args.out, args.land_10m, args.cache)
+        build = run(args.raw, args.out, args.land_10m, args.cache, args.osm_datacentres)
         args.out.mkdir(parents=True, exist_ok=True)
         sizes = {
             name: write_text(args.out / name, text) for name, text in sorted(build.outputs.items())

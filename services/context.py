@@ -98,6 +98,7 @@ def build_context(data: Datasets) -> AppContext:
         LAND_URL,
         BORDERS_URL,
         finer_land_sources(data.basemap_finer, data.metadata),
+        datacentres=data.datacentres,
     )
     vocab = replace(
         build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),

@@ -187,6 +187,8 @@ class OptionIndexes:
     cables: OptionIndex
     owners: OptionIndex
     exchanges: OptionIndex
+    #: Data-centre operators (by data centres run).
+    dc_operators: OptionIndex
 
 
 def build_option_indexes(data: Datasets) -> OptionIndexes:
@@ -214,5 +216,8 @@ def build_option_indexes(data: Datasets) -> OptionIndexes:
         # An exchange's count is the facilities that host it.
         exchanges=counted_index(
             (x for row in data.facilities["exchanges"] for x in row), "facility"
+        ),
+        dc_operators=counted_index(
+            (str(o) for o in data.datacentres["operator"].dropna()), "data centre"
         ),
     )

@@ -1,4 +1,4 @@
-"""The map and the four linked charts of one selection: one builder for the page and the exports.
+"""The map and the five linked charts of one selection: one builder for the page and the exports.
 
 The page's render callback and the image/report exports both call these, so an exported figure
 is the page's figure (plus the export's decorations), never a near-copy of it.
@@ -20,6 +20,7 @@ from figures.map import layers_of, map_figure
 from figures.map_context import MED_CENTER, MED_ZOOM
 from figures.summaries import (
     country_summary,
+    datacentre_operator_summary,
     facility_country_summary,
     owner_summary,
     year_summary,
@@ -30,7 +31,7 @@ from services.analysis_run import AnalysisResults, analysis_overlays
 from services.context import AppContext
 
 #: The linked charts, in page order.
-CHART_NAMES: tuple[str, ...] = ("owners", "years", "countries", "facilities")
+CHART_NAMES: tuple[str, ...] = ("owners", "years", "countries", "facilities", "datacentres")
 
 
 def chart_summaries(filtered: Filtered) -> dict[str, pd.DataFrame]:
@@ -40,6 +41,7 @@ def chart_summaries(filtered: Filtered) -> dict[str, pd.DataFrame]:
         "years": year_summary(filtered.cables),
         "countries": country_summary(filtered.landing_points),
         "facilities": facility_country_summary(filtered.facilities),
+        "datacentres": datacentre_operator_summary(filtered.datacentres),
     }
 
 
@@ -62,6 +64,8 @@ def chart_figure(name: str, summary: pd.DataFrame, theme: Theme) -> go.Figure:
             "IX facilities by country",
             colour=charts.BAR_2,
         )
+    if name == "datacentres":
+        return charts.datacentres_chart(summary, theme)
     raise ValueError(f"unknown chart {name!r}")
 
 

@@ -42,6 +42,23 @@ def choose_option(page: Page, dropdown_id: str, search: str, value: str) -> None
     page.keyboard.press("Escape")
 
 
+def project(page: Page, lon: float, lat: float) -> dict[str, float]:
+    """Where the map draws ``lon, lat`` (its own projection): page pixel ``x, y``, canvas pixel
+    ``px, py`` and the canvas ``width, height``."""
+    found: dict[str, float] = page.evaluate(
+        f"""([lon, lat]) => {{
+          const g = document.querySelector({MAP_SELECTOR!r});
+          const map = g._fullLayout.map._subplot.map;
+          const canvas = map.getCanvas().getBoundingClientRect();
+          const p = map.project([lon, lat]);
+          return {{x: canvas.left + p.x, y: canvas.top + p.y, px: p.x, py: p.y,
+                  width: canvas.width, height: canvas.height}};
+        }}""",
+        [lon, lat],
+    )
+    return found
+
+
 def wait_for_text(page: Page, selector: str, text: str, timeout_ms: int = 30_000) -> None:
     """Wait until the element's text content equals ``text``."""
     page.wait_for_function(

@@ -30,6 +30,7 @@ ENDPOINTS = {
     "cables": ("cables", schema.CABLES),
     "landing-points": ("landing_points", schema.LANDING_POINTS),
     "facilities": ("facilities", schema.FACILITIES),
+    "data-centres": ("datacentres", schema.DATACENTRES),
 }
 QUERIES = [
     "",
@@ -42,6 +43,8 @@ QUERIES = [
     "cable=seamewe-4",
     "region=world&fac_country=France",
     "region=red-sea&status=in-service",
+    "dc_operator=Digital+Realty",
+    "dc_operator=Orange&dc_operator=Telehouse&owner=Orange",
 ]
 COMMA_OWNER = "Seren Juno Network Co., Ltd."
 
@@ -104,7 +107,29 @@ def test_world_counts(api_client: FlaskClient) -> None:
     counts = {
         name: _get(api_client, f"/api/v1/{name}?region=world")[1]["count"] for name in ENDPOINTS
     }
-    assert counts == {"cables": 526, "landing-points": 1436, "facilities": 1515}
+    assert counts == {
+        "cables": 526,
+        "landing-points": 1436,
+        "facilities": 1515,
+        "data-centres": 25,
+    }
+
+
+def test_data_centres_filtered_by_operator(api_client: FlaskClient) -> None:
+    response, body = _get(api_client, "/api/v1/data-centres?dc_operator=Digital+Realty")
+    assert response.status_code == 200
+    names = sorted(f["properties"]["name"] for f in body["features"])
+    assert names == [f"Digital Realty MRS{n}" for n in (1, 2, 3, 4)]
+    assert body["query"] == "?dc_operator=Digital+Realty"
+    assert "© OpenStreetMap contributors" in body["attribution"] and "ODbL" in body["licence"]
+    mrs1 = next(f for f in body["features"] if f["properties"]["name"].endswith("MRS1"))
+    assert mrs1["properties"]["power_mw"] == 16.0
+    assert "France-IX Marseille" in mrs1["properties"]["exchanges"]
+    # A cable filter leaves the data centres alone; an unknown operator is a 400.
+    _, every = _get(api_client, "/api/v1/data-centres?owner=Orange")
+    assert every["count"] == 25
+    bad, error = _get(api_client, "/api/v1/data-centres?dc_operator=Nobody")
+    assert bad.status_code == 400 and "dc operator" in " ".join(error["details"])
 
 
 def test_default_is_the_mediterranean_like_the_page(

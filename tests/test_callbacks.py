@@ -600,7 +600,7 @@ def drawn(ctx: AppContext, message: Any, layers: tuple[str, ...] = DEFAULT_LAYER
 def test_render_default(ctx: AppContext) -> None:
     store = sync_state(ctx, None, "", {}).store
     out = render_outputs(ctx, store, "light", "")
-    assert isinstance(out, tuple) and len(out) == 18
+    assert isinstance(out, tuple) and len(out) == 21
     fig = drawn(ctx, out[0])
     assert isinstance(fig, go.Figure)
     layers = {t.meta["layer"] for t in fig.data}
@@ -616,6 +616,12 @@ def test_render_default(ctx: AppContext) -> None:
     assert HINT in text_of(out[14])
     assert "SeaMeWe-4" not in text_of(out[14])
     assert fig.layout.uirevision == store == "?"
+    # The data centres: their KPI (count and MW tagged), chart and table come last.
+    assert out[18] == "25 · 77.2 MW"
+    assert out[19].layout.title.text.startswith("Data centres and tagged MW by operator")
+    assert "Digital Realty" in text_of(out[20])
+    points = [t for t in fig.data if t.meta["layer"] == "datacentres"]
+    assert "dc:osm-68940404" in set(np.asarray(points[0].customdata).tolist())
     centre, zoom = fit_selection(filtered.landing_points, "mediterranean")
     assert fig.layout.map.center.lon == centre["lon"]
     assert fig.layout.map.center.lat == centre["lat"]

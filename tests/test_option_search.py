@@ -186,7 +186,12 @@ def test_every_counted_option_label_on_the_page_agrees_in_number(ctx: AppContext
     indexes = ctx.option_indexes
     found += [str(o["label"]) for o in indexes.owners.search("a", limit=10_000)]
     found += [str(o["label"]) for o in indexes.exchanges.search("i", limit=10_000)]
-    nouns = {"cable": "cables", "landing point": "landing points", "facility": "facilities"}
+    nouns = {
+        "cable": "cables",
+        "landing point": "landing points",
+        "facility": "facilities",
+        "data centre": "data centres",
+    }
     seen: dict[str, set[str]] = {"one": set(), "many": set()}
     for label in found:
         m = re.search(r"\((\d[\d,]*) ([a-z ]+)\)$", label)

@@ -66,6 +66,7 @@ def test_filters_only_keeps_exactly_the_filter_fields() -> None:
         countries=("c",),
         facility_countries=("f",),
         exchanges=("x",),
+        dc_operators=("d",),
         operator="p",
         technology="3G",
         layers=("cables",),

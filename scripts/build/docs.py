@@ -32,6 +32,8 @@ CC_BY_NC_SA = "CC BY-NC-SA 3.0 Unported"
 CC_BY_NC_SA_URL = "https://creativecommons.org/licenses/by-nc-sa/3.0/legalcode"
 LICENCE_OUVERTE = "Licence Ouverte / Open Licence (Etalab)"
 LICENCE_OUVERTE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+ODBL = "ODbL 1.0 (Open Database License)"
+ODBL_URL = "https://opendatacommons.org/licenses/odbl/1-0/"
 PUBLIC_DOMAIN = "Public domain (Natural Earth)"
 PUBLIC_DOMAIN_URL = "https://www.naturalearthdata.com/about/terms-of-use/"
 
@@ -109,6 +111,16 @@ NATURAL_EARTH_10M = Upstream(
     PUBLIC_DOMAIN,
     PUBLIC_DOMAIN_URL,
     "Made with Natural Earth",
+)
+
+OSM_DATACENTRES = Upstream(
+    "OpenStreetMap data-centre features (telecom=data_center / building=data_center), verbatim "
+    "extract of src/data/local_data/datacenters/datacenters.geojsonl in "
+    "github.com/bilawalsidhu/gods-eye-view",
+    "aa745bcee5c4f76353c9426fb9055cb5737f0fc0",
+    ODBL,
+    ODBL_URL,
+    "© OpenStreetMap contributors, ODbL 1.0",
 )
 
 IX_DATA_DATE = "2020-08-31"
@@ -308,6 +320,7 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
         **_natural_earth_entries(counts),
         **_label_entries(counts, cables_date),
         **_city_basemap_entry(counts),
+        **datacentre_entry(counts, facts),
     }
     dates = [entry["data_date"] for entry in datasets.values()]
     return {
@@ -675,6 +688,7 @@ def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str
         *_cables_sources(counts, facts),
         *_regions_sources(facts),
         *_facilities_sources(facts),
+        *datacentre_sources(facts),
         *_mobile_sources(facts),
         *_ftth_sources(facts),
         *_basemap_sources(facts),
@@ -699,6 +713,9 @@ def licenses_markdown(cables_month: str) -> str:
             + TG_CABLES.attribution.format(month=cables_month)
             + " |",
             f"| facilities.geojson | {CC_BY_NC_SA} | {TG_IX.attribution} |",
+            f"| datacentres.geojson | {ODBL} (records from OpenStreetMap) + {CC_BY_NC_SA} "
+            f"(records from TeleGeography; merged records carry both) | "
+            f"{OSM_DATACENTRES.attribution}; {TG_IX.attribution} |",
             f"| coverage.geojson, mobile_sites.geojson | {LICENCE_OUVERTE} | "
             f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
             f"| ftth.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
@@ -735,6 +752,7 @@ def licenses_markdown(cables_month: str) -> str:
             "- Do not replace these files with TeleGeography's current live API: its data after "
             "late 2022 is published commercially, and its open licence for reuse is not established.",
             "",
+            *_odbl_section(),
             "## ARCEP, IGN and INSEE data: Licence Ouverte / Open Licence (Etalab)",
             "",
             "coverage.geojson, mobile_sites.geojson and ftth.geojson are derived from ARCEP open data "
@@ -759,3 +777,91 @@ def licenses_markdown(cables_month: str) -> str:
             "",
         ]
     )
+
+
+def datacentre_entry(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """metadata.json entry of datacentres.geojson (OSM + TeleGeography IX buildings)."""
+    imported = facts.get("datacentre_input")
+    osm = OSM_DATACENTRES
+    if imported:
+        osm = Upstream(
+            f"OpenStreetMap export imported from {imported}",
+            "—",
+            ODBL,
+            ODBL_URL,
+            OSM_DATACENTRES.attribution,
+        )
+    entry = _entry(
+        "Data centres",
+        (osm, TG_IX),
+        IX_DATA_DATE,
+        counts["datacentres.geojson"],
+        "One record per building: OpenStreetMap data-centre features (extract of 2025 or later, "
+        "undated) and the TeleGeography IX buildings in their extent (2020), merged where they "
+        "are the same place. power_mw is data_center:power as tagged in OpenStreetMap "
+        "(nameplate, not measured). Each record names its sources, licence and attribution.",
+    )
+    entry["data_date_note"] = "OSM extract undated (2025 or later); IX buildings 2020-08-31."
+    return {"datacentres.geojson": entry}
+
+
+def datacentre_sources(facts: Mapping[str, Any]) -> list[str]:
+    """SOURCES.md on datacentres.geojson."""
+    report = facts["datacentre_merge"]
+    records = facts["datacentres"]
+    imported = facts.get("datacentre_input")
+    origin = (
+        f"an OpenStreetMap export imported with `--osm-datacentres {imported}`"
+        if imported
+        else f"{OSM_DATACENTRES.repository}, commit `{OSM_DATACENTRES.commit}` (23 features of "
+        "PACA, see the raw folder's SOURCE.md; extract undated, 2025 or later)"
+    )
+    merged = ", ".join(f"{fac} → {rec} ({d} m)" for fac, rec, d in report.merged) or "none"
+    ambiguous = "; ".join(f"{fac} ({', '.join(names)})" for fac, names in report.ambiguous)
+    powered = [r for r in records if r["properties"]["power_mw"] is not None]
+    return [
+        "## datacentres.geojson",
+        "",
+        f"- Origin: {origin}; and facilities.geojson (TeleGeography IX buildings, 2020).",
+        f"- Licence: per record. OpenStreetMap records: {ODBL} ({ODBL_URL}), attribution "
+        f"“{OSM_DATACENTRES.attribution}”, share-alike. TeleGeography records: {CC_BY_NC_SA}. "
+        "Merged records carry both (`licence`, `attribution`, `sources` per record).",
+        "- Changes: one Point per building (the outline's centroid, or a point inside it); "
+        "`name` = OSM name, else ref, else “Unnamed data centre (operator)”; `operator` = OSM "
+        "`operator`; `power_mw` = `data_center:power` parsed (“16 MW” → 16, kW → MW; null when "
+        "absent or not one number with a unit, the tag kept as `power_tag`); `kind` by the tag "
+        "rule in scripts/build/datacentres.py (telecom=exchange or a French network operator → "
+        "telecom exchange; hosts an IX, building=data_center or a power tag → colocation; office "
+        "and public buildings → enterprise; else unknown); `website` kept only when http(s).",
+        f"- Merge: an IX building within {MERGE_DISTANCE_TEXT} of exactly one OSM building, or "
+        "with a matching site code (MRS1) or street address within 1 km, is that building: the "
+        f"record keeps both sources. Merged: {merged}. Not merged, ambiguous: "
+        f"{ambiguous or 'none'}. IX buildings kept as records of their own: "
+        f"{len(report.unmerged) + len(report.ambiguous)}; outside the OSM extent (facilities "
+        f"layer only): {report.outside}.",
+        f"- Counts: {len(records)} records, {len(powered)} with a tagged power.",
+        "- Caveats: not every OSM data centre is a colocation site (corporate IT rooms, telephone "
+        "exchanges); “Datacenter Martha” is a 1944 bunker on Digital Realty's port campus.",
+        "",
+    ]
+
+
+MERGE_DISTANCE_TEXT = "50 m"
+
+
+def _odbl_section() -> list[str]:
+    """LICENSES.md on the OpenStreetMap-derived records (ODbL share-alike)."""
+    return [
+        "## OpenStreetMap data: ODbL 1.0",
+        "",
+        "The OpenStreetMap records of datacentres.geojson (`sources` includes OpenStreetMap) are "
+        "derived from OpenStreetMap and are available under the Open Database License 1.0 "
+        f"({ODBL_URL}).",
+        "",
+        "- **Attribution**: “© OpenStreetMap contributors” wherever the data or a map made from "
+        "it is shown or exported.",
+        "- **Share-alike**: a database derived from these records (this file, a filtered export) "
+        "must be offered under the ODbL too. Records merged with TeleGeography data are also "
+        "bound by CC BY-NC-SA 3.0 (non-commercial).",
+        "",
+    ]
