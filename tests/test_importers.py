@@ -5,6 +5,7 @@ shipped or used in tests."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +21,10 @@ from scripts import build_data
 from scripts.build.arcep_sites import read_site_file, vintage_of
 from scripts.build.common import InputError
 from scripts.build.peeringdb import import_peeringdb
+from tests.conftest import REPO
 
-RAW = Path("/work/shared/data/raw")
+#: The raw upstream folder beside the checkout (as the issue lays it out), or $LANDFALL_RAW.
+RAW = Path(os.environ.get("LANDFALL_RAW") or REPO.parent / "shared" / "data" / "raw")
 HOSTILE_NAME = "<script>alert('x')</script> DC"
 FORMULA = '=HYPERLINK("http://evil.example","click")'
 
