@@ -112,6 +112,7 @@ A_HUB_VALUE = control_of("hub")
 
 # Export card
 EXPORT_CARD = "export"
+DATA_SOURCES_CARD = "data-sources"
 EXPORT_FIGURE = "export-figure"
 EXPORT_IMAGE_FORMAT = "export-image-format"
 EXPORT_SCALE = "export-scale"

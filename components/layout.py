@@ -9,6 +9,7 @@ from dash import dcc, html
 
 from components import ids
 from components.analysis_panel import analysis_card
+from components.data_sources import data_sources_card
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
 from components.population_panel import population_panel
@@ -17,6 +18,7 @@ from datalayer.selection import DEFAULT_OPERATOR, OPERATOR_ALL
 from figures.layers import DEFAULT_LAYERS, LAYERS
 from figures.theme import OPERATOR_COLOURS
 from services.context import AppContext
+from services.data_sources import page_licences
 
 GRAPH_CONFIG: Any = {
     "displaylogo": False,
@@ -120,14 +122,21 @@ def layer_panel(ctx: AppContext) -> html.Section:
                         labelClassName="legend-op",
                     ),
                     html.P(
-                        "Coverage is modelled from ARCEP site locations (Jan 2018) as buffers of a "
-                        "fixed radius per technology, clipped to land. It is not measured coverage.",
+                        "Coverage is modelled from ARCEP site locations "
+                        f"({_coverage_vintage(ctx)}) as buffers of a fixed radius per "
+                        "technology, clipped to land. It is not measured coverage.",
                         className="caveat",
                     ),
                 ],
             ),
         ],
     )
+
+
+def _coverage_vintage(ctx: AppContext) -> str:
+    """The coverage's site-list edition as the build recorded it (``Jan 2018``, ``2024 Q1``)."""
+    entry = ctx.data.metadata["datasets"].get("coverage.geojson", {})
+    return str(entry.get("vintage") or entry.get("data_date", ""))
 
 
 def header(ctx: AppContext) -> html.Header:
@@ -167,6 +176,12 @@ def header(ctx: AppContext) -> html.Header:
                         className="btn btn-link",
                         title="Images, data and a report of this view",
                     ),
+                    html.A(
+                        "Sources",
+                        href=f"#{ids.DATA_SOURCES_CARD}",
+                        className="btn btn-link",
+                        title="Each dataset's vintage, records, licence and rebuild command",
+                    ),
                     html.A("API", href="/api/v1", className="btn btn-link", target="_blank"),
                     html.Button(
                         "Dark theme",
@@ -191,8 +206,12 @@ def footer(ctx: AppContext) -> html.Footer:
         children=[html.Span(line, className="attribution-line") for line in ctx.attribution_lines()]
         + [
             html.Span(
+                "Licences: " + " · ".join(page_licences(ctx.data.metadata)),
+                className="attribution-line attribution-licences",
+            ),
+            html.Span(
                 "Routes are schematic; not for engineering use.", className="attribution-line"
-            )
+            ),
         ],
     )
 
@@ -446,6 +465,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                             charts_grid(),
                             tables_card(),
                             export_card(),
+                            data_sources_card(ctx),
                         ],
                     ),
                 ],

@@ -243,7 +243,12 @@ COVERAGE = DatasetSpec(
         Field("area_km2", Kind.NUMBER),
     ),
     id_field=None,
-    optional=(Field("operator_code", Kind.OPT_STR), Field("sites_in_marseille", Kind.OPT_INT)),
+    optional=(
+        Field("operator_code", Kind.OPT_STR),
+        Field("sites_in_marseille", Kind.OPT_INT),
+        # The site list's edition ("Jan 2018", "2024 Q1"): the legend and the hover name it.
+        Field("vintage", Kind.OPT_STR),
+    ),
 )
 
 FTTH = DatasetSpec(
@@ -313,6 +318,35 @@ REGIONS = DatasetSpec(
     fields=(Field("id", Kind.STR), Field("name", Kind.STR)),
     optional=(Field("source_names", Kind.STR_LIST),),
 )
+
+#: Facilities from a PeeringDB dump the user imports (``build_data.py --peeringdb``). PeeringDB
+#: data is not openly licensed: never shipped, never exported, not loaded by the app; the build's
+#: output is checked against this declaration, and the Data sources view lists it when present.
+PEERINGDB_FACILITIES = DatasetSpec(
+    key="peeringdb_facilities",
+    file="peeringdb_facilities.geojson",
+    geometry_types=("Point",),
+    fields=(
+        Field("id", Kind.STR),
+        Field("peeringdb_id", Kind.INT),
+        Field("name", Kind.STR),
+        Field("operator", Kind.OPT_STR),
+        Field("address", Kind.OPT_STR),
+        Field("city", Kind.OPT_STR),
+        Field("country", Kind.OPT_STR),
+        Field("website", Kind.OPT_STR),
+        Field("net_count", Kind.OPT_INT),
+        Field("ix_count", Kind.OPT_INT),
+        Field("carrier_count", Kind.OPT_INT),
+        Field("exchanges", Kind.STR_LIST),
+        Field("exchange_count", Kind.INT),
+        Field("peeringdb_url", Kind.STR),
+        Field("sources", Kind.STR_LIST),
+        Field("licence", Kind.STR),
+    ),
+)
+#: Datasets only a user's import makes (not in every data folder, never shipped).
+IMPORTED_SPECS: tuple[DatasetSpec, ...] = (PEERINGDB_FACILITIES,)
 
 #: Every dataset, in load order (cross-file checks run after all are read).
 ALL_SPECS: tuple[DatasetSpec, ...] = (

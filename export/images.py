@@ -431,7 +431,7 @@ def decorated_figure(
     out = decorate(
         fig,
         heading(fig, name),
-        meta.attribution_lines(credits),
+        [*meta.attribution_lines(credits), meta.licence_line(credits)],
         meta.data_date_text(credits),
         subtitle=meta.describe_selection(sel, ctx),
         width=w,

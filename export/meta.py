@@ -16,6 +16,7 @@ from datalayer.fields import DESCRIBED
 from datalayer.selection import REGION_WORLD, Selection
 from figures.layers import LAYERS, layers_of
 from services.context import AppContext
+from services.data_sources import licences_in
 
 #: Where the export routes live (the page's export card links there too).
 EXPORT_ROOT = "/export"
@@ -88,6 +89,12 @@ def attribution_lines(credits: Sequence[Credit]) -> list[str]:
             if text and text not in seen:
                 seen.append(text)
     return seen
+
+
+def licence_line(credits: Sequence[Credit]) -> str:
+    """``Licences: CC BY-NC-SA 3.0 Unported · …``: every licence of the data an export
+    contains, and only those."""
+    return "Licences: " + " · ".join(licences_in(c.licence for c in credits))
 
 
 def data_date_text(credits: Sequence[Credit]) -> str:

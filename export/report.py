@@ -323,20 +323,27 @@ def _report_files(sel: Selection) -> list[str]:
 
 
 def _credits_html(ctx: AppContext, sel: Selection) -> str:
-    """Attribution, licence (its URL as plain text, never a link) and date of every dataset."""
+    """Attribution, licence (its URL as plain text, never a link) and date of every dataset,
+    then every licence of the report's data (and the share-alike terms only when present)."""
+    credits = meta.credits_for(ctx, _report_files(sel))
     items = []
-    for credit in meta.credits_for(ctx, _report_files(sel)):
+    for credit in credits:
         items.append(
             f"<li><strong>{_esc(credit.title)}</strong> ({_esc(credit.data_date)}): "
             f"{_esc(credit.attribution)}. Licence: {_esc(credit.licence)}, "
             f'<span class="url">{_esc(credit.licence_url)}</span></li>'
         )
-    return (
-        '<section class="credits"><h2>Sources, attribution and licences</h2>'
-        f"<ul>{''.join(items)}</ul>"
+    share_alike = (
         '<p class="note">The TeleGeography data (cables, landing points, IX buildings) is '
         "licensed CC BY-NC-SA 3.0: non-commercial use only, with attribution, and anything "
         "derived from it (this report included) must be shared under the same licence.</p>"
+        if any("CC BY-NC-SA" in c.licence for c in credits)
+        else ""
+    )
+    return (
+        '<section class="credits"><h2>Sources, attribution and licences</h2>'
+        f"<ul>{''.join(items)}</ul>"
+        f'<p class="licences">{_esc(meta.licence_line(credits))}</p>{share_alike}'
         "</section>"
     )
 

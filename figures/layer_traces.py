@@ -415,8 +415,20 @@ def coverage_traces(
         )
         label = f"{labels.inert(str(operator))} {labels.inert(technology)}"
         trace["meta"]["key"] = {"label": label, "colour": colour, "shape": "box"}
+        vintage = _vintage(rows)
+        if vintage:
+            # The legend names the site list's edition (2018, or a newer imported one).
+            trace["meta"]["note"] = f"modelled from ARCEP sites ({vintage}), not measured"
         traces.append(trace)
     return traces
+
+
+def _vintage(rows: gpd.GeoDataFrame) -> str | None:
+    """The coverage rows' site-list edition (``Jan 2018``), when the data names it."""
+    if "vintage" not in rows.columns:
+        return None
+    values = rows["vintage"].dropna()
+    return labels.inert(str(values.iloc[0])) if len(values) else None
 
 
 def ftth_traces(ctx: MapContext, ftth: gpd.GeoDataFrame, layer: str = "ftth") -> list[Trace]:

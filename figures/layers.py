@@ -224,7 +224,8 @@ LAYERS: tuple[MapLayer, ...] = (
             tuple(OPERATOR_COLOURS.values()),
             "box",
             "BdR",
-            note="modelled from ARCEP sites (Jan 2018), not measured",
+            # The drawn traces replace it with the site list's edition (see coverage_traces).
+            note="modelled from ARCEP sites, not measured",
         ),
         # Under the fibre classes: where both are shown (Marseille), the FTTH class reads
         # unblended and the coverage outline runs round it.

@@ -62,6 +62,16 @@ def _entries(layer: str, drawn: Sequence[Trace | Any], theme: Theme) -> list[str
     return ["   " + "  ".join(line) for line in lines]
 
 
+def _drawn_note(layer: str, drawn: Sequence[Trace | Any]) -> str | None:
+    """A note the layer's drawn traces carry from their data (``meta.note``: the coverage's
+    site-list edition), which replaces the registry's generic one."""
+    for trace in drawn:
+        meta = _meta(trace)
+        if meta.get("layer") == layer and isinstance(meta.get("note"), str):
+            return str(meta["note"])
+    return None
+
+
 def _layer_lines(
     shown: Sequence[str], counts: Mapping[str, int], drawn: Sequence[Trace | Any], theme: Theme
 ) -> list[str]:
@@ -73,8 +83,9 @@ def _layer_lines(
         count = counts.get(layer.key)
         suffix = f" ({count:,})" if count is not None else ""
         lines.append(f"{_swatch(colours, layer.legend.shape, theme)} {layer.label}{suffix}")
-        if layer.legend.note:
-            lines.append(f"   {layer.legend.note}")
+        note = _drawn_note(layer.key, drawn) or layer.legend.note
+        if note:
+            lines.append(f"   {note}")
         lines.extend(_entries(layer.key, drawn, theme))
     return lines
 

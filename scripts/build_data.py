@@ -11,12 +11,18 @@ Usage::
 its ``SOURCE.md``. Nothing from ``peeringdb-public-2024-10/`` is read: that data is not openly
 licensed. The output is deterministic: the same input gives byte-identical files.
 
+Importers of current data: ``--arcep-sites FILE`` (ARCEP's site list in the 2018 or the current
+layout, with 5G) replaces the 2018 sites; ``--peeringdb DIR`` (a user's PeeringDB dump) adds
+``peeringdb_facilities.geojson``, never into the repository's ``data/``. Every file is built in
+memory first and written to a temporary name, then renamed: a bad input leaves ``--out`` as it was.
+
 The parsing helpers live in ``scripts/build/`` and are re-exported here for the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -32,6 +38,7 @@ if __package__ in (None, ""):
 from shapely.geometry import shape
 
 from scripts.build import docs
+from scripts.build.arcep_sites import read_site_file
 from scripts.build.basemap import build_basemap, split_antimeridian, split_line_antimeridian
 from scripts.build.cables import (
     KNOWN_COMMA_NAMES,
@@ -93,8 +100,9 @@ from scripts.build.mobile import (
     build_mobile,
     coverage_radius_m,
     method_sentence,
-    read_sites,
 )
+from scripts.build.peeringdb import OUTPUT as PEERINGDB_OUTPUT
+from scripts.build.peeringdb import import_peeringdb, refuse_shipped_output
 from scripts.build.population import marseille_population, population_summary
 from scripts.build.regions import (
     CABLE_REGION_BUFFER_DEG,
@@ -151,6 +159,8 @@ ARRONDISSEMENTS_GEOJSON = (
 T = TypeVar("T")
 #: Where the build keeps what it fetched with npm (outside the repository; never read by the app).
 BUILD_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "landfall-build"
+#: The repository's shipped data folder: never a home for PeeringDB data.
+SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
 
 
 @dataclass
@@ -344,12 +354,17 @@ def build_datacentres(build: Build, raw: Path, osm_file: Path | None) -> None:
     build.add_geojson("datacentres.geojson", records)
 
 
-def build_mobile_layers(build: Build, raw: Path) -> None:
-    """coverage.geojson and mobile_sites.geojson."""
-    sites_path = raw / SITES_DIR / SITES_CSV
+def build_mobile_layers(build: Build, raw: Path, sites_file: Path | None = None) -> None:
+    """coverage.geojson and mobile_sites.geojson (from ``sites_file`` when given, else the raw
+    2018 list)."""
+    sites_path = sites_file if sites_file is not None else raw / SITES_DIR / SITES_CSV
     dept_path = raw / FRANCE_DIR / "departement-13-bouches-du-rhone.geojson"
     communes_path = raw / FRANCE_DIR / "communes-13-bouches-du-rhone.geojson"
-    table = read_sites(sites_path)
+    table = read_site_file(sites_path)
+    build.facts["sites_file_name"] = sites_path.name
+    if sites_file is not None:
+        digest = hashlib.sha256(sites_path.read_bytes()).hexdigest()
+        build.facts["sites_import"] = {"name": sites_path.name, "sha256": digest}
     department = read_single_geometry(dept_path)
     communes = read_feature_collection(communes_path)
     with reading(communes_path):
@@ -394,6 +409,14 @@ def build_ftth(build: Build, raw: Path) -> None:
     build.facts["marseille_commune_ftth"] = summary
     build.facts["marseille_population"] = population_summary(population)
     build.add_geojson("ftth.geojson", ftth)
+
+
+def build_peeringdb(build: Build, folder: Path) -> None:
+    """peeringdb_facilities.geojson from a user's PeeringDB dump (never shipped)."""
+    imported = import_peeringdb(folder)
+    build.add_geojson(PEERINGDB_OUTPUT, imported.features)
+    build.facts["peeringdb"] = imported
+    build.facts["peeringdb_folder_name"] = folder.name
 
 
 def build_basemaps(build: Build, raw: Path) -> None:
@@ -447,18 +470,25 @@ def run(
     land_10m: Path | None = None,
     cache: Path = BUILD_CACHE,
     osm_datacentres: Path | None = None,
+    *,
+    arcep_sites: Path | None = None,
+    peeringdb: Path | None = None,
 ) -> Build:
     """Build every output in memory (nothing is written if any input fails). ``land_10m`` is
     world-atlas's ``land-10m.json``; without it the file is fetched with npm into ``cache``.
-    ``osm_datacentres`` replaces the shipped OSM data-centre extract (any region)."""
+    ``osm_datacentres`` replaces the shipped OSM data-centre extract (any region);
+    ``arcep_sites`` and ``peeringdb`` are the importers' inputs (see the module docstring)."""
     if not raw.is_dir():
         raise InputError(f"{raw}: raw data folder does not exist")
     build = Build()
+    if peeringdb is not None:
+        # First: a bad dump is reported before the minutes of the rest of the build.
+        build.timed("peeringdb", lambda: build_peeringdb(build, peeringdb))
     regions = build.timed("regions", lambda: build_sea_regions(build, raw))
     build.timed("cables + landing points", lambda: build_cables_and_landings(build, raw, regions))
     build.timed("facilities", lambda: build_facilities(build, raw))
     build.timed("data centres", lambda: build_datacentres(build, raw, osm_datacentres))
-    build.timed("mobile sites + coverage", lambda: build_mobile_layers(build, raw))
+    build.timed("mobile sites + coverage", lambda: build_mobile_layers(build, raw, arcep_sites))
     build.timed("ftth", lambda: build_ftth(build, raw))
     build.timed("basemaps", lambda: build_basemaps(build, raw))
     build.timed("place labels", lambda: build_place_labels(build, raw))
@@ -466,7 +496,7 @@ def run(
     metadata = docs.build_metadata(build.counts, build.facts)
     build.outputs["metadata.json"] = dumps_compact(metadata) + "\n"
     build.outputs["SOURCES.md"] = docs.sources_markdown(build.counts, build.facts)
-    build.outputs["LICENSES.md"] = docs.licenses_markdown(str(build.facts["cables_data_date"])[:7])
+    build.outputs["LICENSES.md"] = docs.licenses_markdown(build.facts)
     return build
 
 
@@ -494,7 +524,44 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="GeoJSON or GeoJSON-lines of OSM telecom=data_center / building=data_center "
         f"features, any region (default: the shipped extract, --raw/{OSM_DC_FILE})",
     )
+    parser.add_argument(
+        "--arcep-sites",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="ARCEP mobile-site CSV (2018 layout or the current one with site_5g) instead of "
+        "the raw 2018 list, e.g. 2024_T1_sites_Metropole.csv",
+    )
+    parser.add_argument(
+        "--peeringdb",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="folder with PeeringDB's fac-0.json, ix-0.json, ixfac-0.json: adds "
+        f"{PEERINGDB_OUTPUT} (not openly licensed: refused into the repository's data/)",
+    )
     return parser.parse_args(argv)
+
+
+def write_outputs(out: Path, outputs: dict[str, str]) -> dict[str, int]:
+    """Write every output to a temporary name in ``out``, then rename them all into place, so
+    a failed write leaves no half-written file under a real name. Returns the byte sizes."""
+    out.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[Path, Path]] = []
+    sizes: dict[str, int] = {}
+    try:
+        for name, text in sorted(outputs.items()):
+            temporary = out / f".{name}.part"
+            sizes[name] = write_text(temporary, text)
+            staged.append((temporary, out / name))
+    except OSError:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        (out / f".{name}.part").unlink(missing_ok=True)
+        raise
+    for temporary, final in staged:
+        os.replace(temporary, final)
+    return sizes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -502,11 +569,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     try:
-        build = run(args.raw, args.out, args.land_10m, args.cache, args.osm_datacentres)
-        args.out.mkdir(parents=True, exist_ok=True)
-        sizes = {
-            name: write_text(args.out / name, text) for name, text in sorted(build.outputs.items())
-        }
+        if args.peeringdb is not None:
+            refuse_shipped_output(args.out, SHIPPED_DATA)
+        build = run(
+            args.raw,
+            args.out,
+            args.land_10m,
+            args.cache,
+            args.osm_datacentres,
+            arcep_sites=args.arcep_sites,
+            peeringdb=args.peeringdb,
+        )
+        sizes = write_outputs(args.out, build.outputs)
     except InputError as exc:
         print(f"build_data: error: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from analysis.scenarios import Scenario, all_scenarios
 from datalayer.fields import filters_only
 from datalayer.filters import Filtered, apply_selection
 from datalayer.loader import Datasets
+from datalayer.schema import IMPORTED_SPECS
 from datalayer.selection import Selection
 from datalayer.vocabulary import Vocabulary, build_vocabulary
 from figures.layers import ALL_LAYERS, DEFAULT_LAYERS, LAYER_ALIASES
@@ -64,7 +65,10 @@ class AppContext:
     def attribution_lines(self) -> list[str]:
         """Attribution text for every dataset shown, from the data's own metadata."""
         seen: list[str] = []
-        for entry in self.data.metadata["datasets"].values():
+        imported = {spec.file for spec in IMPORTED_SPECS}
+        for file, entry in self.data.metadata["datasets"].items():
+            if file in imported:
+                continue  # a user's import (PeeringDB) is not on the page
             # Several files share a credit (e.g. the IGN boundaries): list each credit once.
             for part in str(entry.get("attribution", "")).split("; "):
                 text = part.strip()

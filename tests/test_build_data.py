@@ -268,12 +268,12 @@ def test_geometries_that_do_not_cross_are_untouched() -> None:
 
 
 def test_coverage_radius_choice() -> None:
-    radii = {tech: coverage_radius_m(tech) for tech in ("2G", "3G", "4G")}
-    assert radii == {"2G": 2500, "3G": 2000, "4G": 1500}
+    radii = {tech: coverage_radius_m(tech) for tech in ("2G", "3G", "4G", "5G")}
+    assert radii == {"2G": 2500, "3G": 2000, "4G": 1500, "5G": 1000}
     assert all(isinstance(r, int) for r in radii.values())
-    assert radii["2G"] > radii["3G"] > radii["4G"]
+    assert radii["2G"] > radii["3G"] > radii["4G"] > radii["5G"]
     with pytest.raises(ValueError):
-        coverage_radius_m("5G")
+        coverage_radius_m("6G")
     assert method_sentence(1500) == (
         "Modelled: union of 1,500 m buffers around ARCEP site locations (Jan 2018), "
         "clipped to land; not measured coverage"

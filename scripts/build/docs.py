@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import peeringdb
 from .mobile import COVERAGE_RADII_M, SIMPLIFY_TOLERANCE_M, count_by_operator
 from .regions import (
     CABLE_REGION_BUFFER_DEG,
@@ -165,9 +166,9 @@ def region_counts(cables: list[dict[str, Any]]) -> dict[str, int]:
     return dict(sorted(Counter(r for c in cables for r in c["properties"]["regions"]).items()))
 
 
-def _radii_text() -> str:
+def _radii_text(technologies: Sequence[str]) -> str:
     """The modelled coverage radii per technology, e.g. ``2G 2,500 m, 3G 2,000 m, …``."""
-    return ", ".join(f"{t} {r:,} m" for t, r in COVERAGE_RADII_M.items())
+    return ", ".join(f"{t} {COVERAGE_RADII_M[t]:,} m" for t in technologies)
 
 
 def _telegeography_entries(counts: Mapping[str, int], cables_date: str) -> dict[str, Any]:
@@ -207,26 +208,49 @@ def _telegeography_entries(counts: Mapping[str, int], cables_date: str) -> dict[
     }
 
 
-def _france_entries(counts: Mapping[str, int]) -> dict[str, Any]:
+def sites_upstream(facts: Mapping[str, Any]) -> Upstream:
+    """The ARCEP site list's provenance: the raw 2018 copy, or the file given with
+    ``--arcep-sites`` (named, with its sha256, and its edition in the attribution)."""
+    imported = facts.get("sites_import")
+    if imported is None:
+        return ARCEP_SITES
+    table = facts["site_table"]
+    return Upstream(
+        f'ARCEP "Mon réseau mobile" open data (data.gouv.fr), file {imported["name"]} '
+        "imported with --arcep-sites",
+        f"sha256 {imported['sha256']}",
+        LICENCE_OUVERTE,
+        LICENCE_OUVERTE_URL,
+        f"Source : Arcep — Mon réseau mobile, sites mobiles ({table.vintage}), Licence Ouverte",
+    )
+
+
+def _france_entries(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
     """metadata.json entries of the ARCEP/IGN files: coverage, mobile sites, FTTH."""
-    radii = _radii_text()
-    return {
+    table = facts["site_table"]
+    radii = _radii_text(table.technologies)
+    sites = sites_upstream(facts)
+    since = (
+        " The network changes every quarter."
+        if "5G" in table.technologies
+        else " No 5G; the network has densified since."
+    )
+    entries = {
         "coverage.geojson": _entry(
             "Modelled mobile coverage zones, Bouches-du-Rhône",
-            (ARCEP_SITES, IGN_2018),
-            SITES_DATA_DATE,
+            (sites, IGN_2018),
+            table.data_date,
             counts["coverage.geojson"],
             f"MODELLED, not measured: union of circular buffers ({radii}) around ARCEP site "
-            "locations of January 2018, clipped to the land of département 13. No 5G; "
-            "the network has densified since.",
+            f"locations of {table.vintage}, clipped to the land of département 13.{since}",
         ),
         "mobile_sites.geojson": _entry(
             "Mobile radio sites, Bouches-du-Rhône",
-            (ARCEP_SITES, IGN_2018),
-            SITES_DATA_DATE,
+            (sites, IGN_2018),
+            table.data_date,
             counts["mobile_sites.geojson"],
-            "ARCEP site list of January 2018 (Lambert-93 converted to WGS 84), repeated "
-            "operator/position rows merged; sites inside département 13 only.",
+            f"ARCEP site list of {table.vintage} ({table.layout} layout; positions converted to "
+            "WGS 84), repeated operator/position rows merged; sites inside département 13 only.",
         ),
         "ftth.geojson": _entry(
             "FTTH deployment (ARCEP, 2018) and population (INSEE, COG 2026) by Marseille arrondissement",
@@ -239,6 +263,9 @@ def _france_entries(counts: Mapping[str, int]) -> dict[str, Any]:
             "legal population, COG 2026 edition (a later vintage than the 2018 network data).",
         ),
     }
+    for file in ("coverage.geojson", "mobile_sites.geojson"):
+        entries[file]["vintage"] = table.vintage
+    return entries
 
 
 def _natural_earth_entries(counts: Mapping[str, int]) -> dict[str, Any]:
@@ -316,13 +343,17 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
     cables_date = str(facts["cables_data_date"])
     datasets = {
         **_telegeography_entries(counts, cables_date),
-        **_france_entries(counts),
+        **_france_entries(counts, facts),
         **_natural_earth_entries(counts),
         **_label_entries(counts, cables_date),
         **_city_basemap_entry(counts),
         **datacentre_entry(counts, facts),
+        **_peeringdb_entry(counts, facts),
     }
-    dates = [entry["data_date"] for entry in datasets.values()]
+    for file, entry in datasets.items():
+        entry["command"] = rebuild_command(file, facts)
+    # Why: PeeringDB is the user's own import and never the shipped data's date.
+    dates = [e["data_date"] for f, e in datasets.items() if f != peeringdb.OUTPUT]
     return {
         "datasets": datasets,
         "build": {
@@ -332,7 +363,7 @@ def build_metadata(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[
         },
         "marseille_commune_ftth": dict(facts["marseille_commune_ftth"]),
         "marseille_population": dict(facts["marseille_population"]),
-        "coverage_radii_m": dict(COVERAGE_RADII_M),
+        "coverage_radii_m": {t: COVERAGE_RADII_M[t] for t in facts["site_table"].technologies},
     }
 
 
@@ -370,6 +401,7 @@ def summary_text(
         lines.append(
             "coverage zones without sites (omitted): " + ", ".join(facts["mobile"].skipped_zones)
         )
+    lines.extend(peeringdb_summary(facts))
     lines.append(
         "timings: "
         + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items())
@@ -510,16 +542,18 @@ def _mobile_sources(facts: Mapping[str, Any]) -> list[str]:
     table = facts["site_table"]
     mobile = facts["mobile"]
     by_op = count_by_operator(mobile.sites)
-    radii = _radii_text()
+    radii = _radii_text(table.technologies)
+    sites = sites_upstream(facts)
     return [
         "## coverage.geojson and mobile_sites.geojson",
         "",
-        f"- Origin: {ARCEP_SITES.repository}, commit `{ARCEP_SITES.commit}`, file "
-        "`2018_01_Sites_mobiles_2G_3G_4G_France_metropolitaine_L93.csv` (ARCEP, January 2018). "
+        f"- Origin: {sites.repository}, commit `{sites.commit}`, file "
+        f"`{facts['sites_file_name']}` (ARCEP, {table.vintage}, {table.layout} layout; "
+        "`scripts/build/arcep_sites.py` reads both the 2018 and the current layout). "
         f"Département 13 and commune 13055 outlines: {IGN_2018.repository}, commit "
         f"`{IGN_2018.commit}`.",
         f"- Licence: {LICENCE_OUVERTE} ({LICENCE_OUVERTE_URL}). Attribution: "
-        f"“{ARCEP_SITES.attribution}” and “{IGN_2018.attribution}”. (The ARCEP licence is inferred "
+        f"“{sites.attribution}” and “{IGN_2018.attribution}”. (The ARCEP licence is inferred "
         "from ARCEP's open-data policy; the copied repository states none.)",
         f"- Cleaning: {table.rows_read:,} rows read; {table.rows_without_coordinates} row without "
         f"coordinates (`#N/A`) dropped; {table.duplicated_triples} (operator, X, Y) triples occur "
@@ -545,8 +579,8 @@ def _mobile_sources(facts: Mapping[str, Any]) -> list[str]:
             else ""
         ),
         "- Caveats: these are NOT coverage maps. Real cell ranges vary from a few hundred metres "
-        "to over 10 km with terrain, band, power and load. Data of January 2018: no 5G, and "
-        "Marseille's network has densified since.",
+        f"to over 10 km with terrain, band, power and load. Data of {table.vintage} "
+        f"({', '.join(table.technologies)}); Marseille's network changes every quarter.",
         "",
     ]
 
@@ -697,8 +731,12 @@ def sources_markdown(counts: Mapping[str, int], facts: Mapping[str, Any]) -> str
     return "\n".join(sections)
 
 
-def licenses_markdown(cables_month: str) -> str:
-    """data/LICENSES.md: which licence governs which shipped file."""
+def licenses_markdown(facts: Mapping[str, Any]) -> str:
+    """data/LICENSES.md: which licence governs which shipped file (plus, in a folder built with
+    ``--peeringdb``, the terms of that import)."""
+    cables_month = str(facts["cables_data_date"])[:7]
+    sites = sites_upstream(facts)
+    vintage = facts["site_table"].vintage
     return "\n".join(
         [
             "# Licences of the shipped data",
@@ -717,7 +755,7 @@ def licenses_markdown(cables_month: str) -> str:
             f"(records from TeleGeography; merged records carry both) | "
             f"{OSM_DATACENTRES.attribution}; {TG_IX.attribution} |",
             f"| coverage.geojson, mobile_sites.geojson | {LICENCE_OUVERTE} | "
-            f"{ARCEP_SITES.attribution}; {IGN_2018.attribution} |",
+            f"{sites.attribution}; {IGN_2018.attribution} |",
             f"| ftth.geojson | {LICENCE_OUVERTE} | {ARCEP_FTTH.attribution}; "
             f"{IGN_2017.attribution}; {INSEE_POPULATION.attribution} |",
             f"| place_labels.geojson | {CC_BY_NC_SA} (town names, from landing_points.geojson) + "
@@ -756,7 +794,7 @@ def licenses_markdown(cables_month: str) -> str:
             "## ARCEP, IGN and INSEE data: Licence Ouverte / Open Licence (Etalab)",
             "",
             "coverage.geojson, mobile_sites.geojson and ftth.geojson are derived from ARCEP open data "
-            "(mobile sites, January 2018; FTTH deployment, T1 2018) and IGN administrative boundaries "
+            f"(mobile sites, {vintage}; FTTH deployment, T1 2018) and IGN administrative boundaries "
             "(GEOFLA 2017, ADMIN EXPRESS COG 2018, via gregoiredavid/france-geojson), as is "
             "basemap_land_city.geojson (ADMIN EXPRESS COG 2018 outlines); the `population` of "
             "ftth.geojson is INSEE's legal population (COG 2026 edition, through Etalab's "
@@ -775,6 +813,7 @@ def licenses_markdown(cables_month: str) -> str:
             f"public domain ({PUBLIC_DOMAIN_URL}). No attribution is required; “Made with Natural "
             "Earth” is customary.",
             "",
+            *_peeringdb_licence(facts),
         ]
     )
 
@@ -863,5 +902,92 @@ def _odbl_section() -> list[str]:
         "- **Share-alike**: a database derived from these records (this file, a filtered export) "
         "must be offered under the ODbL too. Records merged with TeleGeography data are also "
         "bound by CC BY-NC-SA 3.0 (non-commercial).",
+        "",
+    ]
+
+
+# --- imports given on the command line --------------------------------------------------------
+
+#: The command that rebuilds the shipped data (paths are the user's: the raw folder and data/).
+BUILD_COMMAND = "python scripts/build_data.py --raw <raw folder> --out <data folder>"
+
+
+def rebuild_command(file: str, facts: Mapping[str, Any]) -> str:
+    """The command that rebuilds or imports ``file``: the build, plus the import flag (with the
+    imported file's or folder's name) that fed it."""
+    if file == peeringdb.OUTPUT:
+        return f"{BUILD_COMMAND} --peeringdb {facts['peeringdb_folder_name']}"
+    sites = facts.get("sites_import")
+    if sites is not None and file in ("coverage.geojson", "mobile_sites.geojson"):
+        return f"{BUILD_COMMAND} --arcep-sites {sites['name']}"
+    return BUILD_COMMAND
+
+
+def _peeringdb_entry(counts: Mapping[str, int], facts: Mapping[str, Any]) -> dict[str, Any]:
+    """metadata.json entry of an imported PeeringDB folder (none without ``--peeringdb``)."""
+    imported: peeringdb.PeeringDbImport | None = facts.get("peeringdb")
+    if imported is None:
+        return {}
+    left_out = ", ".join(f"{k} {v}" for k, v in imported.not_ok.items())
+    return {
+        peeringdb.OUTPUT: {
+            "title": "PeeringDB facilities (your import; not shipped, not exported)",
+            "source": f"PeeringDB dump in {facts['peeringdb_folder_name']} "
+            f"({', '.join(peeringdb.FILES)})",
+            "source_commit": "",
+            "data_date": imported.data_date,
+            "licence": peeringdb.LICENCE,
+            "licence_url": peeringdb.LICENCE_URL,
+            "attribution": peeringdb.ATTRIBUTION,
+            "feature_count": counts[peeringdb.OUTPUT],
+            "notes": "Facilities whose status is ok, with org_name as operator, PeeringDB's "
+            "net/IX/carrier counts and the IXs joined through ixfac. Left out (status not ok): "
+            f"{left_out}. Without coordinates (not drawn): "
+            f"{len(imported.without_coordinates)}. Every record carries sources ['PeeringDB'] "
+            "and its licence; no export includes these records.",
+            "without_coordinates": [
+                {"id": ident, "name": name} for ident, name in imported.without_coordinates
+            ],
+        }
+    }
+
+
+def peeringdb_summary(facts: Mapping[str, Any]) -> list[str]:
+    """The build summary's lines on a PeeringDB import: what was kept and what was not."""
+    imported: peeringdb.PeeringDbImport | None = facts.get("peeringdb")
+    if imported is None:
+        return []
+    lines = [
+        f"peeringdb: {len(imported.features)} facilities with coordinates; left out (status "
+        "not ok): " + ", ".join(f"{k} {v}" for k, v in imported.not_ok.items()),
+        f"peeringdb: {len(imported.without_coordinates)} facilities without coordinates "
+        "(not drawn): "
+        + (", ".join(f"{i} {n!r}" for i, n in imported.without_coordinates) or "none"),
+    ]
+    if imported.dangling_links:
+        lines.append(
+            f"peeringdb: {imported.dangling_links} ixfac links to an IX or facility that is "
+            "absent or not ok"
+        )
+    if imported.dropped_urls:
+        lines.append(
+            "peeringdb: websites that are not http(s) dropped for facilities "
+            + ", ".join(str(i) for i in imported.dropped_urls)
+        )
+    return lines
+
+
+def _peeringdb_licence(facts: Mapping[str, Any]) -> list[str]:
+    """LICENSES.md's section on a PeeringDB import (none without ``--peeringdb``)."""
+    if facts.get("peeringdb") is None:
+        return []
+    return [
+        "## PeeringDB import: not openly licensed",
+        "",
+        f"{peeringdb.OUTPUT} was imported from a PeeringDB dump you supplied "
+        "(`--peeringdb`). PeeringDB data is © PeeringDB, all rights reserved, and used under "
+        f"its Acceptable Use Policy ({peeringdb.LICENCE_URL}): it may not be redistributed "
+        "without PeeringDB's permission. Landfall never ships it and leaves it out of every "
+        "export; do not publish this folder.",
         "",
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,7 @@ from numpy.typing import NDArray
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
 
-from .common import Feature, InputError, feature, geometry_to_geojson, round_coord
+from .common import Feature, feature, geometry_to_geojson, round_coord
 
 #: Operator MCC+MNC code → commercial name.
 OPERATORS: dict[str, str] = {
@@ -24,12 +23,15 @@ OPERATORS: dict[str, str] = {
     "20815": "Free Mobile",
     "20820": "Bouygues Telecom",
 }
+#: The technologies of ARCEP's 2018 site list (current editions add 5G).
 TECHNOLOGIES: tuple[str, ...] = ("2G", "3G", "4G")
 
 #: MODELLING ASSUMPTION. One circular radius per technology, typical of urban/suburban macro cells
 #: (shorter for the higher bands that carry 3G and 4G). Real cells vary from a few hundred
 #: metres in central Marseille to 10 km or more in the Camargue; these zones are indicative only.
-COVERAGE_RADII_M: dict[str, int] = {"2G": 2500, "3G": 2000, "4G": 1500}
+#: 5G: 1,000 m, because most 5G capacity rides on 3.5 GHz cells, shorter-reaching than 4G's
+#: bands (its 700 MHz layer reaches further: the zone understates that layer).
+COVERAGE_RADII_M: dict[str, int] = {"2G": 2500, "3G": 2000, "4G": 1500, "5G": 1000}
 
 #: Douglas–Peucker tolerance (metres, EPSG:2154) for the coverage outlines.
 SIMPLIFY_TOLERANCE_M = 20.0
@@ -38,65 +40,53 @@ BUFFER_QUAD_SEGS = 8
 
 L93 = "EPSG:2154"
 WGS84 = "EPSG:4326"
-REQUIRED_COLUMNS = ("Operateur", "X", "Y", "2G", "3G", "4G")
 
 
 def coverage_radius_m(technology: str) -> int:
-    """The modelled coverage radius in metres for "2G", "3G" or "4G"."""
+    """The modelled coverage radius in metres for "2G", "3G", "4G" or "5G"."""
     try:
         return COVERAGE_RADII_M[technology]
     except KeyError:
         raise ValueError(f"unknown technology {technology!r}") from None
 
 
-def method_sentence(radius_m: int) -> str:
-    """The ``method`` text of a coverage feature."""
+def method_sentence(radius_m: int, vintage: str = "Jan 2018") -> str:
+    """The ``method`` text of a coverage feature (``vintage``: the site list's edition)."""
     return (
-        f"Modelled: union of {radius_m:,} m buffers around ARCEP site locations (Jan 2018), "
+        f"Modelled: union of {radius_m:,} m buffers around ARCEP site locations ({vintage}), "
         "clipped to land; not measured coverage"
     )
 
 
 @dataclass(frozen=True)
 class SiteTable:
-    """Deduplicated sites in Lambert-93 and what cleaning removed."""
+    """Deduplicated sites in Lambert-93, what cleaning removed, and the list's edition."""
 
-    sites: pd.DataFrame  # columns: operator, x, y, 2G, 3G, 4G (ints)
+    sites: pd.DataFrame  # columns: operator, x, y and one 0/1 column per technology
     rows_read: int
     rows_without_coordinates: int
     duplicate_rows: int
     duplicated_triples: int
+    #: The technologies the file has columns for, e.g. ("2G", "3G", "4G") or with "5G".
+    technologies: tuple[str, ...] = TECHNOLOGIES
+    #: The edition as a label ("Jan 2018", "2024 Q1") and as the data date ("2018-01", "2024-Q1").
+    vintage: str = "Jan 2018"
+    data_date: str = "2018-01"
+    #: "2018" or "current" (see scripts/build/arcep_sites.py).
+    layout: str = "2018"
 
 
-def read_sites(path: Path) -> SiteTable:
-    """Read the ARCEP CSV, drop rows without coordinates (the "#N/A" row) and merge repeated
-    (operator, X, Y) triples, OR-ing their technology flags."""
-    if not path.is_file():
-        raise InputError(f"{path}: required input file is missing")
-    try:
-        raw = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputError(f"{path}: not a readable ';'-separated CSV ({exc})") from exc
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError(f"{path}: missing column(s) {', '.join(missing)}")
-    frame = pd.DataFrame(
-        {
-            "operator": raw["Operateur"].str.strip(),
-            "x": pd.to_numeric(raw["X"], errors="coerce"),
-            "y": pd.to_numeric(raw["Y"], errors="coerce"),
-            **{
-                t: pd.to_numeric(raw[t], errors="coerce").fillna(0).astype(int).clip(0, 1)
-                for t in TECHNOLOGIES
-            },
-        }
-    )
+def merge_sites(
+    frame: pd.DataFrame, technologies: tuple[str, ...], vintage: str, data_date: str, layout: str
+) -> SiteTable:
+    """Drop rows without coordinates and merge repeated (operator, X, Y) triples, OR-ing their
+    technology flags (``frame``: operator, x, y in Lambert-93 and a 0/1 column per technology)."""
     has_xy = frame["x"].notna() & frame["y"].notna()
     located = frame[has_xy].astype({"x": "int64", "y": "int64"})
     keys = ["operator", "x", "y"]
     dup_mask = located.duplicated(keys, keep=False)
     merged = (
-        located.groupby(keys, sort=True, as_index=False)[list(TECHNOLOGIES)]
+        located.groupby(keys, sort=True, as_index=False)[list(technologies)]
         .max()
         .reset_index(drop=True)
     )
@@ -106,6 +96,10 @@ def read_sites(path: Path) -> SiteTable:
         rows_without_coordinates=int((~has_xy).sum()),
         duplicate_rows=len(located) - len(merged),
         duplicated_triples=int(located[dup_mask].drop_duplicates(keys).shape[0]),
+        technologies=technologies,
+        vintage=vintage,
+        data_date=data_date,
+        layout=layout,
     )
 
 
@@ -170,14 +164,14 @@ def build_mobile(
     y = sites["y"].to_numpy(dtype=float)
     in_dept = inside(department, x, y)
     in_city = inside(marseille, x, y) & in_dept
-    max_radius = max(COVERAGE_RADII_M.values())
+    max_radius = max(coverage_radius_m(t) for t in table.technologies)
     near_dept = inside(department.buffer(max_radius), x, y)
 
     coverage: list[Feature] = []
     skipped: list[str] = []
     for code, name in sorted(OPERATORS.items()):
         is_op = (sites["operator"] == code).to_numpy()
-        for tech in TECHNOLOGIES:
+        for tech in table.technologies:
             has_tech = is_op & (sites[tech] == 1).to_numpy()
             radius = coverage_radius_m(tech)
             grow = has_tech & near_dept
@@ -191,11 +185,12 @@ def build_mobile(
                 "operator": name,
                 "operator_code": code,
                 "technology": tech,
-                "method": method_sentence(radius),
+                "method": method_sentence(radius, table.vintage),
                 "radius_m": radius,
                 "site_count": int((has_tech & in_dept).sum()),
                 "area_km2": round(zone.area / 1e6, 2),
                 "sites_in_marseille": int((has_tech & in_city).sum()),
+                "vintage": table.vintage,
             }
             coverage.append(feature(properties, geometry_to_geojson(to_wgs84(zone))))
 
@@ -205,16 +200,14 @@ def build_mobile(
     )
     width = len(str(len(dept_sites)))
     codes = dept_sites["operator"].astype(str).tolist()
-    flags = {t: dept_sites[t].to_numpy(dtype=int) for t in TECHNOLOGIES}
+    flags = {t: dept_sites[t].to_numpy(dtype=int) for t in table.technologies}
     site_features: list[Feature] = []
     for index, (code, lon, lat) in enumerate(zip(codes, *lonlat, strict=True)):
         properties = {
             "id": f"site-{index + 1:0{width}d}",
             "operator": OPERATORS[code],
             "operator_code": code,
-            "has_2g": bool(flags["2G"][index]),
-            "has_3g": bool(flags["3G"][index]),
-            "has_4g": bool(flags["4G"][index]),
+            **{f"has_{t.lower()}": bool(flags[t][index]) for t in table.technologies},
         }
         site_features.append(
             feature(
