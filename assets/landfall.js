@@ -49,6 +49,11 @@ function landfallWatchMap() {
     graph.on("plotly_unhover", function () {
       landfallHighlightCable(graph, null);
     });
+    graph.on("plotly_clickannotation", function (event) {
+      if (event && event.annotation && event.annotation.name === "legend") {
+        window.landfallToggleLegend(graph);
+      }
+    });
     graph.on("plotly_afterplot", function () {
       landfallHighlightRedrawn(graph);
       landfallFitView(graph);

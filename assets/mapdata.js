@@ -156,10 +156,32 @@
             ? " (" + seen.toLocaleString("en-US") + " in view of " + total.toLocaleString("en-US") + ")"
             : " (" + total.toLocaleString("en-US") + ")";
       }
-      lines = lines.concat([own[0] + suffix], own.slice(1));
+      lines = lines.concat([own[0] + suffix], folded() ? [] : own.slice(1));
     });
-    return lines.concat(legend.overlays || []).join("<br>");
+    lines = lines.concat(legend.overlays || []);
+    // Clicking the legend folds it to one line per layer (and back): a small map keeps room.
+    if (lines.length) lines.push(folded() ? "<i>▸ click for the key</i>" : "<i>▾ click to fold</i>");
+    return lines.join("<br>");
   }
+
+  var FOLD_KEY = "landfall-legend-folded";
+  function folded() {
+    try {
+      return window.localStorage.getItem(FOLD_KEY) === "1";
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /* A click on the legend folds or unfolds it (remembered in this browser). */
+  window.landfallToggleLegend = function (graph) {
+    try {
+      window.localStorage.setItem(FOLD_KEY, folded() ? "0" : "1");
+    } catch (e) {
+      return;
+    }
+    window.landfallLegendInView(graph, true);
+  };
 
   function shownLayout(message, shown, counts) {
     var layout = Object.assign({}, message.layout);
@@ -170,7 +192,7 @@
     layout.annotations = layout.annotations
       .map(function (note) {
         if (note.name !== "legend") return note;
-        return text ? Object.assign({}, note, { text: text }) : null;
+        return text ? Object.assign({}, note, { text: text, captureevents: true }) : null;
       })
       .filter(function (note) {
         return note !== null;
@@ -223,7 +245,7 @@
   /* After each draw and each move: the legend's counts follow the view. The relayout carries
      the view the map shows, so that Plotly's layout and the graph's figure (which dcc.Graph
      copies from a relayout) record the page's own refit; mapMoved() lets it pass. */
-  window.landfallLegendInView = function (graph) {
+  window.landfallLegendInView = function (graph, force) {
     var full = graph && graph._fullLayout;
     var legend = full && full.meta && full.meta.legend;
     if (!legend || !full.map || !full.map._subplot) return;
@@ -239,7 +261,7 @@
       if (layer && legend.layers[layer] && shown.indexOf(layer) < 0) shown.push(layer);
     });
     var text = legendText(legend, shown, countInView(graph));
-    if (!text || text === notes[index].text) return;
+    if (!text || (text === notes[index].text && !force)) return;
     var map = full.map._subplot.map;
     var centre = map.getCenter();
     var view = { lon: centre.lng, lat: centre.lat, zoom: map.getZoom() };

@@ -334,12 +334,14 @@ def _legend_for(layout: dict[str, Any], shown: Sequence[str]) -> dict[str, Any]:
             first = layer_lines[0] + (f" ({count:,})" if count is not None else "")
             lines += [first, *layer_lines[1:]]
     lines += legend["overlays"]
+    if lines:
+        lines.append("<i>▾ click to fold</i>")  # the page folds the legend on a click
     notes = []
     for note in layout["annotations"]:
         if note.get("name") != "legend":
             notes.append(note)
         elif lines:
-            notes.append({**note, "text": "<br>".join(lines)})
+            notes.append({**note, "text": "<br>".join(lines), "captureevents": True})
     return {**layout, "annotations": notes}
 
 

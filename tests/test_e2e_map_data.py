@@ -177,3 +177,22 @@ def test_the_legend_counts_what_is_in_view(
     assert 0 < len(inside) < len(points)
     legend = page.evaluate(_LEGEND)
     assert f"Landing points ({len(inside):,} in view of {len(points):,})" in legend, legend
+
+
+def test_a_click_folds_the_legend_and_another_unfolds_it(
+    live_server: LiveServer, page: Page
+) -> None:
+    page.goto(live_server.url + "/")
+    wait_for_settled_map(page)
+    unfolded = page.evaluate(_LEGEND)
+    assert "coloured by ready-for-service year" in unfolded and "click to fold" in unfolded
+    legend = page.locator("#map .annotation", has_text="Submarine cables")
+    legend.click()
+    page.wait_for_function(f"() => ({_LEGEND})().includes('click for the key')", timeout=5_000)
+    folded = page.evaluate(_LEGEND)
+    assert "coloured by ready-for-service year" not in folded
+    assert "Submarine cables (" in folded and "Landing points (" in folded
+    box = page.locator("#map .annotation", has_text="Submarine cables").bounding_box()
+    assert box is not None and box["height"] < 140, box
+    page.locator("#map .annotation", has_text="Submarine cables").click()
+    page.wait_for_function(f"() => ({_LEGEND})().includes('click to fold')", timeout=5_000)
