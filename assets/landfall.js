@@ -227,6 +227,11 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       // customdata from the drawn figure itself.
       var point = clickData && clickData.points && clickData.points[0];
       if (!point) return window.dash_clientside.no_update;
+      // Several features under the pointer: a list to choose from (assets/mappick.js).
+      var map = document.querySelector(LANDFALL_MAP);
+      if (window.landfallChooseNear && window.landfallChooseNear(map)) {
+        return window.dash_clientside.no_update;
+      }
       var value = point.customdata;
       if (value === undefined || value === null) {
         var graph = document.querySelector("#map .js-plotly-plot");

@@ -94,3 +94,14 @@ def wait_for_settled_map(page: Page, pause_ms: int = 1000) -> None:
         "._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }"
     )
     page.wait_for_timeout(pause_ms)
+
+
+def choose_if_listed(page: Page, name: str, timeout_ms: int = 1500) -> bool:
+    """After a click on the map: where several features were under the pointer the page lists
+    them (assets/mappick.js); pick the one called ``name``. False when no list opened."""
+    try:
+        page.wait_for_selector("#map-choices", timeout=timeout_ms)
+    except Exception:  # no list: the click picked its one feature
+        return False
+    page.locator("#map-choices .map-choice", has_text=name).first.click()
+    return True

@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 from components import ids
 from datalayer.loader import Datasets
 from services.context import AppContext, build_context
-from tests.browser import wait_for_settled_map
+from tests.browser import choose_if_listed, wait_for_settled_map
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -124,14 +124,15 @@ def test_clicking_a_drawn_cable_line_opens_that_cable(
     assert target is not None, "no cable vertex drawn inside the map"
     assert target["clearance"] > 25, f"every cable pixel is next to a marker: {target}"
     cable = ctx.map.cable_order[int(target["value"])]
+    name = str(ctx.data.cables.loc[cable, "name"])
     page.mouse.move(target["x"], target["y"])
     page.mouse.click(target["x"], target["y"])
+    choose_if_listed(page, name)  # cables sharing a path: the page asks which one
     page.wait_for_function(
         "(key) => new URLSearchParams(location.search).get('sel') === key",
         arg=f"cable:{cable}",
         timeout=15_000,
     )
-    name = str(ctx.data.cables.loc[cable, "name"])
     page.wait_for_selector(f"#{ids.DETAILS} h3:has-text({name!r})", timeout=15_000)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "map-cable-clicked.png"))
@@ -190,6 +191,14 @@ def test_marseille_is_on_the_default_map_and_its_dot_opens_the_landing_point(
     # Well inside the map, not on its edge.
     assert 60 < target["px"] < target["width"] - 60 and 60 < target["py"] < target["height"] - 60
     page.mouse.click(target["x"], target["y"])
+    # The buildings beside the landing station are under the pointer too: the page lists them,
+    # the landing point first.
+    page.wait_for_selector("#map-choices", timeout=5_000)
+    entries = page.locator("#map-choices .map-choice").all_text_contents()
+    assert entries[0].startswith("Marseille, France") and len(entries) >= 2, entries
+    assert any("Data centres" in e or "IX facilities" in e for e in entries), entries
+    page.screenshot(path=str(SHOTS / "map-click-choices.png"))
+    page.locator("#map-choices .map-choice").first.click()
     page.wait_for_function(
         "() => new URLSearchParams(location.search).get('sel') === 'lp:marseille-france'",
         timeout=15_000,
