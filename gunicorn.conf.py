@@ -45,3 +45,22 @@ def post_worker_init(worker: Any) -> None:
 
     if install_render_cache(worker.wsgi) is not None:
         worker.log.info("render-callback response cache on (worker %s)", worker.pid)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """In a stopping worker: stop its renderer browser and sweep its temporary folder."""
+    from export import images, workdir
+
+    images.stop_server()
+    workdir.release()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """In the master, once a worker is gone (even by ``kill -9``): end any browser it left and
+    delete its temporary folder, so nothing outlives the worker."""
+    from export import workdir
+
+    folder = workdir.root() / str(worker.pid)
+    if folder.exists():
+        ended = workdir.sweep(folder)
+        server.log.info("swept worker %s's temporary files (%s processes ended)", worker.pid, ended)

@@ -4,13 +4,16 @@
   (a zip with README.txt), ``geojson`` or ``gpkg``.
 * ``/export/figure/<name>.<fmt>`` — ``map``, ``owners``, ``years``, ``countries`` or
   ``facilities`` as ``png``, ``svg`` or ``pdf``; extra parameters ``scale`` (1, 2 or 4; PNG only,
-  default 2), ``theme`` (light or dark), ``width`` and ``height`` (400–3000 CSS px).
+  default 2), ``theme`` (light or dark), ``width`` and ``height`` (400–3000 CSS px); a PNG has
+  at most ``images.MAX_PIXELS`` pixels (a 400 names the limit).
 * ``/export/report.html`` and ``/export/report.pdf`` — extra parameter ``theme``.
 
 The page's parameters are parsed strictly, as the data API does: any unknown parameter or value
 is a JSON 400 listing every problem, so an export never silently differs from what was asked.
 Every answer is a download (``Content-Disposition: attachment``) or a JSON error, never a
-traceback.
+traceback. Rendering is bounded (:mod:`export.renderer`): when every render slot and queue place
+of the process is taken the answer is at once a ``503 renderer busy`` with ``Retry-After``, and
+without a usable browser a ``503 renderer unavailable`` with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from datalayer.query import parse_params
 from datalayer.selection import Selection
 from export import images, meta, report, tables
 from export.meta import EXPORT_ROOT
+from export.renderer import ExportError, RendererBusy, RendererUnavailable
 from services.context import AppContext
 from web.http import ANY_METHOD, allow, guarded, json_error, too_many_values
 
@@ -129,6 +133,23 @@ def _renderer_failed(exc: Exception) -> Response:
     return json_error(503, "export failed", details=[str(exc)])
 
 
+def _retry_later(response: Response, seconds: int) -> Response:
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _renderer_busy(exc: RendererBusy) -> Response:
+    """Every render slot and queue place is taken: come back in a few seconds (said at once)."""
+    return _retry_later(json_error(503, "renderer busy", details=[str(exc)]), exc.retry_after)
+
+
+def _renderer_unavailable(exc: RendererUnavailable) -> Response:
+    current_app.logger.warning("Export refused: %s (%s)", request.full_path, exc)
+    return _retry_later(
+        json_error(503, "renderer unavailable", details=[exc.reason]), exc.retry_after
+    )
+
+
 def _guarded(view: View) -> View:
     """Turn bad parameters into a JSON 400, renderer failures into 503, anything else into 500."""
     return guarded(
@@ -136,8 +157,9 @@ def _guarded(view: View) -> View:
         label="Export",
         handlers={
             BadRequest: lambda exc: json_error(400, "invalid parameters", details=exc.details),
-            images.ExportError: _renderer_failed,
-            report.ReportError: _renderer_failed,
+            RendererBusy: _renderer_busy,
+            RendererUnavailable: _renderer_unavailable,
+            ExportError: _renderer_failed,
         },
     )
 
@@ -156,6 +178,10 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         scale = _scale(options, fmt)
         width = _int_option(options, "width", images.MIN_PX, images.MAX_PX)
         height = _int_option(options, "height", images.MIN_PX, images.MAX_PX)
+        # The pixel budget is checked before any work: an oversized PNG is a 400 naming it.
+        problem = images.pixel_problem(*images.export_size(name, width, height), scale)
+        if problem and fmt == "png":
+            raise BadRequest([problem])
         content = images.export_named_figure(
             ctx, selection, name, fmt, theme=theme, scale=scale, width=width, height=height
         )
