@@ -28,11 +28,11 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from config import RenderLimits
 from datalayer.filters import Filtered
 from datalayer.loader import Datasets
 from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
-from config import RenderLimits
 from export import images, meta, renderer, report, tables
 from export.routes import register_export
 from services.context import AppContext, build_context
