@@ -68,6 +68,7 @@ from figures.theme import get_theme
 from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
 from services.map_pack import map_message
+from services.single_flight import Busy, SingleFlight
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
@@ -337,7 +338,8 @@ def register_render(app: Dash, ctx: AppContext) -> None:
 
 
 def register_analysis(app: Dash, ctx: AppContext) -> None:
-    """The critical-cables ranking, run on demand."""
+    """The critical-cables ranking, run on demand: once per region and hub, one at a time."""
+    rankings: SingleFlight[pd.DataFrame] = SingleFlight()
 
     @app.callback(
         Output(ids.CRITICAL_RESULT, "children"),
@@ -353,7 +355,12 @@ def register_analysis(app: Dash, ctx: AppContext) -> None:
     def _critical(_clicks: int | None, store: str | None) -> list[Any]:
         sel = selection_of_store(ctx, store)
         region = None if sel.region == REGION_WORLD else sel.region
-        table = critical_cables(ctx.graph, region=region, hub=sel.hub)
+        try:
+            table = rankings.get(
+                (region, sel.hub), lambda: critical_cables(ctx.graph, region=region, hub=sel.hub)
+            )
+        except Busy as exc:
+            return [html.P(f"{str(exc).capitalize()}.", className="hint")]
         return critical_result(table, float(table.attrs.get("seconds", 0.0)))
 
 

@@ -87,13 +87,16 @@ def pixel_problem(width: int, height: int, scale: float) -> str | None:
     )
 
 
-def stop_server() -> None:
-    """Stop this process's renderer browser if it runs (also runs at exit)."""
-    if RENDERER.lock.acquire(timeout=RENDER_TIMEOUT_S + 15):
+def stop_server(wait_s: float = RENDER_TIMEOUT_S + 15) -> None:
+    """Stop this process's renderer browser if it runs (also runs at exit), waiting up to
+    ``wait_s`` for a render in progress; past that the browser is killed under it."""
+    if RENDERER.lock.acquire(timeout=wait_s):
         try:
             RENDERER.stop()
         finally:
             RENDERER.lock.release()
+    else:
+        RENDERER.kill()
 
 
 atexit.register(stop_server)

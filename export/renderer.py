@@ -154,15 +154,22 @@ class RenderGate:
         ahead = self._active + self._waiting
         return max(5, SECONDS_PER_RENDER * ahead // max(1, self.limits.slots))
 
-    def _enter(self) -> None:
+    def enqueue(self) -> bool:
+        """Take a slot (True) or a place in the queue (False) at once; :class:`RendererBusy`
+        when both are full. A queued caller must then call :meth:`wait_turn`."""
         with self._cond:
             if self._active < self.limits.slots and self._waiting == 0:
                 self._active += 1
-                return
+                return True
             if self._waiting >= self.limits.queue:
                 raise RendererBusy(self.retry_after())
             self._waiting += 1
-            deadline = time.monotonic() + self.limits.wait_s
+            return False
+
+    def wait_turn(self, wait_s: float) -> None:
+        """Trade a place in the queue for a slot, waiting at most ``wait_s`` seconds."""
+        with self._cond:
+            deadline = time.monotonic() + wait_s
             try:
                 while self._active >= self.limits.slots:
                     remaining = deadline - time.monotonic()
@@ -172,6 +179,21 @@ class RenderGate:
             finally:
                 self._waiting -= 1
             self._active += 1
+
+    def _enter(self) -> None:
+        if not self.enqueue():
+            self.wait_turn(self.limits.wait_s)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Mark a slot taken by :meth:`enqueue`/:meth:`wait_turn` as this thread's, release it
+        at the end of the block."""
+        self._local.held = True
+        try:
+            yield
+        finally:
+            self._local.held = False
+            self._leave()
 
     def _leave(self) -> None:
         with self._cond:
@@ -185,12 +207,8 @@ class RenderGate:
             yield
             return
         self._enter()
-        self._local.held = True
-        try:
+        with self.held():
             yield
-        finally:
-            self._local.held = False
-            self._leave()
 
 
 GATE = RenderGate(render_limits_from_env())
@@ -274,6 +292,11 @@ class KaleidoRenderer:
         if not isinstance(result, bytes | bytearray) or not result:
             raise ExportError("the image renderer returned no image")
         return bytes(result)
+
+    def kill(self) -> None:
+        """End the browser at once (a stopping worker does not wait for a render)."""
+        if self._pid == os.getpid():
+            self._kill_browser()
 
     def _kill_browser(self) -> None:
         process = getattr(self._kaleido, "subprocess", None)

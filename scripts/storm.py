@@ -1,0 +1,219 @@
+"""Export storm: map PNGs and PDF reports fired at once at gunicorn, the page probed meanwhile.
+
+Usage::
+
+    .venv/bin/python scripts/storm.py [--pngs 8] [--pdfs 4] [--results out/storm]
+
+It starts gunicorn (``gunicorn.conf.py``) on a free 127.0.0.1 port with its own temporary root
+(``LANDFALL_TMP``), fires ``--pngs`` whole-world map PNGs at 4× and ``--pdfs`` whole-world PDF
+reports at once, and while they run probes ``/healthz`` every 0.25 s and ``/`` every second.
+Every export must end in a file (200 with an image or PDF), a job (202 with a ``Location``) or a
+refusal with ``Retry-After`` (503/429), within ``--export-timeout`` seconds. After the storm it
+stops gunicorn and checks that no process it started (workers, browsers, their helpers) still
+runs and that the temporary root is empty.
+
+The run passes when ``/healthz`` answers in under 1 s at p95, ``/`` in under 2 s at p95, every
+export ends as above and nothing is left running or on disk. Everything goes to 127.0.0.1 and is
+bounded by the timeouts. Results go to ``<results>/storm.json``; exit status 0 on a pass.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import soak  # scripts/ is not a package
+
+PNG_URL = "/export/figure/map.png?region=world&scale=4"
+PDF_URL = "/export/report.pdf?region=world"
+HEALTH_P95_S, PAGE_P95_S = 1.0, 2.0
+#: A probe that gets no answer in this time counts as this long (and as a failure).
+PROBE_TIMEOUT_S = 10.0
+
+
+def _get(port: int, path: str, timeout: float) -> tuple[int, dict[str, str], bytes]:
+    conn = soak.http.client.HTTPConnection(soak.HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def export_outcome(status: int, headers: dict[str, str], body: bytes) -> str:
+    """``file``, ``job``, ``refused`` (with Retry-After) or ``bad: …`` for one export answer."""
+    if status == 200 and (body.startswith(b"\x89PNG") or body.startswith(b"%PDF")):
+        return "file"
+    if status == 202 and headers.get("Location"):
+        return "job"
+    if status in (429, 503) and headers.get("Retry-After", "").isdigit():
+        return "refused"
+    return f"bad: {status} {body[:120]!r}"
+
+
+def _export(port: int, url: str, timeout: float, out: list[dict[str, Any]]) -> None:
+    started = time.monotonic()
+    try:
+        status, headers, body = _get(port, url, timeout)
+        outcome = export_outcome(status, headers, body)
+    except OSError as exc:
+        outcome = f"bad: {type(exc).__name__}"
+    out.append({"url": url, "outcome": outcome, "seconds": round(time.monotonic() - started, 2)})
+
+
+def _probe(port: int, path: str, every: float, stop: threading.Event, out: list[float]) -> None:
+    while not stop.is_set():
+        started = time.monotonic()
+        try:
+            status, _, _ = _get(port, path, PROBE_TIMEOUT_S)
+            seconds = time.monotonic() - started if status == 200 else PROBE_TIMEOUT_S
+        except OSError:
+            seconds = PROBE_TIMEOUT_S
+        out.append(seconds)
+        stop.wait(max(0.0, every - (time.monotonic() - started)))
+
+
+def _children(pid: int) -> list[int]:
+    """Children of every thread of ``pid`` (a browser is started from a worker's thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def _descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        for child in _children(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _watch_tree(pid: int, stop: threading.Event, seen: set[int]) -> None:
+    """Every process gunicorn started, sampled while the storm runs."""
+    while not stop.is_set():
+        seen |= _descendants(pid)
+        stop.wait(0.2)
+
+
+def _alive(pids: set[int]) -> list[int]:
+    return sorted(p for p in pids if Path(f"/proc/{p}").exists())
+
+
+def _stats(values: Sequence[float]) -> dict[str, float]:
+    return {
+        "count": len(values),
+        "p50_s": round(soak.percentile(values, 50), 3),
+        "p95_s": round(soak.percentile(values, 95), 3),
+        "max_s": round(max(values, default=0.0), 3),
+    }
+
+
+def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[str, Any]:
+    """Run the storm once; the report (see the module's docstring)."""
+    results.mkdir(parents=True, exist_ok=True)
+    tmp_root = Path(tempfile.mkdtemp(prefix="landfall-storm-"))
+    os.environ["LANDFALL_TMP"] = str(tmp_root)
+    # The job store (finished files are kept on purpose) lives beside it, removed at the end.
+    jobs_dir = Path(f"{tmp_root}-jobs")
+    os.environ["LANDFALL_JOBS_DIR"] = str(jobs_dir)
+    os.environ["LANDFALL_EXPORT_WAIT_S"] = "10"  # production's short wait, whoever runs it
+    server = soak.Gunicorn(soak.free_port(), results / "gunicorn.log", None)
+    stop, seen = threading.Event(), set[int]()
+    health: list[float] = []
+    page: list[float] = []
+    exports: list[dict[str, Any]] = []
+    try:
+        server.wait_ready(workers=None)
+        threading.Thread(target=_watch_tree, args=(server.process.pid, stop, seen)).start()
+        probes = [
+            threading.Thread(target=_probe, args=(server.port, "/healthz", 0.25, stop, health)),
+            threading.Thread(target=_probe, args=(server.port, "/", 1.0, stop, page)),
+        ]
+        urls = [PNG_URL] * pngs + [PDF_URL] * pdfs
+        firing = [
+            threading.Thread(target=_export, args=(server.port, url, export_timeout, exports))
+            for url in urls
+        ]
+        started = time.monotonic()
+        for thread in [*probes, *firing]:
+            thread.start()
+        for thread in firing:
+            thread.join(export_timeout + 10)
+        storm_s = time.monotonic() - started
+    finally:
+        stop.set()
+        server.stop()
+    time.sleep(1)  # let the kernel reap what the master's stop ended
+    left_running = _alive(seen)
+    left_on_disk = sorted(str(p) for p in tmp_root.rglob("*"))
+    shutil.rmtree(tmp_root, ignore_errors=True)
+    shutil.rmtree(jobs_dir, ignore_errors=True)
+    outcomes = [e["outcome"] for e in exports]
+    report: dict[str, Any] = {
+        "pngs": pngs,
+        "pdfs": pdfs,
+        "storm_s": round(storm_s, 1),
+        "healthz": _stats(health),
+        "page": _stats(page),
+        "outcomes": {kind: outcomes.count(kind) for kind in sorted(set(outcomes))},
+        "exports": exports,
+        "processes_started": len(seen),
+        "left_running": left_running,
+        "left_on_disk": left_on_disk[:20],
+    }
+    report["failures"] = failures(report, len(urls))
+    report["passed"] = not report["failures"]
+    (results / "storm.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
+
+
+def failures(report: dict[str, Any], fired: int) -> list[str]:
+    """What broke the storm's budgets."""
+    found = []
+    if report["healthz"]["p95_s"] >= HEALTH_P95_S:
+        found.append(f"/healthz p95 {report['healthz']['p95_s']} s ≥ {HEALTH_P95_S} s")
+    if report["page"]["p95_s"] >= PAGE_P95_S:
+        found.append(f"/ p95 {report['page']['p95_s']} s ≥ {PAGE_P95_S} s")
+    ended = [e for e in report["exports"] if not e["outcome"].startswith("bad")]
+    if len(ended) != fired:
+        found.append(f"{fired - len(ended)} of {fired} exports did not end well")
+    if report["left_running"]:
+        found.append(f"processes left running: {report['left_running']}")
+    if report["left_on_disk"]:
+        found.append(f"files left: {report['left_on_disk'][:3]}")
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pngs", type=int, default=8, choices=range(0, 33))
+    parser.add_argument("--pdfs", type=int, default=4, choices=range(0, 33))
+    parser.add_argument("--export-timeout", type=float, default=240)
+    parser.add_argument("--results", type=Path, default=Path("out/storm"))
+    args = parser.parse_args(argv)
+    report = storm(args.pngs, args.pdfs, args.export_timeout, args.results)
+    summary = {k: v for k, v in report.items() if k != "exports"}
+    print(json.dumps(summary, indent=2))
+    return 0 if report["passed"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
