@@ -2,7 +2,7 @@
 
 A scriptable image or PDF export (``/export/figure/…``, ``/export/report.pdf``) becomes a job
 keyed by the data version and the normalised query (:func:`job_key`). The request waits
-:data:`SHORT_WAIT_S` for it: a quick result is answered directly, a slow one with ``202
+:data:`SHORT_WAIT_S` for it (if no other request of the process is waiting): a quick result is answered directly, a slow one with ``202
 Accepted`` and the job's URL (``/export/jobs/<key>``) to poll, which answers 202 until the file
 is ready and then the file itself. The same query asked again, from any worker, joins the
 running job or gets the finished file from the store at once (the data never changes while the
@@ -39,7 +39,10 @@ JOBS_DIR_ENV = "LANDFALL_JOBS_DIR"
 JOBS_URL = "/export/jobs/"
 #: Seconds a scriptable export waits for its job before answering 202 (``$LANDFALL_EXPORT_WAIT_S``).
 WAIT_ENV = "LANDFALL_EXPORT_WAIT_S"
-SHORT_WAIT_S = float(os.environ.get(WAIT_ENV, "").strip() or 10)
+SHORT_WAIT_S = float(os.environ.get(WAIT_ENV, "").strip() or 5)
+#: Request threads per process that may wait for a job at once; other requests get their 202
+#: (or the file, if it is done) without waiting, so waiting never takes the page's threads.
+WAITERS = 1
 #: Seconds a client is asked to wait between polls.
 POLL_AFTER_S = 5
 #: A queued job nobody asked about for this long is cancelled before it renders.
@@ -105,6 +108,7 @@ class Jobs:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._waiters = threading.BoundedSemaphore(WAITERS)
         self._store: diskcache.Cache | None = None
         self._pid = 0
 
@@ -186,7 +190,16 @@ class Jobs:
             self._set(key, state=FAILED, error="internal error", code=500)
 
     def wait(self, key: str, seconds: float) -> dict[str, Any] | None:
-        """The job's state once it has ended, or after ``seconds``, whichever comes first."""
+        """The job's state once it has ended, or after ``seconds``, whichever comes first; at
+        once when :data:`WAITERS` other requests of this process are waiting already."""
+        if not self._waiters.acquire(blocking=False):
+            return self.status(key)
+        try:
+            return self._wait(key, seconds)
+        finally:
+            self._waiters.release()
+
+    def _wait(self, key: str, seconds: float) -> dict[str, Any] | None:
         deadline = time.monotonic() + seconds
         while True:
             status = self.status(key)

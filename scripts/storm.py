@@ -5,10 +5,11 @@ Usage::
     .venv/bin/python scripts/storm.py [--pngs 8] [--pdfs 4] [--results out/storm]
 
 It starts gunicorn (``gunicorn.conf.py``) on a free 127.0.0.1 port with its own temporary root
-(``LANDFALL_TMP``), fires ``--pngs`` whole-world map PNGs at 4× and ``--pdfs`` whole-world PDF
-reports at once, and while they run probes ``/healthz`` every 0.25 s and ``/`` every second.
-Every export must end in a file (200 with an image or PDF), a job (202 with a ``Location``) or a
-refusal with ``Retry-After`` (503/429), within ``--export-timeout`` seconds. After the storm it
+(``LANDFALL_TMP``), fires ``--pngs`` map PNGs at 4× and ``--pdfs`` PDF reports at once, each a
+different query (region × theme, the whole world first), and while they run probes ``/healthz`` every 0.25 s and ``/`` every second.
+Every export must end in a file (200 with an image or PDF), a job (202 with a ``Location``, polled
+as a script would until it answers the file) or a refusal with ``Retry-After`` (503/429), within
+``--export-timeout`` seconds. After the storm it
 stops gunicorn and checks that no process it started (workers, browsers, their helpers) still
 runs and that the temporary root is empty.
 
@@ -34,8 +35,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import soak  # scripts/ is not a package
 
-PNG_URL = "/export/figure/map.png?region=world&scale=4"
-PDF_URL = "/export/report.pdf?region=world"
+REGIONS = ("world", "mediterranean", "red-sea", "black-sea", "gulf-of-aden")
+#: Distinct queries (region × theme), so no export is another's cached twin: 4× map PNGs
+#: (5600 × 3600 px) and PDF reports, each its own render.
+PNG_URLS = tuple(
+    f"/export/figure/map.png?region={region}&theme={theme}&scale=4"
+    for theme in ("light", "dark")
+    for region in REGIONS
+)
+PDF_URLS = tuple(
+    f"/export/report.pdf?region={region}&theme={theme}"
+    for theme in ("dark", "light")
+    for region in REGIONS
+)
 HEALTH_P95_S, PAGE_P95_S = 1.0, 2.0
 #: A probe that gets no answer in this time counts as this long (and as a failure).
 PROBE_TIMEOUT_S = 10.0
@@ -62,11 +74,25 @@ def export_outcome(status: int, headers: dict[str, str], body: bytes) -> str:
     return f"bad: {status} {body[:120]!r}"
 
 
+def _follow(port: int, headers: dict[str, str], deadline: float) -> str:
+    """Poll a job until it answers something else than 202: ``job`` if that is the file."""
+    while time.monotonic() < deadline:
+        time.sleep(min(2.0, float(headers.get("Retry-After", "2"))))
+        status, headers, body = _get(port, headers["Location"], PROBE_TIMEOUT_S)
+        if status != 202:
+            outcome = export_outcome(status, headers, body)
+            return "job" if outcome == "file" else f"bad: job ended {outcome}"
+    return "bad: job still running at the deadline"
+
+
 def _export(port: int, url: str, timeout: float, out: list[dict[str, Any]]) -> None:
+    """One export, its job followed to the end as a script would."""
     started = time.monotonic()
     try:
         status, headers, body = _get(port, url, timeout)
         outcome = export_outcome(status, headers, body)
+        if outcome == "job":
+            outcome = _follow(port, headers, started + timeout)
     except OSError as exc:
         outcome = f"bad: {type(exc).__name__}"
     out.append({"url": url, "outcome": outcome, "seconds": round(time.monotonic() - started, 2)})
@@ -122,6 +148,7 @@ def _stats(values: Sequence[float]) -> dict[str, float]:
         "p50_s": round(soak.percentile(values, 50), 3),
         "p95_s": round(soak.percentile(values, 95), 3),
         "max_s": round(max(values, default=0.0), 3),
+        "timeouts": sum(v >= PROBE_TIMEOUT_S for v in values),
     }
 
 
@@ -133,7 +160,7 @@ def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[st
     # The job store (finished files are kept on purpose) lives beside it, removed at the end.
     jobs_dir = Path(f"{tmp_root}-jobs")
     os.environ["LANDFALL_JOBS_DIR"] = str(jobs_dir)
-    os.environ["LANDFALL_EXPORT_WAIT_S"] = "10"  # production's short wait, whoever runs it
+    os.environ["LANDFALL_EXPORT_WAIT_S"] = "5"  # production's short wait, whoever runs it
     server = soak.Gunicorn(soak.free_port(), results / "gunicorn.log", None)
     stop, seen = threading.Event(), set[int]()
     health: list[float] = []
@@ -146,7 +173,7 @@ def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[st
             threading.Thread(target=_probe, args=(server.port, "/healthz", 0.25, stop, health)),
             threading.Thread(target=_probe, args=(server.port, "/", 1.0, stop, page)),
         ]
-        urls = [PNG_URL] * pngs + [PDF_URL] * pdfs
+        urls = [*PNG_URLS[:pngs], *PDF_URLS[:pdfs]]
         firing = [
             threading.Thread(target=_export, args=(server.port, url, export_timeout, exports))
             for url in urls
@@ -204,8 +231,8 @@ def failures(report: dict[str, Any], fired: int) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pngs", type=int, default=8, choices=range(0, 33))
-    parser.add_argument("--pdfs", type=int, default=4, choices=range(0, 33))
+    parser.add_argument("--pngs", type=int, default=8, choices=range(len(PNG_URLS) + 1))
+    parser.add_argument("--pdfs", type=int, default=4, choices=range(len(PDF_URLS) + 1))
     parser.add_argument("--export-timeout", type=float, default=240)
     parser.add_argument("--results", type=Path, default=Path("out/storm"))
     args = parser.parse_args(argv)
