@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dash import Dash
+import diskcache
+from dash import Dash, DiskcacheManager
 from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
@@ -25,6 +26,7 @@ from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
 from export import renderer as export_renderer
+from export.jobs import store_dir
 from export.routes import register_export
 from figures.place_labels import GLYPHS_URL, LABELS_URL
 from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
@@ -59,6 +61,13 @@ def _register_glyphs(server: Flask) -> None:
 
     rule = GLYPHS_URL.replace("{fontstack}", "<fontstack>").replace("{range}", "<glyph_range>")
     server.add_url_rule(rule, "glyphs", glyph_range)
+
+
+def background_manager() -> DiskcacheManager:
+    """Dash's manager for background callbacks (the critical-cable ranking): each runs in a
+    process of its own, its progress and result in a diskcache store that every worker of the
+    instance shares (beside the export jobs' store)."""
+    return DiskcacheManager(diskcache.Cache(str(store_dir() / "dash")), expire=3600)
 
 
 def readiness_response(ctx: AppContext) -> Response:
@@ -136,6 +145,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
         compress=True,
         serve_locally=True,
         update_title="",
+        background_callback_manager=background_manager(),
     )
     app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
     server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings

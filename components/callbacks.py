@@ -10,6 +10,7 @@ table in components/sync.py.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +23,10 @@ from dash import ctx as callback_ctx
 from analysis.cuts import critical_cables
 from components import ids
 from components.analysis_panel import (
+    HIDDEN,
     RANK_LABEL,
     RANKING_LABEL,
+    SHOWN,
     critical_result,
     cut_result,
     route_result,
@@ -58,6 +61,7 @@ from components.tables import frame_table, grid_count, grid_rows, grid_total
 from datalayer.filters import Filtered
 from datalayer.query import parse_query
 from datalayer.selection import REGION_WORLD, Selection
+from export.jobs import store_dir
 from figures import charts
 from figures.layers import ALL_LAYERS
 from figures.summaries import (
@@ -68,7 +72,7 @@ from figures.theme import get_theme
 from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
 from services.map_pack import map_message
-from services.single_flight import Busy, SingleFlight
+from services.single_flight import Busy, one_at_a_time
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
@@ -338,27 +342,43 @@ def register_render(app: Dash, ctx: AppContext) -> None:
 
 
 def register_analysis(app: Dash, ctx: AppContext) -> None:
-    """The critical-cables ranking, run on demand: once per region and hub, one at a time."""
-    rankings: SingleFlight[pd.DataFrame] = SingleFlight()
+    """The critical-cables ranking, run on demand as a background callback: in a process of its
+    own (the app's background manager), with progress and a cancel button in the page, one
+    ranking at a time per server, and cached by the data version and its inputs."""
 
     @app.callback(
         Output(ids.CRITICAL_RESULT, "children"),
         Input(ids.CRITICAL_RUN, "n_clicks"),
         State(ids.SELECTION_STORE, "data"),
         prevent_initial_call=True,
+        background=True,
+        interval=500,
+        progress=[Output(ids.CRITICAL_PROGRESS, "value"), Output(ids.CRITICAL_PROGRESS, "max")],
+        progress_default=["0", "1"],
+        cancel=[Input(ids.CRITICAL_CANCEL, "n_clicks")],
         # A world ranking takes seconds: say so on the button while it runs.
         running=[
             (Output(ids.CRITICAL_RUN, "disabled"), True, False),
             (Output(ids.CRITICAL_RUN, "children"), RANKING_LABEL, RANK_LABEL),
+            (Output(ids.CRITICAL_CANCEL, "style"), SHOWN, HIDDEN),
+            (Output(ids.CRITICAL_PROGRESS, "style"), SHOWN, HIDDEN),
         ],
     )
-    def _critical(_clicks: int | None, store: str | None) -> list[Any]:
+    def _critical(set_progress: Any, _clicks: int | None, store: str | None) -> list[Any]:
         sel = selection_of_store(ctx, store)
         region = None if sel.region == REGION_WORLD else sel.region
+        step = {"last": 0.0}
+
+        def progress(done: int, total: int) -> None:
+            # Every cable would be a store write: report at most every 0.3 s.
+            now = time.monotonic()
+            if now - step["last"] >= 0.3 or done == total:
+                step["last"] = now
+                set_progress((str(done), str(total)))
+
         try:
-            table = rankings.get(
-                (region, sel.hub), lambda: critical_cables(ctx.graph, region=region, hub=sel.hub)
-            )
+            with one_at_a_time(store_dir() / "ranking.lock"):
+                table = critical_cables(ctx.graph, region=region, hub=sel.hub, progress=progress)
         except Busy as exc:
             return [html.P(f"{str(exc).capitalize()}.", className="hint")]
         return critical_result(table, float(table.attrs.get("seconds", 0.0)))

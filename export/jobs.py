@@ -109,6 +109,8 @@ class Jobs:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._waiters = threading.BoundedSemaphore(WAITERS)
+        #: The threads of the jobs this process started (finished ones are dropped).
+        self.threads: list[threading.Thread] = []
         self._store: diskcache.Cache | None = None
         self._pid = 0
 
@@ -135,7 +137,8 @@ class Jobs:
     def touch(self, key: str) -> None:
         """A client asked about the job: it is wanted."""
         status = self.store.get(f"job:{key}")
-        if status:
+        # A write per poll would make pollers contend with the job for the store: once a second.
+        if status and time.time() - status.get("seen", 0) > 1:
             self.store.set(f"job:{key}", {**status, "seen": time.time()}, expire=KEEP_S)
 
     def _set(self, key: str, **fields: Any) -> dict[str, Any]:
@@ -151,7 +154,8 @@ class Jobs:
             if current and current["state"] in (QUEUED, RUNNING):
                 self.touch(key)
                 return
-            granted = renderer.GATE.enqueue()
+            gate = renderer.GATE  # this job's gate, whatever replaces the module's later
+            granted = gate.enqueue()
             now = time.time()
             self._set(
                 key,
@@ -162,15 +166,20 @@ class Jobs:
                 error=None,
                 code=None,
             )
-        threading.Thread(
-            target=self._run, args=(key, work, granted), name=f"landfall-job-{key[:8]}", daemon=True
-        ).start()
+        thread = threading.Thread(
+            target=self._run,
+            args=(key, work, gate, granted),
+            name=f"landfall-job-{key[:8]}",
+            daemon=True,
+        )
+        thread.start()
+        self.threads = [t for t in self.threads if t.is_alive()] + [thread]
 
-    def _run(self, key: str, work: Work, granted: bool) -> None:
+    def _run(self, key: str, work: Work, gate: renderer.RenderGate, granted: bool) -> None:
         try:
             if not granted:
-                renderer.GATE.wait_turn(QUEUE_WAIT_S)
-            with renderer.GATE.held():
+                gate.wait_turn(QUEUE_WAIT_S)
+            with gate.held():
                 status = self.status(key) or {}
                 if time.time() - status.get("seen", 0) > ABANDON_S:
                     self._set(key, state=CANCELLED, error="nobody asked for it any more")

@@ -64,15 +64,24 @@ def processes_using(folder: Path) -> list[int]:
     return [pid for pid in found if pid != os.getpid()]
 
 
+def _end(pid: int) -> None:
+    """Kill ``pid`` and, when it leads a session of its own (the renderers start every browser
+    so), its whole process group: a browser's helpers do not name the profile folder."""
+    try:
+        group = os.getpgid(pid)
+        if group != os.getpgid(0):
+            os.killpg(group, signal.SIGKILL)
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass  # it ended on its own meanwhile
+
+
 def sweep(folder: Path) -> int:
     """End the processes still using ``folder``, then delete it; the number of processes ended."""
-    ended = 0
-    for pid in processes_using(folder):
-        try:
-            os.kill(pid, signal.SIGKILL)
-            ended += 1
-        except OSError:
-            continue
+    using = processes_using(folder)
+    for pid in using:
+        _end(pid)
+    ended = len(using)
     shutil.rmtree(folder, ignore_errors=True)
     return ended
 

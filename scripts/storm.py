@@ -138,8 +138,24 @@ def _watch_tree(pid: int, stop: threading.Event, seen: set[int]) -> None:
         stop.wait(0.2)
 
 
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:200]
+    except OSError:
+        return ""
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` still runs (a zombie has ended; only its parent has not read its status)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 def _alive(pids: set[int]) -> list[int]:
-    return sorted(p for p in pids if Path(f"/proc/{p}").exists())
+    return sorted(p for p in pids if _running(p))
 
 
 def _stats(values: Sequence[float]) -> dict[str, float]:
@@ -187,8 +203,10 @@ def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[st
     finally:
         stop.set()
         server.stop()
-    time.sleep(1)  # let the kernel reap what the master's stop ended
-    left_running = _alive(seen)
+    deadline = time.monotonic() + 10  # what the stop ended may take a moment to go
+    while _alive(seen) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left_running = [f"{pid} {_cmdline(pid)}" for pid in _alive(seen)]
     left_on_disk = sorted(str(p) for p in tmp_root.rglob("*"))
     shutil.rmtree(tmp_root, ignore_errors=True)
     shutil.rmtree(jobs_dir, ignore_errors=True)

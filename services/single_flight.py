@@ -1,61 +1,42 @@
-"""Deterministic heavy results (the critical-cable ranking) computed once per key and bounded.
+"""At most one heavy computation at a time across the processes of a server.
 
-The data never changes while the app runs, so a ranking for one region and hub is the same for
-every visitor: :class:`SingleFlight` keeps the last few results by key, lets concurrent callers
-of one key share a single computation, and computes at most ``slots`` keys at once per process.
-A caller whose key would need another slot is told at once (:class:`Busy`), so a burst of
-rankings never holds every server thread.
+The critical-cable ranking runs as a background callback, each in a process of its own, so a
+burst of rankings is a burst of processes: :func:`one_at_a_time` lets one of them compute while
+the others wait their turn (a bounded wait, then :class:`Busy`). The lock is an ``flock`` on a
+file, so it is released whenever its holder ends, a cancelled (killed) one included.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
-
-V = TypeVar("V")
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 
 class Busy(RuntimeError):
-    """Every computing slot is taken by other keys; try again in a few seconds."""
+    """Another computation held the lock for the whole wait; try again in a few seconds."""
 
 
-class SingleFlight(Generic[V]):
-    """Results by key: cached (``keep`` most recent), shared while in flight, bounded."""
-
-    def __init__(self, slots: int = 1, keep: int = 32, wait_s: float = 60.0) -> None:
-        self.slots, self.keep, self.wait_s = slots, keep, wait_s
-        self._lock = threading.Lock()
-        self._done: OrderedDict[Hashable, V] = OrderedDict()
-        self._flying: dict[Hashable, threading.Event] = {}
-        self.computed = 0
-
-    def get(self, key: Hashable, compute: Callable[[], V]) -> V:
-        """The result for ``key``: cached, joined while another caller computes it, or computed
-        here if a slot is free (else :class:`Busy`)."""
-        with self._lock:
-            if key in self._done:
-                self._done.move_to_end(key)
-                return self._done[key]
-            flying = self._flying.get(key)
-            if flying is None:
-                if len(self._flying) >= self.slots:
-                    raise Busy("another ranking is being computed; try again in a few seconds")
-                self._flying[key] = threading.Event()
-        if flying is not None:
-            # The same question is being answered: wait for that answer, do not compute twice.
-            if not flying.wait(self.wait_s):
-                raise Busy("the ranking is taking long; try again in a few seconds")
-            return self.get(key, compute)
-        try:
-            value = compute()
-            with self._lock:
-                self.computed += 1
-                self._done[key] = value
-                while len(self._done) > self.keep:
-                    self._done.popitem(last=False)
-            return value
-        finally:
-            with self._lock:
-                self._flying.pop(key).set()
+@contextlib.contextmanager
+def one_at_a_time(lock_file: Path, wait_s: float = 60.0) -> Iterator[None]:
+    """Hold ``lock_file``'s exclusive lock for the block, waiting at most ``wait_s`` for it."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Busy(
+                        "another ranking is being computed; try again in a few seconds"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        os.close(fd)  # closing the file releases the lock

@@ -51,11 +51,14 @@ def stand(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Stand]:
     fake = Stand()
     monkeypatch.setattr(images, "export_named_figure", fake)
     monkeypatch.setenv(jobs.JOBS_DIR_ENV, str(tmp_path / "jobs"))
-    monkeypatch.setattr(jobs, "JOBS", jobs.Jobs())
+    runner = jobs.Jobs()
+    monkeypatch.setattr(jobs, "JOBS", runner)
     monkeypatch.setattr(jobs, "SHORT_WAIT_S", 0.5)
     monkeypatch.setattr(renderer, "GATE", renderer.RenderGate(RenderLimits(1, 1, 30)))
     yield fake
     fake.go.set()
+    for thread in runner.threads:  # no job of this test renders in the next one
+        thread.join(20)
 
 
 @pytest.fixture
@@ -65,13 +68,13 @@ def client(ctx: AppContext, stand: Stand) -> FlaskClient:
     return server.test_client()
 
 
-def _poll(client: FlaskClient, url: str, seconds: float = 10) -> flask.Response:
+def _poll(client: FlaskClient, url: str, seconds: float = 30) -> flask.Response:
     deadline = time.monotonic() + seconds
     while True:
         response = client.get(url)
         if response.status_code != 202 or time.monotonic() > deadline:
             return response
-        time.sleep(0.05)
+        time.sleep(0.1)
 
 
 def test_a_quick_export_answers_the_file_and_the_same_query_comes_from_the_store(
