@@ -36,6 +36,7 @@ from components.export_panel import (
     BUTTON_KINDS,
     KIND_DATA,
     KIND_IMAGE,
+    PROGRESS_TEXT,
     choice_from,
     export_url,
     run_export,
@@ -61,6 +62,7 @@ from components.tables import frame_table, grid_count, grid_rows, grid_total
 from datalayer.filters import Filtered
 from datalayer.query import parse_query
 from datalayer.selection import REGION_WORLD, Selection
+from export import images, workdir
 from export.jobs import store_dir
 from figures import charts
 from figures.layers import ALL_LAYERS
@@ -507,20 +509,39 @@ def register_export_callbacks(app: Dash, ctx: AppContext) -> None:
         State(ids.URL, "search"),
         *choice_states,
         prevent_initial_call=True,
-        running=[(Output(button, "disabled"), True, False) for button in BUTTON_KINDS],
+        # Made in a process of its own (the app's background manager), one export at a time
+        # per server, with what it is doing and a cancel button in the card.
+        background=True,
+        interval=500,
+        progress=[Output(ids.EXPORT_PROGRESS, "children")],
+        progress_default=[""],
+        cancel=[Input(ids.EXPORT_CANCEL, "n_clicks")],
+        running=[
+            *[(Output(button, "disabled"), True, False) for button in BUTTON_KINDS],
+            (Output(ids.EXPORT_CANCEL, "style"), SHOWN, HIDDEN),
+        ],
     )
-    def _export(*args: Any) -> tuple[Any, str]:
+    def _export(set_progress: Any, *args: Any) -> tuple[Any, str]:
         trigger = callback_ctx.triggered_id
         if trigger not in BUTTON_KINDS:
             return no_update, ""
         search, *values = args[len(BUTTON_KINDS) :]
         choice = choice_from(BUTTON_KINDS[trigger], *values)
         try:
-            file, status = run_export(ctx, search, choice)
+            set_progress(("Waiting for another export to finish…",))
+            with one_at_a_time(store_dir() / "page-export.lock"):
+                set_progress((PROGRESS_TEXT[choice.kind],))
+                file, status = run_export(ctx, search, choice)
+        except Busy:
+            return no_update, "The server is busy with other exports; try again in a minute."
         except Exception:
             # The details go to the server log only; the page gets a plain sentence.
             log.exception("Export failed: %s %s", choice, search)
             return no_update, "Export failed because of an internal error; it has been logged."
+        finally:
+            # This process ends with the export: its browser and temporary files go with it.
+            images.stop_server(wait_s=5)
+            workdir.release()
         if file is None:
             return no_update, status
         return dcc.send_bytes(file.content, file.filename, type=file.mimetype), status

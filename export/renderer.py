@@ -325,6 +325,16 @@ class KaleidoRenderer:
 RENDERER = KaleidoRenderer()
 
 
+def _after_fork_in_child() -> None:
+    """A forked process (a background callback's) starts with no slot taken, no lock held and
+    no browser: its parent's render threads do not exist in it."""
+    GATE.__init__(GATE.limits)  # type: ignore[misc]
+    RENDERER.__init__()  # type: ignore[misc]
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def readiness() -> tuple[bool, dict[str, Any]]:
     """Whether the renderer can take exports, with the browser check and the queue's depth."""
     status = browser_status()

@@ -130,3 +130,11 @@ def process_dir() -> Path:
 
 # A forked worker inherits this handler, which sweeps the folder of whichever process exits.
 atexit.register(release)
+
+
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()  # the parent may have held it while forking
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)

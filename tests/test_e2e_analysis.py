@@ -62,11 +62,16 @@ def test_apply_a_preset_and_see_the_impact(live_server: LiveServer, page: Page) 
     page.wait_for_selector(f"#{ids.CUT_RESULT} table")
 
 
-def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
-    page.goto(live_server.url + "/?region=world")
+def start_ranking(page: Page, url: str) -> None:
+    """Open ``url``, the "Critical cables" tab, and press its button."""
+    page.goto(url)
     wait_for_map(page)
     page.click("text=Critical cables")
     page.click(f"#{ids.CRITICAL_RUN}")
+
+
+def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
+    start_ranking(page, live_server.url + "/?region=world")
     # The whole world takes seconds: the button says it is working and cannot be clicked twice,
     # a progress bar counts the cables cut so far and a cancel button is offered.
     page.wait_for_selector(f"#{ids.CRITICAL_RUN}:disabled", timeout=10_000)
@@ -88,10 +93,7 @@ def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
 
 
 def test_a_ranking_can_be_cancelled(live_server: LiveServer, page: Page) -> None:
-    page.goto(live_server.url + "/?region=world&hub=alexandria-egypt")
-    wait_for_map(page)
-    page.click("text=Critical cables")
-    page.click(f"#{ids.CRITICAL_RUN}")
+    start_ranking(page, live_server.url + "/?region=world&hub=alexandria-egypt")
     page.click(f"#{ids.CRITICAL_CANCEL}", timeout=10_000)
     # The page stops waiting at once: the button is back, no result, no cancel button.
     page.wait_for_selector(f"#{ids.CRITICAL_RUN}:enabled", timeout=10_000)
