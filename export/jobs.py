@@ -13,7 +13,8 @@ gate (:mod:`export.renderer`): accepting it takes a slot or a queue place at onc
 (503 with ``Retry-After``). A queued job nobody has asked about for :data:`ABANDON_S` is
 cancelled before it renders (its client has gone). Job states and results live in a
 ``diskcache`` store that every worker of the instance opens (``$LANDFALL_JOBS_DIR``, else
-``<system temp>/landfall-jobs``); a job whose worker died is reported as failed.
+``<system temp>/landfall-jobs``), or in Redis when ``$LANDFALL_REDIS_URL`` is set, so that
+several instances share them; a job whose worker died is reported as failed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
+import socket
 import tempfile
 import threading
 import time
@@ -36,7 +39,8 @@ from export import meta, renderer
 log = logging.getLogger("landfall.export")
 
 JOBS_DIR_ENV = "LANDFALL_JOBS_DIR"
-JOBS_URL = "/export/jobs/"
+#: Response header on a download served from the store (for tests and operators).
+CACHE_HEADER = "X-Landfall-Export-Cache"
 #: Seconds a scriptable export waits for its job before answering 202 (``$LANDFALL_EXPORT_WAIT_S``).
 WAIT_ENV = "LANDFALL_EXPORT_WAIT_S"
 SHORT_WAIT_S = float(os.environ.get(WAIT_ENV, "").strip() or 5)
@@ -93,6 +97,40 @@ def job_key(version: str, path: str, query: str, options: dict[str, str]) -> str
     return hashlib.sha256(material).hexdigest()[:32]
 
 
+REDIS_ENV = "LANDFALL_REDIS_URL"
+
+
+class RedisStore:
+    """The job store in Redis, for several app instances (``$LANDFALL_REDIS_URL``): the same
+    ``get``/``set(expire=)`` as the diskcache store, values pickled, keys under one prefix."""
+
+    PREFIX = "landfall:jobs:"
+
+    def __init__(self, url: str) -> None:
+        import redis  # here: only a multi-instance deployment needs it
+
+        self._redis = redis.Redis.from_url(url)
+
+    def get(self, key: str) -> Any:
+        """The value stored under ``key``, or ``None``."""
+        raw = self._redis.get(self.PREFIX + key)
+        return pickle.loads(raw) if isinstance(raw, bytes) else None  # our own values
+
+    def set(self, key: str, value: Any, expire: int | None = None) -> None:
+        """Store ``value`` under ``key`` for ``expire`` seconds."""
+        self._redis.set(self.PREFIX + key, pickle.dumps(value), ex=expire)
+
+
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _owner_alive(owner: str) -> bool:
+    """Whether the process that owns a job runs; another host's is trusted (its state expires)."""
+    host, _, pid = owner.rpartition(":")
+    return host != socket.gethostname() or not pid.isdigit() or _alive(int(pid))
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -111,21 +149,28 @@ class Jobs:
         self._waiters = threading.BoundedSemaphore(WAITERS)
         #: The threads of the jobs this process started (finished ones are dropped).
         self.threads: list[threading.Thread] = []
-        self._store: diskcache.Cache | None = None
+        self._store: Any = None
         self._pid = 0
 
     @property
-    def store(self) -> diskcache.Cache:
-        """The store, opened anew in each process (a forked worker does not reuse a handle)."""
+    def store(self) -> Any:
+        """The store, opened anew in each process (a forked worker does not reuse a handle):
+        Redis when ``$LANDFALL_REDIS_URL`` is set (shared by instances), else diskcache
+        (shared by the workers of one instance)."""
         if self._store is None or self._pid != os.getpid():
-            self._store = diskcache.Cache(str(store_dir()), size_limit=STORE_BYTES)
+            url = os.environ.get(REDIS_ENV, "").strip()
+            self._store = (
+                RedisStore(url)
+                if url
+                else diskcache.Cache(str(store_dir()), size_limit=STORE_BYTES)
+            )
             self._pid = os.getpid()
         return self._store
 
     def status(self, key: str) -> dict[str, Any] | None:
         """The job's state (``None`` if unknown); a job whose worker died has failed."""
         status: dict[str, Any] | None = self.store.get(f"job:{key}")
-        if status and status["state"] in (QUEUED, RUNNING) and not _alive(status["owner"]):
+        if status and status["state"] in (QUEUED, RUNNING) and not _owner_alive(status["owner"]):
             status = self._set(key, state=FAILED, error="the worker rendering it stopped", code=503)
         return status
 
@@ -160,7 +205,7 @@ class Jobs:
             self._set(
                 key,
                 state=RUNNING if granted else QUEUED,
-                owner=os.getpid(),
+                owner=_owner(),
                 created=now,
                 seen=now,
                 error=None,

@@ -215,7 +215,9 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         key = jobs.job_key(version, request.path, to_query(selection), options)
         cached = jobs.JOBS.result(key)
         if cached is not None:
-            return _download(cached)
+            response = _download(cached)
+            response.headers[jobs.CACHE_HEADER] = "hit"
+            return response
         require_browser()
         jobs.JOBS.submit(key, work)
         return job_answer(key, jobs.JOBS.wait(key, jobs.SHORT_WAIT_S))

@@ -116,7 +116,7 @@ def test_an_export_in_the_making_says_so_and_can_be_cancelled(
     wait_for_map(page)
     page.click("a[href='#export']")
     downloads: list[object] = []
-    page.on("download", downloads.append)
+    page.on("download", lambda download: downloads.append(download))
     page.click(f"#{ids.EXPORT_REPORT_PDF_BTN}")
     # While it is made: the buttons are off, the card says what it does, a cancel button shows.
     page.wait_for_selector(f"#{ids.EXPORT_CANCEL}", state="visible", timeout=10_000)

@@ -6,6 +6,7 @@ stand-in whose speed the test controls (the real one is covered by test_export.p
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -147,7 +148,8 @@ def test_a_job_whose_worker_died_has_failed(client: FlaskClient, stand: Stand) -
         check=True,
     )
     key = "0" * 32
-    jobs.JOBS._set(key, state=jobs.RUNNING, owner=int(done.stdout), seen=time.time())
+    owner = f"{socket.gethostname()}:{int(done.stdout)}"
+    jobs.JOBS._set(key, state=jobs.RUNNING, owner=owner, seen=time.time())
     response = client.get(f"/export/jobs/{key}")
     assert response.status_code == 503 and "Retry-After" in response.headers
     assert "stopped" in orjson.loads(response.data)["details"][0]
