@@ -14,16 +14,21 @@ stops gunicorn and checks that no process it started (workers, browsers, their h
 runs and that the temporary root is empty.
 
 The run passes when ``/healthz`` answers in under 1 s at p95, ``/`` in under 2 s at p95, every
-export ends as above and nothing is left running or on disk. Everything goes to 127.0.0.1 and is
+export ends as above and nothing is left running or on disk. With ``--instances 2`` the same
+storm is spread over two gunicorn instances sharing a redis-server started for the run (the
+deployment of scripts/serve_cluster.sh). Everything goes to 127.0.0.1 and is
 bounded by the timeouts. Results go to ``<results>/storm.json``; exit status 0 on a pass.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
 import tempfile
 import threading
@@ -168,8 +173,67 @@ def _stats(values: Sequence[float]) -> dict[str, float]:
     }
 
 
-def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[str, Any]:
-    """Run the storm once; the report (see the module's docstring)."""
+def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """Debian's redis-server on a free 127.0.0.1 port, no persistence; (process, URL)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        raise RuntimeError("redis-server is missing: apt-get install redis-server")
+    port = soak.free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1) as s:
+            s.sendall(b"PING\r\n")
+            if s.recv(16).startswith(b"+PONG"):
+                return process, f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("redis-server did not start")
+
+
+def _fire(
+    servers: list[soak.Gunicorn], urls: list[str], timeout: float
+) -> tuple[dict[str, list[float]], list[dict[str, Any]], set[int], float]:
+    """Fire ``urls`` at the servers in turn while probing each; (probes, exports, pids, s)."""
+    stop, seen = threading.Event(), set[int]()
+    probes: dict[str, list[float]] = {"healthz": [], "page": []}
+    exports: list[dict[str, Any]] = []
+    threads = []
+    for server in servers:
+        threading.Thread(target=_watch_tree, args=(server.process.pid, stop, seen)).start()
+        threads += [
+            threading.Thread(
+                target=_probe, args=(server.port, "/healthz", 0.25, stop, probes["healthz"])
+            ),
+            threading.Thread(target=_probe, args=(server.port, "/", 1.0, stop, probes["page"])),
+        ]
+    firing = [
+        threading.Thread(
+            target=_export, args=(servers[i % len(servers)].port, url, timeout, exports)
+        )
+        for i, url in enumerate(urls)
+    ]
+    started = time.monotonic()
+    try:
+        for thread in [*threads, *firing]:
+            thread.start()
+        for thread in firing:
+            thread.join(timeout + 10)
+    finally:
+        stop.set()
+    return probes, exports, seen, time.monotonic() - started
+
+
+def storm(
+    pngs: int, pdfs: int, export_timeout: float, results: Path, instances: int = 1
+) -> dict[str, Any]:
+    """Run the storm once; the report (see the module's docstring). With ``instances`` > 1,
+    that many gunicorn instances share a redis-server started here (``LANDFALL_REDIS_URL``)."""
     results.mkdir(parents=True, exist_ok=True)
     tmp_root = Path(tempfile.mkdtemp(prefix="landfall-storm-"))
     os.environ["LANDFALL_TMP"] = str(tmp_root)
@@ -177,32 +241,25 @@ def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[st
     jobs_dir = Path(f"{tmp_root}-jobs")
     os.environ["LANDFALL_JOBS_DIR"] = str(jobs_dir)
     os.environ["LANDFALL_EXPORT_WAIT_S"] = "5"  # production's short wait, whoever runs it
-    server = soak.Gunicorn(soak.free_port(), results / "gunicorn.log", None)
-    stop, seen = threading.Event(), set[int]()
-    health: list[float] = []
-    page: list[float] = []
-    exports: list[dict[str, Any]] = []
+    redis = start_redis(results) if instances > 1 else None
+    if redis is not None:
+        os.environ["LANDFALL_REDIS_URL"] = redis[1]
+    servers = [
+        soak.Gunicorn(soak.free_port(), results / f"gunicorn-{i}.log", None)
+        for i in range(instances)
+    ]
+    urls = [*PNG_URLS[:pngs], *PDF_URLS[:pdfs]]
     try:
-        server.wait_ready(workers=None)
-        threading.Thread(target=_watch_tree, args=(server.process.pid, stop, seen)).start()
-        probes = [
-            threading.Thread(target=_probe, args=(server.port, "/healthz", 0.25, stop, health)),
-            threading.Thread(target=_probe, args=(server.port, "/", 1.0, stop, page)),
-        ]
-        urls = [*PNG_URLS[:pngs], *PDF_URLS[:pdfs]]
-        firing = [
-            threading.Thread(target=_export, args=(server.port, url, export_timeout, exports))
-            for url in urls
-        ]
-        started = time.monotonic()
-        for thread in [*probes, *firing]:
-            thread.start()
-        for thread in firing:
-            thread.join(export_timeout + 10)
-        storm_s = time.monotonic() - started
+        for server in servers:
+            server.wait_ready(workers=None)
+        probes, exports, seen, storm_s = _fire(servers, urls, export_timeout)
     finally:
-        stop.set()
-        server.stop()
+        for server in servers:
+            server.stop()
+        if redis is not None:
+            redis[0].terminate()
+            redis[0].wait(10)
+            os.environ.pop("LANDFALL_REDIS_URL", None)
     deadline = time.monotonic() + 10  # what the stop ended may take a moment to go
     while _alive(seen) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -212,11 +269,12 @@ def storm(pngs: int, pdfs: int, export_timeout: float, results: Path) -> dict[st
     shutil.rmtree(jobs_dir, ignore_errors=True)
     outcomes = [e["outcome"] for e in exports]
     report: dict[str, Any] = {
+        "instances": instances,
         "pngs": pngs,
         "pdfs": pdfs,
         "storm_s": round(storm_s, 1),
-        "healthz": _stats(health),
-        "page": _stats(page),
+        "healthz": _stats(probes["healthz"]),
+        "page": _stats(probes["page"]),
         "outcomes": {kind: outcomes.count(kind) for kind in sorted(set(outcomes))},
         "exports": exports,
         "processes_started": len(seen),
@@ -252,9 +310,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pngs", type=int, default=8, choices=range(len(PNG_URLS) + 1))
     parser.add_argument("--pdfs", type=int, default=4, choices=range(len(PDF_URLS) + 1))
     parser.add_argument("--export-timeout", type=float, default=240)
+    parser.add_argument(
+        "--instances", type=int, default=1, choices=range(1, 5), help="> 1: share a redis-server"
+    )
     parser.add_argument("--results", type=Path, default=Path("out/storm"))
     args = parser.parse_args(argv)
-    report = storm(args.pngs, args.pdfs, args.export_timeout, args.results)
+    report = storm(args.pngs, args.pdfs, args.export_timeout, args.results, args.instances)
     summary = {k: v for k, v in report.items() if k != "exports"}
     print(json.dumps(summary, indent=2))
     return 0 if report["passed"] else 1

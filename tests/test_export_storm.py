@@ -34,6 +34,18 @@ def test_an_export_storm_leaves_the_page_quick_and_nothing_behind(tmp_path: Path
     assert report["passed"], report["failures"]
 
 
+def test_the_storm_across_two_instances_sharing_redis(tmp_path: Path) -> None:
+    report = storm.storm(pngs=8, pdfs=4, export_timeout=240, results=tmp_path, instances=2)
+    assert report["instances"] == 2
+    assert report["healthz"]["p95_s"] < storm.HEALTH_P95_S, report["healthz"]
+    assert report["page"]["p95_s"] < storm.PAGE_P95_S, report["page"]
+    assert set(report["outcomes"]) <= {"file", "job", "refused"}, report["exports"]
+    # Two instances take twice the renders of one (each worker renders one, queues one).
+    assert report["outcomes"].get("file", 0) + report["outcomes"].get("job", 0) >= 2
+    assert report["left_running"] == [] and report["left_on_disk"] == []
+    assert report["passed"], report["failures"]
+
+
 def test_export_outcomes_are_classified_strictly() -> None:
     assert storm.export_outcome(200, {}, b"\x89PNG....") == "file"
     assert storm.export_outcome(200, {}, b"{}").startswith("bad")

@@ -7,13 +7,11 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
 
 import pytest
-import redis
 
 from export.jobs import CACHE_HEADER as EXPORT_CACHE_HEADER
 from tests.conftest import REPO
@@ -21,6 +19,7 @@ from web.render_cache import CACHE_HEADER, RENDER_OUTPUT
 
 sys.path.insert(0, str(REPO / "scripts"))
 import soak  # scripts/ is not a package
+import storm
 
 ENV = ("LANDFALL_REDIS_URL", "LANDFALL_TMP", "LANDFALL_JOBS_DIR", "LANDFALL_EXPORT_WAIT_S")
 
@@ -28,37 +27,8 @@ ENV = ("LANDFALL_REDIS_URL", "LANDFALL_TMP", "LANDFALL_JOBS_DIR", "LANDFALL_EXPO
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """redis-server on a free loopback port, no persistence (scripts/test.sh installs it)."""
-    server = shutil.which("redis-server")
-    assert server, "redis-server is missing: scripts/test.sh installs Debian's redis-server"
-    port = soak.free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(
-        [
-            server,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(folder),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
+    assert shutil.which("redis-server"), "scripts/test.sh installs Debian's redis-server"
+    process, url = storm.start_redis(tmp_path_factory.mktemp("redis"))
     yield url
     process.terminate()
     process.wait(10)
