@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from dash import Dash
+import diskcache
+from dash import Dash, DiskcacheManager
 from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
@@ -24,9 +25,12 @@ from config import cache_dir_from_env, data_dir_from_env, parse_args
 from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
+from export import renderer as export_renderer
+from export.jobs import store_dir
 from export.routes import register_export
 from figures.place_labels import GLYPHS_URL, LABELS_URL
 from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
+from web.http import json_response
 from web.map_pack_route import register_map_pack
 from web.security import register_security
 
@@ -59,6 +63,33 @@ def _register_glyphs(server: Flask) -> None:
     server.add_url_rule(rule, "glyphs", glyph_range)
 
 
+def background_manager() -> DiskcacheManager:
+    """Dash's manager for background callbacks (the critical-cable ranking): each runs in a
+    process of its own, its progress and result in a diskcache store that every worker of the
+    instance shares (beside the export jobs' store)."""
+    return DiskcacheManager(diskcache.Cache(str(store_dir() / "dash")), expire=3600)
+
+
+def readiness_response(ctx: AppContext) -> Response:
+    """``/readyz``: 200 when the data is loaded and the renderer usable, else 503; both say
+    what they checked and the render queue's depth (``/healthz`` only says the process runs)."""
+    renderer_ok, renderer = export_renderer.readiness()
+    counts = {
+        "cables": len(ctx.data.cables),
+        "landing_points": len(ctx.data.landing_points),
+        "facilities": len(ctx.data.facilities),
+    }
+    data_ok = counts["cables"] > 0
+    body = {
+        "status": "ready" if data_ok and renderer_ok else "not ready",
+        "data": {"loaded": data_ok, **counts},
+        "renderer": renderer,
+    }
+    response = json_response(body, status=200 if data_ok and renderer_ok else 503)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _register_routes(app: Dash, ctx: AppContext) -> None:
     """Serve the basemap, place names and glyphs from memory (no file I/O per request) and a
     health check."""
@@ -77,6 +108,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
         payload = ctx.data.basemap_finer[land.key]
         server.add_url_rule(land.url, land.key, lambda body=payload: geojson(body))
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
+    server.add_url_rule("/readyz", "readyz", lambda: readiness_response(ctx))
     register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)
     register_analysis_api(server, ctx)
@@ -113,6 +145,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
         compress=True,
         serve_locally=True,
         update_title="",
+        background_callback_manager=background_manager(),
     )
     app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
     server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings
@@ -120,6 +153,9 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
     register_search_callbacks(app, ctx.option_indexes)
     _register_routes(app, ctx)
     register_security(app)
+    warning = export_renderer.startup_check()
+    if warning:
+        print(f"Landfall warning: {warning}", file=sys.stderr, flush=True)
     # Everything built so far lives as long as the process: move it out of the cyclic
     # collector's view, so a full collection during a request no longer walks every dataset
     # row (the slowest ~10 % of renders were collection pauses). No gc.collect() first: it

@@ -14,11 +14,18 @@ DATA_ENV = "LANDFALL_DATA"
 #: :data:`CACHE_OFF` turns the cache off.
 CACHE_ENV = "LANDFALL_CACHE_DIR"
 CACHE_OFF = frozenset({"off", "0", "no", "false", "none"})
+
+
 #: Debian's Chromium, for every headless browser Landfall starts (PDF reports; the benchmark and
 #: tests too). kaleido reads ``BROWSER_PATH`` itself; ``LANDFALL_CHROMIUM`` is the older name.
-CHROMIUM = os.environ.get("BROWSER_PATH") or os.environ.get(
-    "LANDFALL_CHROMIUM", "/usr/bin/chromium"
-)
+def browser_path() -> str:
+    """The browser to start, read from the environment now (``$BROWSER_PATH`` first)."""
+    return os.environ.get("BROWSER_PATH") or os.environ.get(
+        "LANDFALL_CHROMIUM", "/usr/bin/chromium"
+    )
+
+
+CHROMIUM = browser_path()
 #: The flags every one of them starts with: headless, no sandbox (root in containers), no GPU,
 #: and nothing that calls home.
 CHROMIUM_FLAGS: tuple[str, ...] = (
@@ -30,6 +37,42 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--disable-sync",
     "--no-first-run",
 )
+
+
+#: Export rendering limits (see export/renderer.py): renders at once per process, renders that
+#: may queue behind them, and seconds a queued render waits before it is told to retry.
+RENDER_SLOTS_ENV, RENDER_QUEUE_ENV, RENDER_WAIT_ENV = (
+    "LANDFALL_RENDER_SLOTS",
+    "LANDFALL_RENDER_QUEUE",
+    "LANDFALL_RENDER_WAIT_S",
+)
+
+
+@dataclass(frozen=True)
+class RenderLimits:
+    """How many exports a process renders at once, queues, and how long one may queue."""
+
+    slots: int = 1
+    queue: int = 1
+    wait_s: float = 30.0
+
+
+def _positive(name: str, default: float, low: float) -> float:
+    try:
+        value = float(os.environ.get(name, "").strip() or default)
+    except ValueError:
+        return default
+    return max(value, low)
+
+
+def render_limits_from_env() -> RenderLimits:
+    """The render limits from ``$LANDFALL_RENDER_SLOTS`` (1), ``$LANDFALL_RENDER_QUEUE`` (1)
+    and ``$LANDFALL_RENDER_WAIT_S`` (30); unreadable values keep the default."""
+    return RenderLimits(
+        slots=int(_positive(RENDER_SLOTS_ENV, 1, 1)),
+        queue=int(_positive(RENDER_QUEUE_ENV, 1, 0)),
+        wait_s=_positive(RENDER_WAIT_ENV, 30.0, 0.0),
+    )
 
 
 @dataclass(frozen=True)

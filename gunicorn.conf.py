@@ -26,6 +26,13 @@ worker_class = "gthread"
 # copy-on-write and a broken dataset stops the start-up before any worker exists.
 preload_app = True
 timeout = 60
+# The page keeps its whole state in the URL, and its own parser takes up to 500 values per list
+# (datalayer.fields.MAX_VALUES): 200 cut cables are ~4.9 kB of request line, a 200-point
+# corridor ~7 kB, and 500 cables ~12 kB, while gunicorn's largest finite limit is 8,190 bytes.
+# 0 lifts gunicorn's limit: the app bounds what it uses, and request bodies stay at 4 MiB
+# (web/security.py). A reverse proxy in front needs as much room (nginx:
+# large_client_header_buffers 4 64k).
+limit_request_line = 0
 graceful_timeout = 30
 keepalive = 5
 # No runtime control socket (gunicorn ≥ 25 creates ~/.gunicorn/gunicorn.ctl by default).
@@ -45,3 +52,22 @@ def post_worker_init(worker: Any) -> None:
 
     if install_render_cache(worker.wsgi) is not None:
         worker.log.info("render-callback response cache on (worker %s)", worker.pid)
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """In a stopping worker: stop its renderer browser and sweep its temporary folder."""
+    from export import images, workdir
+
+    images.stop_server(wait_s=1)  # a render still going (a job) is not waited for
+    workdir.release()
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """In the master, once a worker is gone (even by ``kill -9``): end any browser it left and
+    delete its temporary folder, so nothing outlives the worker."""
+    from export import workdir
+
+    folder = workdir.root() / str(worker.pid)
+    if folder.exists():
+        ended = workdir.sweep(folder)
+        server.log.info("swept worker %s's temporary files (%s processes ended)", worker.pid, ended)

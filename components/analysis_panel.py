@@ -20,6 +20,9 @@ from services.option_search import OptionIndex
 
 RANK_LABEL = "Rank critical cables"
 RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
+#: Styles of the ranking's cancel button and progress bar, hidden unless a ranking runs.
+HIDDEN: dict[str, str] = {"display": "none"}
+SHOWN: dict[str, str] = {"display": "inline-block"}
 #: The distance below which the graph joins landing points by land.
 TERRESTRIAL_KM = GraphParams().terrestrial_max_km
 #: Rows of the cut-impact table shown on the page (the API returns all of them).
@@ -166,6 +169,13 @@ def _critical_tab() -> html.Div:
                 className="caveat",
             ),
             html.Button(RANK_LABEL, id=ids.CRITICAL_RUN, className="btn", n_clicks=0),
+            # Shown while a ranking runs (it runs off the server's request threads).
+            html.Button(
+                "Cancel", id=ids.CRITICAL_CANCEL, className="btn", n_clicks=0, style=HIDDEN
+            ),
+            html.Progress(
+                id=ids.CRITICAL_PROGRESS, value="0", max="1", style=HIDDEN, title="cables cut"
+            ),
             dcc.Loading(
                 html.Div(id=ids.CRITICAL_RESULT, className="analysis-result"), type="circle"
             ),

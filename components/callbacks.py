@@ -10,6 +10,7 @@ table in components/sync.py.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,8 +23,10 @@ from dash import ctx as callback_ctx
 from analysis.cuts import critical_cables
 from components import ids
 from components.analysis_panel import (
+    HIDDEN,
     RANK_LABEL,
     RANKING_LABEL,
+    SHOWN,
     critical_result,
     cut_result,
     route_result,
@@ -33,6 +36,7 @@ from components.export_panel import (
     BUTTON_KINDS,
     KIND_DATA,
     KIND_IMAGE,
+    PROGRESS_TEXT,
     choice_from,
     export_url,
     run_export,
@@ -58,6 +62,8 @@ from components.tables import frame_table, grid_count, grid_rows, grid_total
 from datalayer.filters import Filtered
 from datalayer.query import parse_query
 from datalayer.selection import REGION_WORLD, Selection
+from export import images, workdir
+from export.jobs import store_dir
 from figures import charts
 from figures.layers import ALL_LAYERS
 from figures.summaries import (
@@ -70,6 +76,7 @@ from figures.theme import get_theme
 from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
 from services.map_pack import map_message
+from services.single_flight import Busy, one_at_a_time
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
@@ -361,23 +368,45 @@ def register_render(app: Dash, ctx: AppContext) -> None:
 
 
 def register_analysis(app: Dash, ctx: AppContext) -> None:
-    """The critical-cables ranking, run on demand."""
+    """The critical-cables ranking, run on demand as a background callback: in a process of its
+    own (the app's background manager), with progress and a cancel button in the page, one
+    ranking at a time per server, and cached by the data version and its inputs."""
 
     @app.callback(
         Output(ids.CRITICAL_RESULT, "children"),
         Input(ids.CRITICAL_RUN, "n_clicks"),
         State(ids.SELECTION_STORE, "data"),
         prevent_initial_call=True,
+        background=True,
+        interval=500,
+        progress=[Output(ids.CRITICAL_PROGRESS, "value"), Output(ids.CRITICAL_PROGRESS, "max")],
+        progress_default=["0", "1"],
+        cancel=[Input(ids.CRITICAL_CANCEL, "n_clicks")],
         # A world ranking takes seconds: say so on the button while it runs.
         running=[
             (Output(ids.CRITICAL_RUN, "disabled"), True, False),
             (Output(ids.CRITICAL_RUN, "children"), RANKING_LABEL, RANK_LABEL),
+            (Output(ids.CRITICAL_CANCEL, "style"), SHOWN, HIDDEN),
+            (Output(ids.CRITICAL_PROGRESS, "style"), SHOWN, HIDDEN),
         ],
     )
-    def _critical(_clicks: int | None, store: str | None) -> list[Any]:
+    def _critical(set_progress: Any, _clicks: int | None, store: str | None) -> list[Any]:
         sel = selection_of_store(ctx, store)
         region = None if sel.region == REGION_WORLD else sel.region
-        table = critical_cables(ctx.graph, region=region, hub=sel.hub)
+        step = {"last": 0.0}
+
+        def progress(done: int, total: int) -> None:
+            # Every cable would be a store write: report at most every 0.3 s.
+            now = time.monotonic()
+            if now - step["last"] >= 0.3 or done == total:
+                step["last"] = now
+                set_progress((str(done), str(total)))
+
+        try:
+            with one_at_a_time(store_dir() / "ranking.lock"):
+                table = critical_cables(ctx.graph, region=region, hub=sel.hub, progress=progress)
+        except Busy as exc:
+            return [html.P(f"{str(exc).capitalize()}.", className="hint")]
         return critical_result(table, float(table.attrs.get("seconds", 0.0)))
 
 
@@ -510,20 +539,39 @@ def register_export_callbacks(app: Dash, ctx: AppContext) -> None:
         State(ids.URL, "search"),
         *choice_states,
         prevent_initial_call=True,
-        running=[(Output(button, "disabled"), True, False) for button in BUTTON_KINDS],
+        # Made in a process of its own (the app's background manager), one export at a time
+        # per server, with what it is doing and a cancel button in the card.
+        background=True,
+        interval=500,
+        progress=[Output(ids.EXPORT_PROGRESS, "children")],
+        progress_default=[""],
+        cancel=[Input(ids.EXPORT_CANCEL, "n_clicks")],
+        running=[
+            *[(Output(button, "disabled"), True, False) for button in BUTTON_KINDS],
+            (Output(ids.EXPORT_CANCEL, "style"), SHOWN, HIDDEN),
+        ],
     )
-    def _export(*args: Any) -> tuple[Any, str]:
+    def _export(set_progress: Any, *args: Any) -> tuple[Any, str]:
         trigger = callback_ctx.triggered_id
         if trigger not in BUTTON_KINDS:
             return no_update, ""
         search, *values = args[len(BUTTON_KINDS) :]
         choice = choice_from(BUTTON_KINDS[trigger], *values)
         try:
-            file, status = run_export(ctx, search, choice)
+            set_progress(("Waiting for another export to finish…",))
+            with one_at_a_time(store_dir() / "page-export.lock"):
+                set_progress((PROGRESS_TEXT[choice.kind],))
+                file, status = run_export(ctx, search, choice)
+        except Busy:
+            return no_update, "The server is busy with other exports; try again in a minute."
         except Exception:
             # The details go to the server log only; the page gets a plain sentence.
             log.exception("Export failed: %s %s", choice, search)
             return no_update, "Export failed because of an internal error; it has been logged."
+        finally:
+            # This process ends with the export: its browser and temporary files go with it.
+            images.stop_server(wait_s=5)
+            workdir.release()
         if file is None:
             return no_update, status
         return dcc.send_bytes(file.content, file.filename, type=file.mimetype), status

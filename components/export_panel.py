@@ -162,6 +162,15 @@ def _size_text(n_bytes: int) -> str:
     return f"{max(1, round(n_bytes / 1024))} kB"
 
 
+#: What the card says while each kind of export is made.
+PROGRESS_TEXT: dict[str, str] = {
+    KIND_IMAGE: "Rendering the image…",
+    KIND_DATA: "Writing the data file…",
+    KIND_REPORT_HTML: "Writing the report…",
+    KIND_REPORT_PDF: "Rendering the report's figures and printing the PDF…",
+}
+
+
 def run_export(
     ctx: AppContext, search: str | None, choice: ExportChoice
 ) -> tuple[meta.ExportFile | None, str]:
@@ -274,11 +283,22 @@ def export_card() -> html.Section:
                 className="hint",
             ),
             html.Div(className="export-grid", children=[image_group, data_group, report_group]),
-            dcc.Loading(
-                html.Div(id=ids.EXPORT_STATUS, className="export-status", role="status"),
-                type="circle",
-                overlay_style={"visibility": "visible", "opacity": 0.6},
+            # While an export is made (off the server's request threads): what it is doing and
+            # a way to stop it.
+            html.Div(
+                className="export-running",
+                children=[
+                    html.Span(id=ids.EXPORT_PROGRESS, className="hint", role="status"),
+                    html.Button(
+                        "Cancel export",
+                        id=ids.EXPORT_CANCEL,
+                        className="btn",
+                        n_clicks=0,
+                        style={"display": "none"},
+                    ),
+                ],
             ),
+            html.Div(id=ids.EXPORT_STATUS, className="export-status", role="status"),
             html.P(
                 className="hint export-links",
                 children=[

@@ -1,8 +1,9 @@
 """Static images (PNG, SVG, PDF) of the page's map and charts, rendered by kaleido.
 
-One kaleido sync server (one headless Chromium, Debian's ``/usr/bin/chromium``) serves the whole
-process: it starts on the first export, renders one figure at a time behind a lock, and stops at
-exit. A figure keeps its look from the page; :func:`decorate` adds what a file handed to somebody
+One kaleido browser (one headless Chromium, Debian's ``/usr/bin/chromium``) serves the whole
+process: it starts on the first export and stops at exit; every render holds a slot of the
+process's render gate and is bounded in time (see :mod:`export.renderer`), and a PNG's pixels are
+bounded by :data:`MAX_PIXELS`. A figure keeps its look from the page; :func:`decorate` adds what a file handed to somebody
 else needs: a title saying which filters were active, the data's attribution (the
 CC BY-NC-SA licence requires it) and the data date.
 """
@@ -13,7 +14,6 @@ import atexit
 import html
 import math
 import textwrap
-import threading
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,8 @@ import plotly.io as pio
 
 from datalayer.selection import Selection
 from export import meta
+from export.renderer import RENDER_TIMEOUT_S, RENDERER, render_slot
+from export.renderer import ExportError as ExportError  # the exports' one error type
 from figures.labels import inert
 from figures.place_labels import map_style
 from figures.theme import Theme, get_theme
@@ -61,10 +63,11 @@ DEFAULT_SIZE: dict[str, tuple[int, int]] = {
 #: Headings of the figures without their own title (the charts bring theirs).
 MAP_HEADING = "Submarine cables, landing points and IX facilities"
 
-#: Seconds kaleido may spend on one figure before it gives up (a world map takes about 5 s).
-RENDER_TIMEOUT_S = 60
-#: Seconds a request waits for the renderer while others are using it.
-QUEUE_TIMEOUT_S = 120
+#: The most pixels a PNG may have (width × height × scale²): 36 MP, e.g. 3000 × 3000 at 2×.
+#: The card's largest image, the map at 4× (5600 × 3600 = 20 MP), renders in about 25 s; a
+#: 3000 × 3000 map at 4× (144 MP) overruns any render timeout, and its PNG would be ~0.6 GB of
+#: pixels in the browser.
+MAX_PIXELS = 36_000_000
 
 # Layout of the decorations, in CSS px.
 PAD = 16
@@ -74,62 +77,30 @@ LINE_HEIGHT = 1.35
 GLYPH_EM = 0.58
 
 
-class ExportError(RuntimeError):
-    """The renderer failed or was too busy; the message is safe to show to a client."""
-
-
-_lock = threading.Lock()
-_state: dict[str, bool] = {"started": False, "atexit": False}
-
-
-def _server_api() -> bool:
-    """Whether this kaleido has the persistent sync server (kaleido ≥ 1.0)."""
-    import kaleido  # here, not at the top: importing it costs every start 25 ms
-
-    return callable(getattr(kaleido, "start_sync_server", None)) and callable(
-        getattr(kaleido, "calc_fig_sync", None)
+def pixel_problem(width: int, height: int, scale: float) -> str | None:
+    """Why a ``width``×``height`` PNG at ``scale`` is refused, or ``None`` if within budget."""
+    pixels = int(width * scale) * int(height * scale)
+    if pixels <= MAX_PIXELS:
+        return None
+    return (
+        f"A {width} × {height} PNG at {scale:g}× is {pixels:,} pixels; the limit is "
+        f"{MAX_PIXELS:,} pixels (e.g. 3000 × 3000 at 2×, or 1400 × 900 at 4×)."
     )
 
 
-def _server_alive() -> bool:
-    """False when the server's thread died (e.g. Chromium crashed): calls would then hang."""
-    import kaleido
-
-    # kaleido keeps the thread private; without it, trust the started flag.
-    server = getattr(kaleido, "_global_server", None)
-    thread = getattr(server, "_thread", None)
-    return thread is None or bool(thread.is_alive())
-
-
-def _ensure_server() -> None:
-    """Start the process's one kaleido server (or restart a dead one). Hold ``_lock``."""
-    import kaleido
-
-    if _state["started"] and _server_alive():
-        return
-    if _state["started"]:
-        kaleido.stop_sync_server(silence_warnings=True)
-    # mathjax=False: kaleido's default MathJax comes from a CDN, which this machine cannot reach.
-    # plotly.js comes from the installed plotly package (a file:// URL), never a CDN.
-    kaleido.start_sync_server(n=1, timeout=RENDER_TIMEOUT_S, mathjax=False, silence_warnings=True)
-    _state["started"] = True
-    if not _state["atexit"]:
-        atexit.register(stop_server)
-        _state["atexit"] = True
+def stop_server(wait_s: float = RENDER_TIMEOUT_S + 15) -> None:
+    """Stop this process's renderer browser if it runs (also runs at exit), waiting up to
+    ``wait_s`` for a render in progress; past that the browser is killed under it."""
+    if RENDERER.lock.acquire(timeout=wait_s):
+        try:
+            RENDERER.stop()
+        finally:
+            RENDERER.lock.release()
+    else:
+        RENDERER.kill()
 
 
-def stop_server() -> None:
-    """Stop the kaleido server if this module started it (also runs at exit)."""
-    if not _lock.acquire(timeout=QUEUE_TIMEOUT_S):
-        return
-    try:
-        if _state["started"]:
-            import kaleido
-
-            kaleido.stop_sync_server(silence_warnings=True)
-            _state["started"] = False
-    finally:
-        _lock.release()
+atexit.register(stop_server)
 
 
 def export_figure(
@@ -137,30 +108,18 @@ def export_figure(
 ) -> bytes:
     """``fig`` as PNG, SVG or PDF bytes; a PNG is ``width×scale`` by ``height×scale`` pixels.
 
-    Raises :class:`ExportError` when the renderer fails or stays busy too long.
+    Takes a render slot unless the caller holds one. Raises :class:`ExportError` when the
+    renderer fails (:class:`RendererUnavailable` without a usable browser) or stays busy
+    (:class:`RendererBusy`), and ``ValueError`` for a PNG over :data:`MAX_PIXELS`.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unsupported image format {fmt!r}")
+    problem = pixel_problem(width, height, scale if fmt == "png" else 1)
+    if problem:
+        raise ValueError(problem)
     opts = {"format": fmt, "width": int(width), "height": int(height), "scale": scale}
-    if not _lock.acquire(timeout=QUEUE_TIMEOUT_S):
-        raise ExportError("the image renderer is busy; try again shortly")
-    try:
-        if not _server_api():
-            # An older kaleido: plotly's one-shot export (a browser start per image, slow).
-            return bytes(pio.to_image(fig, format=fmt, width=width, height=height, scale=scale))
-        _ensure_server()
-        import kaleido
-
-        result = kaleido.calc_fig_sync(fig, opts=opts, topojson=pio.defaults.topojson)
-    except ExportError:
-        raise
-    except Exception as exc:
-        raise ExportError(f"the image renderer failed ({type(exc).__name__})") from exc
-    finally:
-        _lock.release()
-    if not isinstance(result, bytes | bytearray) or not result:
-        raise ExportError("the image renderer returned no image")
-    return bytes(result)
+    with render_slot():
+        return RENDERER.render(fig, opts, pio.defaults.topojson)
 
 
 @lru_cache(maxsize=8)
@@ -459,7 +418,15 @@ def export_named_figure(
     width: int | None = None,
     height: int | None = None,
 ) -> bytes:
-    """The decorated figure ``name`` for ``sel`` as image bytes."""
+    """The decorated figure ``name`` for ``sel`` as image bytes.
+
+    The render slot is taken before the figure is built: building a world map is work too,
+    and a refused export should cost nothing.
+    """
     w, h = export_size(name, width, height)
-    fig = decorated_figure(ctx, sel, name, theme, width=w, height=h)
-    return export_figure(fig, fmt, scale=scale, width=w, height=h)
+    problem = pixel_problem(w, h, scale if fmt == "png" else 1)
+    if problem:
+        raise ValueError(problem)
+    with render_slot():
+        fig = decorated_figure(ctx, sel, name, theme, width=w, height=h)
+        return export_figure(fig, fmt, scale=scale, width=w, height=h)

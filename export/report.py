@@ -8,14 +8,19 @@ nothing when opened online. Every string from the data is escaped with :func:`ht
 ``<``, ``>`` and ``/`` inside the ``<script>`` blocks).
 
 The PDF is a simpler HTML page with the figures as PNG images (rendered by the kaleido server,
-inlined as ``data:`` URIs) printed by headless Chromium in a subprocess with a timeout.
+inlined as ``data:`` URIs) printed by headless Chromium in a subprocess with a timeout, the
+whole report holding one slot of the process's render gate (:mod:`export.renderer`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import math
+import os
+import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -32,10 +37,16 @@ from plotly.offline import get_plotlyjs
 from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
 from analysis.graph import GraphParams
 from analysis.routing import RouteResult
-from config import CHROMIUM, CHROMIUM_FLAGS
+from config import CHROMIUM_FLAGS, browser_path
 from datalayer.query import to_query
 from datalayer.selection import Selection
-from export import images, meta
+from export import images, meta, workdir
+from export.renderer import (
+    ExportError,
+    RendererUnavailable,
+    mark_unusable,
+    render_slot,
+)
 from figures.analysis_layers import ROUTE_NAMES
 from figures.layers import layers_of
 from figures.summaries import kpis
@@ -502,45 +513,58 @@ def build_report_print_html(
     return _document(report_title(ctx, sel), _style(chosen, printable=True), "", "".join(parts))
 
 
-class ReportError(RuntimeError):
+class ReportError(ExportError):
     """The PDF could not be printed; the message is safe to show to a client."""
 
 
+def _print(command: list[str], timeout_s: float) -> int:
+    """Run the printing browser; on timeout end it with every process it started."""
+    # Its own session, so a timeout can end the browser's helpers too, not just the browser.
+    with subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    ) as process:
+        try:
+            return process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired as exc:
+            with contextlib.suppress(OSError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise ReportError("printing the PDF took too long") from exc
+
+
 def html_to_pdf(document: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
-    """Print an HTML document to PDF with headless Chromium (its own profile, bounded time)."""
-    if not _print_lock.acquire(timeout=timeout_s):
-        raise ReportError("the PDF printer is busy; try again shortly")
-    try:
-        with tempfile.TemporaryDirectory(prefix="landfall-pdf-") as directory:
-            folder = Path(directory)
+    """Print an HTML document to PDF with headless Chromium (its own profile, bounded time).
+
+    Takes a render slot unless the caller holds one; the files live in the process's
+    temporary folder (:mod:`export.workdir`).
+    """
+    with render_slot(), _print_lock:
+        folder = Path(tempfile.mkdtemp(prefix="landfall-pdf-", dir=workdir.process_dir()))
+        try:
             source = folder / "report.html"
             target = folder / "report.pdf"
             source.write_text(document, encoding="utf-8")
             command = [
-                CHROMIUM,
+                browser_path(),
                 *PRINT_FLAGS,
                 f"--user-data-dir={folder / 'profile'}",
                 f"--print-to-pdf={target}",
                 source.as_uri(),
             ]
             try:
-                completed = subprocess.run(
-                    command,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.PIPE,
-                    timeout=timeout_s,
-                    check=False,
-                )
-            except subprocess.TimeoutExpired as exc:
-                raise ReportError("printing the PDF took too long") from exc
+                code = _print(command, timeout_s)
             except OSError as exc:
-                raise ReportError("Chromium is not available to print the PDF") from exc
+                mark_unusable(f"the browser cannot run ({exc.strerror})")
+                raise RendererUnavailable(f"the browser cannot run ({exc.strerror})") from exc
             if not target.is_file():
-                raise ReportError(f"Chromium printed no PDF (exit code {completed.returncode})")
+                raise ReportError(f"Chromium printed no PDF (exit code {code})")
             pdf = target.read_bytes()
-    finally:
-        _print_lock.release()
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     if not pdf.startswith(b"%PDF"):
         raise ReportError("Chromium's output is not a PDF")
     return pdf
@@ -549,5 +573,9 @@ def html_to_pdf(document: str, timeout_s: float = PDF_TIMEOUT_S) -> bytes:
 def build_report_pdf(
     ctx: AppContext, sel: Selection, theme: Theme | str | None = None, when: datetime | None = None
 ) -> bytes:
-    """The report of ``sel`` as a PDF (A4): static figures, KPIs, table and credits."""
-    return html_to_pdf(build_report_print_html(ctx, sel, theme, when))
+    """The report of ``sel`` as a PDF (A4): static figures, KPIs, table and credits.
+
+    The whole report holds one render slot: its figures and its print take no other.
+    """
+    with render_slot():
+        return html_to_pdf(build_report_print_html(ctx, sel, theme, when))

@@ -4,30 +4,41 @@
   (a zip with README.txt), ``geojson`` or ``gpkg``.
 * ``/export/figure/<name>.<fmt>`` — ``map``, ``owners``, ``years``, ``countries`` or
   ``facilities`` as ``png``, ``svg`` or ``pdf``; extra parameters ``scale`` (1, 2 or 4; PNG only,
-  default 2), ``theme`` (light or dark), ``width`` and ``height`` (400–3000 CSS px).
+  default 2), ``theme`` (light or dark), ``width`` and ``height`` (400–3000 CSS px); a PNG has
+  at most ``images.MAX_PIXELS`` pixels (a 400 names the limit).
 * ``/export/report.html`` and ``/export/report.pdf`` — extra parameter ``theme``.
+* ``/export/jobs/<key>`` — a rendered export still in the making (see :mod:`export.jobs`): 202
+  with ``Retry-After`` until it is ready, then the file.
+
+Images and the PDF report are rendered as jobs: the request waits a few seconds, then answers
+``202 Accepted`` with the job's URL in ``Location``; the same query again gets the rendered file
+from the store at once.
 
 The page's parameters are parsed strictly, as the data API does: any unknown parameter or value
 is a JSON 400 listing every problem, so an export never silently differs from what was asked.
 Every answer is a download (``Content-Disposition: attachment``) or a JSON error, never a
-traceback.
+traceback. Rendering is bounded (:mod:`export.renderer`): when every render slot and queue place
+of the process is taken the answer is at once a ``503 renderer busy`` with ``Retry-After``, and
+without a usable browser a ``503 renderer unavailable`` with ``Retry-After``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import flask
 from flask import Blueprint, Response, current_app, request
 
 from datalayer.fields import filters_only
-from datalayer.query import parse_params
+from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
-from export import images, meta, report, tables
+from export import images, jobs, meta, report, tables
 from export.meta import EXPORT_ROOT
+from export.renderer import ExportError, RendererBusy, RendererUnavailable, require_browser
 from services.context import AppContext
-from web.http import ANY_METHOD, allow, guarded, json_error, too_many_values
+from web.http import ANY_METHOD, allow, guarded, json_error, json_response, too_many_values
 
 BLUEPRINT_NAME = "landfall_export"
 THEMES = ("light", "dark")
@@ -35,6 +46,8 @@ DEFAULT_PNG_SCALE = 2
 FIGURE_OPTIONS = ("scale", "theme", "width", "height")
 REPORT_OPTIONS = ("theme",)
 
+JOBS_PREFIX = "jobs/"
+_JOB_KEY = re.compile(r"^[0-9a-f]{32}$")
 _DATA_PATH = re.compile(r"^(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
 _FIGURE_PATH = re.compile(r"^figure/(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
 
@@ -129,6 +142,47 @@ def _renderer_failed(exc: Exception) -> Response:
     return json_error(503, "export failed", details=[str(exc)])
 
 
+def _retry_later(response: Response, seconds: int) -> Response:
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def _renderer_busy(exc: RendererBusy) -> Response:
+    """Every render slot and queue place is taken: come back in a few seconds (said at once)."""
+    return _retry_later(json_error(503, "renderer busy", details=[str(exc)]), exc.retry_after)
+
+
+def _renderer_unavailable(exc: RendererUnavailable) -> Response:
+    current_app.logger.warning("Export refused: %s (%s)", request.full_path, exc)
+    return _retry_later(
+        json_error(503, "renderer unavailable", details=[exc.reason]), exc.retry_after
+    )
+
+
+def job_answer(key: str, status: dict[str, Any] | None) -> Response:
+    """A job's answer: the file when done, 202 while queued or running, else its error."""
+    if status is None or not _JOB_KEY.match(key):
+        return json_error(404, "no such job", details=["Jobs are kept for an hour."])
+    state = status["state"]
+    if state == jobs.DONE:
+        file = jobs.JOBS.result(key)
+        if file is None:
+            return json_error(404, "no such job", details=["Its file is no longer kept."])
+        return _download(file)
+    if state == jobs.FAILED:
+        code = int(status.get("code") or 500)
+        response = json_error(code, "export failed", details=[status.get("error") or ""])
+        return _retry_later(response, jobs.POLL_AFTER_S) if code == 503 else response
+    if state == jobs.CANCELLED:
+        return json_error(410, "export cancelled", details=[status.get("error") or ""])
+    jobs.JOBS.touch(key)
+    url = f"{EXPORT_ROOT}/{JOBS_PREFIX}{key}"
+    response = json_response({"status": state, "job": url}, status=202)
+    response.headers["Location"] = url
+    response.headers["Cache-Control"] = "no-store"
+    return _retry_later(response, jobs.POLL_AFTER_S)
+
+
 def _guarded(view: View) -> View:
     """Turn bad parameters into a JSON 400, renderer failures into 503, anything else into 500."""
     return guarded(
@@ -136,8 +190,9 @@ def _guarded(view: View) -> View:
         label="Export",
         handlers={
             BadRequest: lambda exc: json_error(400, "invalid parameters", details=exc.details),
-            images.ExportError: _renderer_failed,
-            report.ReportError: _renderer_failed,
+            RendererBusy: _renderer_busy,
+            RendererUnavailable: _renderer_unavailable,
+            ExportError: _renderer_failed,
         },
     )
 
@@ -150,17 +205,42 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         selection, _ = parse_request(ctx, ())
         return _download(tables.export_table(ctx, filters_only(selection), dataset, fmt))
 
+    version = jobs.data_version(
+        ctx.data.metadata,
+        (ctx.data.cables.index, ctx.data.landing_points.index, ctx.data.facilities.index),
+    )
+
+    def as_job(selection: Selection, options: dict[str, str], work: jobs.Work) -> Response:
+        """The rendered file from the cache, or the job's answer after a short wait."""
+        key = jobs.job_key(version, request.path, to_query(selection), options)
+        cached = jobs.JOBS.result(key)
+        if cached is not None:
+            response = _download(cached)
+            response.headers[jobs.CACHE_HEADER] = "hit"
+            return response
+        require_browser()
+        jobs.JOBS.submit(key, work)
+        return job_answer(key, jobs.JOBS.wait(key, jobs.SHORT_WAIT_S))
+
     def figure_file(name: str, fmt: str) -> Response:
         selection, options = parse_request(ctx, FIGURE_OPTIONS)
         theme = _theme(options)
         scale = _scale(options, fmt)
         width = _int_option(options, "width", images.MIN_PX, images.MAX_PX)
         height = _int_option(options, "height", images.MIN_PX, images.MAX_PX)
-        content = images.export_named_figure(
-            ctx, selection, name, fmt, theme=theme, scale=scale, width=width, height=height
-        )
-        filename = meta.export_filename(name, selection, fmt, meta.utc_now())
-        return _download(meta.ExportFile(filename, images.MIME_TYPES[fmt], content))
+        # The pixel budget is checked before any work: an oversized PNG is a 400 naming it.
+        problem = images.pixel_problem(*images.export_size(name, width, height), scale)
+        if problem and fmt == "png":
+            raise BadRequest([problem])
+
+        def work() -> meta.ExportFile:
+            content = images.export_named_figure(
+                ctx, selection, name, fmt, theme=theme, scale=scale, width=width, height=height
+            )
+            filename = meta.export_filename(name, selection, fmt, meta.utc_now())
+            return meta.ExportFile(filename, images.MIME_TYPES[fmt], content)
+
+        return as_job(selection, {"theme": theme, "scale": str(scale), **options}, work)
 
     def report_file(fmt: str) -> Response:
         selection, options = parse_request(ctx, REPORT_OPTIONS)
@@ -172,8 +252,12 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
             return _download(
                 meta.ExportFile(filename, "text/html; charset=utf-8", document.encode("utf-8"))
             )
-        pdf = report.build_report_pdf(ctx, selection, theme, when)
-        return _download(meta.ExportFile(filename, "application/pdf", pdf))
+
+        def work() -> meta.ExportFile:
+            pdf = report.build_report_pdf(ctx, selection, theme, when)
+            return meta.ExportFile(filename, "application/pdf", pdf)
+
+        return as_job(selection, {"theme": theme}, work)
 
     @blueprint.route(
         f"{EXPORT_ROOT}/", defaults={"rest": ""}, methods=list(ANY_METHOD), strict_slashes=False
@@ -184,6 +268,8 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         """Dispatch ``/export/<rest>``; unknown paths are a JSON 404, other methods a JSON 405."""
         if request.method not in ("GET", "HEAD"):
             return allow(json_error(405, "method not allowed"), ("GET", "HEAD"))
+        if rest.startswith(JOBS_PREFIX):
+            return job_answer(rest[len(JOBS_PREFIX) :], jobs.JOBS.status(rest[len(JOBS_PREFIX) :]))
         if rest in ("report.html", "report.pdf"):
             return report_file(rest.rpartition(".")[2])
         match = _FIGURE_PATH.match(rest)

@@ -20,6 +20,9 @@ from config import CHROMIUM_FLAGS as APP_CHROMIUM_FLAGS
 from datalayer.loader import Datasets, load_datasets
 
 REPO = Path(__file__).resolve().parent.parent
+# Scriptable exports wait this long for their render before answering 202 with a job URL: the
+# tests that fetch files from the routes want the file (tests/test_export_jobs.py covers 202).
+os.environ.setdefault("LANDFALL_EXPORT_WAIT_S", "120")
 DATA_DIR = REPO / "data"
 CHROMIUM_FLAGS = [*APP_CHROMIUM_FLAGS, "--disable-quic"]
 
@@ -35,6 +38,19 @@ def private_data_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         os.environ.pop(CACHE_ENV, None)
     else:
         os.environ[CACHE_ENV] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_job_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Rendered exports and job states of this run (see export/jobs.py) live in a temp dir."""
+    jobs_dir = tmp_path_factory.mktemp("landfall-jobs")
+    before = os.environ.get("LANDFALL_JOBS_DIR")
+    os.environ["LANDFALL_JOBS_DIR"] = str(jobs_dir)
+    yield jobs_dir
+    if before is None:
+        os.environ.pop("LANDFALL_JOBS_DIR", None)
+    else:
+        os.environ["LANDFALL_JOBS_DIR"] = before
 
 
 @pytest.fixture(scope="session")

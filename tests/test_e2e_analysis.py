@@ -62,18 +62,44 @@ def test_apply_a_preset_and_see_the_impact(live_server: LiveServer, page: Page) 
     page.wait_for_selector(f"#{ids.CUT_RESULT} table")
 
 
-def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
-    page.goto(live_server.url + "/?region=world")
+def start_ranking(page: Page, url: str) -> None:
+    """Open ``url``, the "Critical cables" tab, and press its button."""
+    page.goto(url)
     wait_for_map(page)
     page.click("text=Critical cables")
     page.click(f"#{ids.CRITICAL_RUN}")
-    # The whole world takes seconds: the button says it is working and cannot be clicked twice.
+
+
+def test_rank_critical_cables(live_server: LiveServer, page: Page) -> None:
+    start_ranking(page, live_server.url + "/?region=world")
+    # The whole world takes seconds: the button says it is working and cannot be clicked twice,
+    # a progress bar counts the cables cut so far and a cancel button is offered.
     page.wait_for_selector(f"#{ids.CRITICAL_RUN}:disabled", timeout=10_000)
     assert page.inner_text(f"#{ids.CRITICAL_RUN}").startswith("Ranking…")
+    page.wait_for_selector(f"#{ids.CRITICAL_CANCEL}", state="visible")
+    page.wait_for_function(
+        "id => { const bar = document.getElementById(id);"
+        " return bar.offsetParent !== null && Number(bar.max) > 1 && Number(bar.value) > 0; }",
+        arg=ids.CRITICAL_PROGRESS,
+        timeout=60_000,
+    )
+    page.screenshot(path=str(SHOTS / "critical-ranking-progress.png"))
     page.wait_for_selector(f"#{ids.CRITICAL_RESULT} table", timeout=120_000)
     assert "Ranked" in (page.text_content(f"#{ids.CRITICAL_RESULT}") or "")
     page.wait_for_selector(f"#{ids.CRITICAL_RUN}:enabled")
     assert page.inner_text(f"#{ids.CRITICAL_RUN}") == "Rank critical cables"
+    page.wait_for_selector(f"#{ids.CRITICAL_CANCEL}", state="hidden")
+    page.wait_for_selector(f"#{ids.CRITICAL_PROGRESS}", state="hidden")
+
+
+def test_a_ranking_can_be_cancelled(live_server: LiveServer, page: Page) -> None:
+    start_ranking(page, live_server.url + "/?region=world&hub=alexandria-egypt")
+    page.click(f"#{ids.CRITICAL_CANCEL}", timeout=10_000)
+    # The page stops waiting at once: the button is back, no result, no cancel button.
+    page.wait_for_selector(f"#{ids.CRITICAL_RUN}:enabled", timeout=10_000)
+    page.wait_for_selector(f"#{ids.CRITICAL_CANCEL}", state="hidden")
+    page.wait_for_timeout(3000)  # longer than the ranking would have taken to finish
+    assert page.query_selector(f"#{ids.CRITICAL_RESULT} table") is None
 
 
 def test_radius_changes_the_facilities_listed_for_a_landing_point(

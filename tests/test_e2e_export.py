@@ -107,3 +107,29 @@ def test_modebar_download_has_a_meaningful_name(live_server: LiveServer, page: P
     with page.expect_download(timeout=60_000) as info:
         page.click(f"#{ids.CHART_OWNERS} .modebar-btn[data-title='Download plot as a PNG']")
     assert info.value.suggested_filename == "landfall-owners.png"
+
+
+def test_an_export_in_the_making_says_so_and_can_be_cancelled(
+    live_server: LiveServer, page: Page
+) -> None:
+    page.goto(live_server.url + "/?region=world")
+    wait_for_map(page)
+    page.click("a[href='#export']")
+    downloads: list[object] = []
+    page.on("download", lambda download: downloads.append(download))
+    page.click(f"#{ids.EXPORT_REPORT_PDF_BTN}")
+    # While it is made: the buttons are off, the card says what it does, a cancel button shows.
+    page.wait_for_selector(f"#{ids.EXPORT_CANCEL}", state="visible", timeout=10_000)
+    page.wait_for_function(
+        "id => document.getElementById(id).textContent.includes('printing the PDF')",
+        arg=ids.EXPORT_PROGRESS,
+        timeout=30_000,
+    )
+    assert page.is_disabled(f"#{ids.EXPORT_IMAGE_BTN}")
+    page.locator(f"#{ids.EXPORT_CARD}").screenshot(path=str(SHOTS / "export-in-progress.png"))
+    page.click(f"#{ids.EXPORT_CANCEL}")
+    page.wait_for_selector(f"#{ids.EXPORT_CANCEL}", state="hidden", timeout=10_000)
+    page.wait_for_selector(f"#{ids.EXPORT_REPORT_PDF_BTN}:enabled")
+    assert page.inner_text(f"#{ids.EXPORT_PROGRESS}") == ""
+    page.wait_for_timeout(3000)
+    assert downloads == []  # the cancelled report never arrives

@@ -28,11 +28,12 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from config import RenderLimits
 from datalayer.filters import Filtered
 from datalayer.loader import Datasets
 from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
-from export import images, meta, report, tables
+from export import images, meta, renderer, report, tables
 from export.routes import register_export
 from services.context import AppContext, build_context
 
@@ -174,7 +175,12 @@ def test_map_png_with_inline_basemap(client: FlaskClient, ctx: AppContext) -> No
     assert len(response.data) > 100_000
 
 
-def test_concurrent_exports_share_one_server(ctx: AppContext) -> None:
+def test_concurrent_exports_share_one_server(
+    ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One renders while two queue (the default queue holds one; beyond it, a fast refusal is
+    # tested in test_render_limits.py).
+    monkeypatch.setattr(renderer, "GATE", renderer.RenderGate(RenderLimits(1, 2, 120)))
     results: list[bytes] = []
 
     def work() -> None:

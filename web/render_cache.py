@@ -12,7 +12,8 @@ and unpickling a figure tuple costs about as much as building it (see bench/READ
 ``install_render_cache(server)`` wraps Dash's ``/_dash-update-component`` view of a Flask app
 built by ``app.create_app``; gunicorn.conf.py calls it in every worker. Only requests whose
 output includes :data:`RENDER_OUTPUT` are cached; every other callback runs as before.
-``LANDFALL_RENDER_CACHE=0`` turns it off.
+``LANDFALL_RENDER_CACHE=0`` turns it off; with ``LANDFALL_REDIS_URL`` set the cache is one
+``RedisCache`` shared by every instance (see :func:`cache_config`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ RENDER_OUTPUT = "map-message.data"
 MAX_ENTRIES = 32
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
 ENABLE_ENV = "LANDFALL_RENDER_CACHE"
+REDIS_ENV = "LANDFALL_REDIS_URL"
 #: Response header that says whether the answer came from the cache (for tests and benchmarks).
 CACHE_HEADER = "X-Landfall-Render-Cache"
 
@@ -56,18 +58,28 @@ def cache_key(body: bytes) -> str | None:
     return "render:" + hashlib.sha256(material).hexdigest()
 
 
+def cache_config() -> dict[str, Any]:
+    """Each worker's own ``SimpleCache``; with ``$LANDFALL_REDIS_URL`` one ``RedisCache`` that
+    every worker of every instance shares (a render computed on one is a hit on the others;
+    the instances must serve the same data and code)."""
+    url = os.environ.get(REDIS_ENV, "").strip()
+    if url:
+        return {
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": url,
+            "CACHE_KEY_PREFIX": "landfall:render:",
+            # Bounded by time rather than count: Redis evicts by its own memory policy.
+            "CACHE_DEFAULT_TIMEOUT": 3600,
+        }
+    return {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": MAX_ENTRIES, "CACHE_DEFAULT_TIMEOUT": 0}
+
+
 def install_render_cache(server: Flask) -> Cache | None:
     """Cache the render callback's responses on ``server``; ``None`` if turned off."""
     if os.environ.get(ENABLE_ENV, "1").strip() in ("0", "false", "no", "off"):
         return None
     view: Callable[..., Any] = server.view_functions[CALLBACK_ENDPOINT]
-    cache = Cache(
-        config={
-            "CACHE_TYPE": "SimpleCache",
-            "CACHE_THRESHOLD": MAX_ENTRIES,
-            "CACHE_DEFAULT_TIMEOUT": 0,
-        }
-    )
+    cache = Cache(config=cache_config())
     cache.init_app(server)
 
     def cached_view(*args: Any, **kwargs: Any) -> Any:

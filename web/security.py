@@ -20,6 +20,10 @@ What it does, for every response of the app's Flask server:
 * Dash's development routes (``/_reload-hash``, ``/_dash-dev…``, ``/_alive_…``) answer 404 unless
   the server itself runs in debug mode, which no request can switch on.
 * Request bodies larger than :data:`MAX_BODY_BYTES` are refused with 413.
+* Every error is the app's JSON error, Werkzeug's (404, 405, 413…) and gunicorn's own (a
+  malformed request, headers too large) included, with the same headers; a static path that
+  climbs out of its folder (``/_dash-component-suites/../app.py``) or names a package Dash does
+  not serve is a 404.
 """
 
 from __future__ import annotations
@@ -27,10 +31,13 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Iterable
+from pathlib import PurePosixPath
 from typing import Any
 
 import dash
 import flask
+import orjson
+from dash.exceptions import DependencyException
 from flask import Response, request
 from werkzeug.exceptions import HTTPException, NotFound
 
@@ -46,6 +53,8 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 #: Paths that only Dash's development tools use.
 DEV_PATH_PREFIXES = ("/_reload-hash", "/_dash-dev", "/_alive_")
 CALLBACK_PATH = "/_dash-update-component"
+#: Routes that serve files from a folder (Dash's packages, the app's assets).
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 
 STATIC_HEADERS: dict[str, str] = {
     "X-Content-Type-Options": "nosniff",
@@ -100,6 +109,42 @@ def neutralise_server_banners() -> None:
     gunicorn_wsgi = sys.modules.get("gunicorn.http.wsgi")
     if gunicorn_wsgi is not None:
         gunicorn_wsgi.SERVER = SERVER_BANNER  # type: ignore[attr-defined]
+    gunicorn_util = sys.modules.get("gunicorn.util")
+    if gunicorn_util is not None:
+        # gunicorn's own refusals (a malformed request, headers too large…) are written by
+        # this function before the app sees the request: make them the app's JSON errors.
+        gunicorn_util.write_error = write_server_error  # type: ignore[attr-defined]
+
+
+def server_error_bytes(status: int, reason: str, message: str) -> bytes:
+    """A whole HTTP response for an error the server answers itself: the app's JSON error
+    shape and every security header (a CSP that allows nothing: the body is data)."""
+    body = orjson.dumps({"error": reason.lower(), "details": [message] if message else []})
+    headers = {
+        "Content-Type": "application/json",
+        "Content-Length": str(len(body)),
+        "Connection": "close",
+        "Cache-Control": "no-store",
+        "Server": SERVER_BANNER,
+        "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+        **STATIC_HEADERS,
+    }
+    head = f"HTTP/1.1 {status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    return head.encode("latin-1") + b"\r\n" + body
+
+
+def write_server_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+    """gunicorn's ``util.write_error``, answering :func:`server_error_bytes` instead of HTML."""
+    from gunicorn.util import write_nonblock
+
+    write_nonblock(sock, server_error_bytes(status_int, reason, mesg))
+
+
+def is_traversal(path: str) -> bool:
+    """Whether a (decoded) static path tries to climb out of its folder."""
+    return path.startswith(STATIC_PREFIXES) and (
+        ".." in PurePosixPath(path).parts or "\\" in path or "\x00" in path
+    )
 
 
 def register_security(app: dash.Dash) -> None:
@@ -123,6 +168,8 @@ def register_security(app: dash.Dash) -> None:
     def _block_dev_routes() -> Response | None:
         if not server.debug and request.path.startswith(DEV_PATH_PREFIXES):
             raise NotFound()
+        if is_traversal(request.path):
+            raise NotFound()
         return None
 
     @server.after_request
@@ -134,8 +181,17 @@ def register_security(app: dash.Dash) -> None:
 
     def _unhandled(exc: Exception) -> Response | HTTPException:
         if isinstance(exc, HTTPException):
-            # 404, 405, 413…: Werkzeug's own short pages, which show no internals.
-            return exc
+            if exc.code is None or exc.code < 400:
+                return exc  # a routing redirect (a missing trailing slash)
+            # 404, 405, 413…: the app's JSON error, with the headers Werkzeug's page had.
+            response = json_error(exc.code, (exc.name or "error").lower())
+            for name, value in exc.get_headers():
+                if name.lower() not in ("content-type", "content-length"):
+                    response.headers[name] = value
+            return response
+        if isinstance(exc, DependencyException):
+            # Dash's component-suite route asked for a file no package registered.
+            return json_error(404, "not found")
         if request.path == CALLBACK_PATH and request.method == "POST":
             # The page only sends bodies Dash built from its own layout; anything that makes
             # the callback machinery fail was sent by something else.
