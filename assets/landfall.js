@@ -129,31 +129,36 @@ function landfallHighlightCable(graph, event) {
   map.setPaintProperty(layer, "line-width", style.width || 4);
   if (style.color) map.setPaintProperty(layer, "line-color", style.color);
   map.setLayoutProperty(layer, "visibility", lines.length ? "visible" : "none");
+  landfallHighlightLandings(graph, map, data[target], lines.length ? wanted : null);
 }
 
-/* The legend counts what is in view: recounted once a move ends and after each draw (the
-   MapLibre map is made anew when Plotly redraws it from scratch, so the hook is checked each
-   time). */
-function landfallWatchMoves(graph) {
-  var full = graph._fullLayout;
-  var map = full && full.map && full.map._subplot && full.map._subplot.map;
-  if (!map || !window.landfallLegendInView) return;
-  if (map.__landfallMoves !== true) {
-    map.__landfallMoves = true;
-    map.on("moveend", function () {
-      landfallScheduleLegend(graph);
+/* The landing points of the hovered cable (those drawn), as rings on the highlight's markers. */
+function landfallHighlightLandings(graph, map, trace, cable) {
+  var source = map.getSource("source-" + trace.uid + "-circle");
+  var layer = "plotly-trace-layer-" + trace.uid + "-circle";
+  if (!source || !map.getLayer(layer)) return;
+  var keys = {};
+  if (cable !== null && window.landfallCableLandings) {
+    window.landfallCableLandings(cable).forEach(function (key) {
+      keys[key] = true;
     });
   }
-  landfallScheduleLegend(graph);
-}
-
-/* After Plotly has recorded the move in its layout (its own moveend handler): a relayout
-   before that would put the map back where the layout last said. */
-function landfallScheduleLegend(graph) {
-  clearTimeout(graph.__landfallLegendTimer);
-  graph.__landfallLegendTimer = setTimeout(function () {
-    window.landfallLegendInView(graph);
-  }, 150);
+  var points = [];
+  (graph._fullData || []).forEach(function (t) {
+    if (!t.meta || t.meta.layer !== "landing_points" || !t.customdata) return;
+    for (var i = 0; i < t.customdata.length; i++) {
+      if (keys[t.customdata[i]]) points.push([t.lon[i], t.lat[i]]);
+    }
+  });
+  source.setData({ type: "Feature", properties: {}, geometry: { type: "MultiPoint", coordinates: points } });
+  var marker = trace.marker || {};
+  map.setPaintProperty(layer, "circle-radius", (marker.size || 11) / 2);
+  map.setPaintProperty(layer, "circle-color", "rgba(0,0,0,0)");
+  map.setPaintProperty(layer, "circle-stroke-width", 2.5);
+  if (marker.color) map.setPaintProperty(layer, "circle-stroke-color", marker.color);
+  map.setPaintProperty(layer, "circle-opacity", 1);
+  map.setLayoutProperty(layer, "visibility", points.length ? "visible" : "none");
+  graph.__landfallHighlightedLandings = points.length;
 }
 
 /* A redraw that made the highlight's MapLibre source anew (a new trace, a new map) emptied it:

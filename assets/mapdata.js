@@ -15,6 +15,12 @@
   };
   var packs = {}; // url -> Promise of the decoded slots
   var lastMessage = null;
+  var cableLandings = []; // each cable's landing point keys, by the cable's position
+
+  /* The landing point keys ("lp:<id>") of the cable at ``position`` (for the hover highlight). */
+  window.landfallCableLandings = function (position) {
+    return cableLandings[position] || [];
+  };
   var lastLayers = null;
   //: Arrays built per slot for recent runs: the same runs give the same arrays, so Plotly
   //: sees unchanged data as unchanged.
@@ -51,6 +57,7 @@
           return response.json();
         })
         .then(function (raw) {
+          cableLandings = raw.cable_landings || [];
           return raw.slots.map(decodeSlot);
         });
       packs[url].catch(function () {

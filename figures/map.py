@@ -151,14 +151,16 @@ def _point_highlight(
 
 
 def _hover_highlight(theme: Theme) -> Trace:
-    """An empty line the page fills, in the browser, with the route of the cable under the
-    pointer (assets/landfall.js): hovering highlights a whole cable without a server request."""
+    """An empty line and markers the page fills, in the browser, with the route of the cable
+    under the pointer and its landing points (assets/landfall.js): hovering highlights a whole
+    cable without a server request."""
     return {
         "type": "scattermap",
         "lon": [],
         "lat": [],
-        "mode": "lines",
+        "mode": "lines+markers",
         "line": {"color": theme.highlight, "width": 4},
+        "marker": {"color": theme.highlight, "size": 11},
         "opacity": 0.85,
         "hoverinfo": "skip",
         "name": "Hovered cable",

@@ -178,15 +178,16 @@ class MapPack:
         return {slot.key: n for n, slot in enumerate(self.slots)}
 
 
-def build_pack(traces: Iterable[Any]) -> MapPack:
-    """The pack of the traces of the every-feature map (the first slot of a key wins)."""
+def build_pack(traces: Iterable[Any], relations: Mapping[str, Any] | None = None) -> MapPack:
+    """The pack of the traces of the every-feature map (the first slot of a key wins), with
+    ``relations`` the browser needs besides (e.g. each cable's landing points, for hover)."""
     slots: dict[str, Slot] = {}
     for trace in traces:
         slot = make_slot(trace_dict(trace))
         if slot is not None and slot.key not in slots:
             slots[slot.key] = slot
     ordered = tuple(slots.values())
-    body = orjson.dumps({"slots": [s.encoded() for s in ordered]})
+    body = orjson.dumps({"slots": [s.encoded() for s in ordered], **(relations or {})})
     version = hashlib.sha256(body).hexdigest()[:16]
     return MapPack(ordered, body, version)
 
@@ -319,7 +320,14 @@ def every_feature_pack(map_ctx: MapContext, data: Any, technologies: Iterable[st
             full_detail=True,
         )
         traces.extend(figure.data)
-    return build_pack(traces)
+    return build_pack(traces, {"cable_landings": _cable_landings(map_ctx, data)})
+
+
+def _cable_landings(map_ctx: MapContext, data: Any) -> list[list[str]]:
+    """Each cable's landing points as the map keys them ("lp:<id>"), by the cable's position
+    (the number its drawn vertices carry): hovering a cable highlights where it lands."""
+    landings = data.cables["landing_point_ids"].reindex(list(map_ctx.cable_order))
+    return [[f"lp:{i}" for i in (ids if isinstance(ids, list | tuple) else [])] for ids in landings]
 
 
 def _legend_for(layout: dict[str, Any], shown: Sequence[str]) -> dict[str, Any]:

@@ -223,8 +223,24 @@ def test_hovering_a_cable_highlights_its_whole_route_in_the_browser(
     hovered = page.evaluate(
         "() => document.querySelector('#map .js-plotly-plot').__landfallHovered"
     )
-    lon = ctx.map.lines[ctx.map.cable_order[int(hovered)]].lon
+    cable = ctx.map.cable_order[int(hovered)]
+    lon = ctx.map.lines[cable].lon
     assert drawn["visible"] and drawn["vertices"] == int(np.isfinite(lon).sum())
+    # ...and ringed, where it lands: every drawn landing point of that cable.
+    landings = {f"lp:{i}" for i in ctx.data.cables.loc[cable, "landing_point_ids"]}
+    drawn_points = set(
+        page.evaluate(
+            "() => document.querySelector('#map .js-plotly-plot')._fullData"
+            ".filter((t) => t.meta && t.meta.layer === 'landing_points')"
+            ".flatMap((t) => Array.from(t.customdata))"
+        )
+    )
+    ringed = page.evaluate(
+        "() => document.querySelector('#map .js-plotly-plot').__landfallHighlightedLandings"
+    )
+    assert ringed == len(landings & drawn_points) and ringed >= 1
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "map-hover-cable.png"))
     assert not [u for u in requests if "_dash-update-component" in u], "hover went to the server"
     # Moving to the emptiest spot of the map (no feature within hover reach) clears it.
     empty = page.evaluate(_EMPTIEST_PIXEL)
