@@ -6,11 +6,22 @@
    to the canvas as it is. Moves made here are not the user's: mapMoved() lets them pass. */
 var LANDFALL_MAP = "#map .js-plotly-plot";
 var LANDFALL_NARROW_PX = 760; // below this the details panel is under the map (style.css)
+window.LANDFALL_NARROW_PX = LANDFALL_NARROW_PX;
 
 function landfallMercatorY(lat) {
   var clamped = Math.max(Math.min(lat, 85), -85);
   return Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
 }
+
+/* Views the page itself sets (a fit, a redraw that keeps the view): their relayout events are
+   not the user's moves. Several can be in flight at once, so each is remembered until its
+   event has been seen. */
+function landfallOwnView(view) {
+  var own = (window.__landfallOwnViews = window.__landfallOwnViews || []);
+  own.push(view);
+  if (own.length > 8) own.shift();
+}
+window.landfallOwnView = landfallOwnView;
 
 function landfallFitView(graph, force) {
   var full = graph && graph._fullLayout;
@@ -34,8 +45,43 @@ function landfallFitView(graph, force) {
   var lat = (2 * Math.atan(Math.exp(centreY)) - Math.PI / 2) * (180 / Math.PI);
   var lon = (west + east) / 2 + ((panel / 2) * 360) / (512 * Math.pow(2, zoom));
   graph.__landfallFitRev = fit.rev;
-  window.__landfallFitView = { lon: lon, lat: lat, zoom: zoom };
+  landfallOwnView({ lon: lon, lat: lat, zoom: zoom });
   map.jumpTo({ center: [lon, lat], zoom: zoom });
+  // The figure the page holds keeps the fitted view: a later redraw of it (dcc.Graph redraws
+  // its figure on a resize or a restyle) must not bring back the server's guess.
+  if (graph.layout && graph.layout.map) {
+    graph.layout.map.center = { lon: lon, lat: lat };
+    graph.layout.map.zoom = zoom;
+  }
+  full.map.center = { lon: lon, lat: lat };
+  full.map.zoom = zoom;
+  graph.__landfallFitted = { lon: lon, lat: lat, zoom: zoom, rev: fit.rev };
+}
+
+/* A redraw that was already under way when the view was fitted ends by setting the view its
+   layout had (the server's guess): put the fitted view back, unless the user has moved the
+   map since (then the user's view wins, as always). */
+function landfallKeepFit(graph) {
+  var full = graph._fullLayout;
+  var fit = full && full.meta && full.meta.fit;
+  var fitted = graph.__landfallFitted;
+  if (!fit || fit.auto === false || !fitted || fitted.rev !== fit.rev) return;
+  if (graph.__landfallUserMoved === fit.rev || !full.map || !full.map._subplot) return;
+  var map = full.map._subplot.map;
+  var centre = map.getCenter();
+  var off =
+    Math.abs(map.getZoom() - fitted.zoom) > 0.01 ||
+    Math.abs(centre.lng - fitted.lon) > 1e-4 ||
+    Math.abs(centre.lat - fitted.lat) > 1e-4;
+  if (!off) return;
+  landfallOwnView({ lon: fitted.lon, lat: fitted.lat, zoom: fitted.zoom });
+  map.jumpTo({ center: [fitted.lon, fitted.lat], zoom: fitted.zoom });
+  if (graph.layout && graph.layout.map) {
+    graph.layout.map.center = { lon: fitted.lon, lat: fitted.lat };
+    graph.layout.map.zoom = fitted.zoom;
+  }
+  full.map.center = { lon: fitted.lon, lat: fitted.lat };
+  full.map.zoom = fitted.zoom;
 }
 
 function landfallWatchMap() {
@@ -57,6 +103,7 @@ function landfallWatchMap() {
     graph.on("plotly_afterplot", function () {
       landfallHighlightRedrawn(graph);
       landfallFitView(graph);
+      landfallKeepFit(graph);
       landfallTouchGestures(graph);
       landfallNarrowLegend(graph);
       landfallWatchMoves(graph);
@@ -161,6 +208,36 @@ function landfallHighlightLandings(graph, map, trace, cable) {
   graph.__landfallHighlightedLandings = points.length;
 }
 
+/* The legend counts what is in view: recounted once a move ends and after each draw (the
+   MapLibre map is made anew when Plotly redraws it from scratch, so the hook is checked each
+   time). */
+function landfallWatchMoves(graph) {
+  var full = graph._fullLayout;
+  var map = full && full.map && full.map._subplot && full.map._subplot.map;
+  if (!map || !window.landfallLegendInView) return;
+  if (map.__landfallMoves !== true) {
+    map.__landfallMoves = true;
+    map.on("moveend", function () {
+      landfallScheduleLegend(graph);
+    });
+    map.on("movestart", function (event) {
+      // A drag, a wheel or a pinch (not the page's own jumpTo) makes the view the user's.
+      var fit = graph._fullLayout && graph._fullLayout.meta && graph._fullLayout.meta.fit;
+      if (event && event.originalEvent && fit) graph.__landfallUserMoved = fit.rev;
+    });
+  }
+  landfallScheduleLegend(graph);
+}
+
+/* After Plotly has recorded the move in its layout (its own moveend handler): a relayout
+   before that would put the map back where the layout last said. */
+function landfallScheduleLegend(graph) {
+  clearTimeout(graph.__landfallLegendTimer);
+  graph.__landfallLegendTimer = setTimeout(function () {
+    window.landfallLegendInView(graph);
+  }, 150);
+}
+
 /* A redraw that made the highlight's MapLibre source anew (a new trace, a new map) emptied it:
    the next hover draws it again. A redraw that kept it (the legend's counts) keeps it. */
 function landfallHighlightRedrawn(graph) {
@@ -255,14 +332,16 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       var whole = relayout && relayout["map.center"] && relayout["map.zoom"] !== undefined;
       if (!whole) return window.dash_clientside.no_update;
       // The page's own refit (landfallFitView) is not a move of the user's.
-      var fitted = window.__landfallFitView;
-      if (
-        fitted &&
-        Math.abs(relayout["map.zoom"] - fitted.zoom) < 0.01 &&
-        Math.abs(relayout["map.center"].lat - fitted.lat) < 0.01
-      ) {
-        window.__landfallFitView = null;
-        return window.dash_clientside.no_update;
+      var own = window.__landfallOwnViews || [];
+      for (var i = 0; i < own.length; i++) {
+        if (
+          Math.abs(relayout["map.zoom"] - own[i].zoom) < 0.01 &&
+          Math.abs(relayout["map.center"].lat - own[i].lat) < 0.01 &&
+          Math.abs(relayout["map.center"].lon - own[i].lon) < 0.01
+        ) {
+          own.splice(i, 1);
+          return window.dash_clientside.no_update;
+        }
       }
       return relayout;
     },

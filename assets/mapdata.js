@@ -199,7 +199,11 @@
     layout.annotations = layout.annotations
       .map(function (note) {
         if (note.name !== "legend") return note;
-        return text ? Object.assign({}, note, { text: text, captureevents: true }) : null;
+        if (!text) return null;
+        // On a phone the legend would cover a third of the map: it is left out there (the
+        // layer list in the filters drawer shows the same swatches).
+        var narrow = window.innerWidth <= (window.LANDFALL_NARROW_PX || 760);
+        return Object.assign({}, note, { text: text, captureevents: true, visible: !narrow });
       })
       .filter(function (note) {
         return note !== null;
@@ -261,7 +265,7 @@
     notes.forEach(function (note, i) {
       if (note.name === "legend") index = i;
     });
-    if (index < 0) return;
+    if (index < 0 || notes[index].visible === false) return;
     var shown = [];
     (graph._fullData || []).forEach(function (trace) {
       var layer = trace.meta && trace.meta.layer;
@@ -272,7 +276,7 @@
     var map = full.map._subplot.map;
     var centre = map.getCenter();
     var view = { lon: centre.lng, lat: centre.lat, zoom: map.getZoom() };
-    window.__landfallFitView = view;
+    window.landfallOwnView(view);
     var update = { "map.center": { lon: view.lon, lat: view.lat }, "map.zoom": view.zoom };
     update["annotations[" + index + "].text"] = text;
     window.Plotly.relayout(graph, update).then(function () {
@@ -314,7 +318,9 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     landfallMap: {
-      drawMap: function (message, shown) {
+      drawMap: function (messages, shown, theme) {
+        // The server sends the map in both themes: switching theme asks it nothing.
+        var message = messages && (messages.pack ? messages : messages[theme === "dark" ? "dark" : "light"]);
         if (!message) return window.dash_clientside.no_update;
         // The same layers set again (the URL's sync writes the controls back): nothing to redraw.
         var layers = JSON.stringify((shown || []).slice().sort());

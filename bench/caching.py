@@ -4,8 +4,9 @@
   :func:`web.render_cache.install_render_cache`, a flask-caching ``SimpleCache`` of the
   callback's *serialised* response; a hit skips rendering and JSON encoding.
 
-The other two replace ``components.callbacks.render_outputs`` (looked up at call time by the
-registered callback) with a memoised version, keyed per (store, theme, map view):
+The other two replace ``components.callbacks.map_outputs`` and ``panel_outputs`` (looked up at
+call time by the map's and the panels' render callbacks) with memoised versions, keyed per
+(store, theme, map view):
 
 * ``lru``: an in-process LRU dict holding the output tuple itself (a hit returns the same
   objects; Dash still serialises them per request). Per worker process, no pickling.
@@ -41,14 +42,14 @@ def _key(store: str | None, theme: str | None, search: str | None) -> str:
     return f"render|{store or '?'}|{theme or ''}|{view}"
 
 
-def memoise_lru(render: Render, size: int = SIZE) -> Render:
+def memoise_lru(render: Render, size: int = SIZE, prefix: str = "render") -> Render:
     cache: OrderedDict[str, tuple[Any, ...]] = OrderedDict()
     lock = threading.Lock()
 
     def cached(
         ctx: Any, store: str | None, theme: str | None, search: str | None
     ) -> tuple[Any, ...]:
-        key = _key(store, theme, search)
+        key = prefix + _key(store, theme, search)
         with lock:
             if key in cache:
                 cache.move_to_end(key)
@@ -63,7 +64,9 @@ def memoise_lru(render: Render, size: int = SIZE) -> Render:
     return cached
 
 
-def memoise_flask_caching(app: Dash, render: Render, size: int = SIZE) -> Render:
+def memoise_flask_caching(
+    app: Dash, render: Render, size: int = SIZE, prefix: str = "render"
+) -> Render:
     from flask_caching import Cache
 
     cache = Cache(
@@ -78,7 +81,7 @@ def memoise_flask_caching(app: Dash, render: Render, size: int = SIZE) -> Render
     def cached(
         ctx: Any, store: str | None, theme: str | None, search: str | None
     ) -> tuple[Any, ...]:
-        key = _key(store, theme, search)
+        key = prefix + _key(store, theme, search)
         value = cache.get(key)
         if value is None:
             value = render(ctx, store, theme, search)
@@ -99,11 +102,13 @@ def install(app: Dash, mode: str) -> None:
 
         install_render_cache(app.server)
         return
-    original: Render = callbacks.render_outputs
-    if mode == "lru":
-        callbacks.render_outputs = memoise_lru(original)  # type: ignore[assignment]
-    else:
-        callbacks.render_outputs = memoise_flask_caching(app, original)  # type: ignore[assignment]
+    # The map's and the panels' render callbacks look these up at call time.
+    for name in ("map_outputs", "panel_outputs"):
+        original: Render = getattr(callbacks, name)
+        if mode == "lru":
+            setattr(callbacks, name, memoise_lru(original, prefix=name))
+        else:
+            setattr(callbacks, name, memoise_flask_caching(app, original, prefix=name))
 
 
 def create_cached_app(data_dir: Any = None, mode: str | None = None) -> Dash:

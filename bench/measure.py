@@ -268,6 +268,29 @@ def load_render_spec(port: int) -> CallbackSpec:
     return find_render_callback(json.loads(data))
 
 
+#: The panels' render callback (KPIs, charts, tables) answers beside the map's.
+PANELS_OUTPUT = ("kpi-cables", "children")
+
+
+def load_panels_spec(port: int) -> CallbackSpec | None:
+    """The render callback of the panels, when the page has one beside the map's."""
+    status, data, _ = http_request(port, "GET", "/_dash-dependencies", timeout=30)
+    if status != 200:
+        raise RuntimeError(f"/_dash-dependencies answered {status}")
+    for dep in json.loads(data):
+        outputs = _split_outputs(str(dep["output"]))
+        if not dep.get("clientside_function") and PANELS_OUTPUT in outputs:
+            if MAP_OUTPUT in outputs:
+                return None  # one callback answers both
+            return CallbackSpec(
+                output=str(dep["output"]),
+                outputs=outputs,
+                inputs=list(dep.get("inputs", [])),
+                state=list(dep.get("state", [])),
+            )
+    return None
+
+
 def post_callback(
     port: int, body: bytes, accept_encoding: str = "identity", timeout: float = 120.0
 ) -> tuple[float, int, bytes, dict[str, str]]:

@@ -68,6 +68,8 @@ UPSTREAM: dict[str, tuple[str, int | None]] = {
     "cables.geojson": ("id", FULL),
     "landing_points.geojson": ("id", FULL),
     "facilities.geojson": ("id", 7),
+    # OpenStreetMap and TeleGeography IX coordinates: 7 decimals upstream.
+    "datacentres.geojson": ("id", 7),
     "coverage.geojson": ("", SHIPPED),
     "ftth.geojson": ("code", SHIPPED),
 }
@@ -191,6 +193,7 @@ def drawn_features(ctx: Any, sel: Any) -> dict[str, set[str]]:
         ("cables", "cables.geojson", filtered.cables),
         ("landing_points", "landing_points.geojson", filtered.landing_points),
         ("facilities", "facilities.geojson", filtered.facilities),
+        ("datacentres", "datacentres.geojson", filtered.datacentres),
     ):
         if layer in layers:
             drawn[name] = {str(i) for i in frame.index}

@@ -72,7 +72,7 @@ from figures.summaries import (
     format_mw,
     kpis,
 )
-from figures.theme import get_theme
+from figures.theme import THEMES, get_theme
 from services.analysis_run import AnalysisResults, run_analysis
 from services.context import AppContext
 from services.map_pack import map_message
@@ -93,7 +93,9 @@ __all__ = [
     "cluster_centre",
     "corridor_from_selection",
     "details_with_actions",
+    "map_outputs",
     "page_map_figure",
+    "panel_outputs",
     "proximity_table",
     "register_analysis",
     "register_callbacks",
@@ -167,31 +169,70 @@ def page_map_figure(
     return _page_map(ctx, store, sel, parts, theme_name, search)
 
 
-def render_outputs(
+def map_outputs(
     ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
 ) -> tuple[Any, ...]:
-    """Filter once and build every output that shows the selection; the map as a message
-    against the geometry pack, with every layer (the browser shows the ones switched on)."""
+    """The map callback's outputs: the map as a message against the geometry pack, in both
+    themes (the browser switches theme and layers without asking), and the analysis results.
+
+    ``theme_name`` is not used: the signature is the panels' (bench/caching.py memoises both).
+    """
+    sel = selection_of_store(ctx, store)
+    parts = (ctx.select(sel), run_analysis(ctx, sel))
+    extra = {"layers": list(ALL_LAYERS)}
+    messages = {
+        name: map_message(
+            _page_map(ctx, store, sel, parts, name, search, ALL_LAYERS), ctx.map_pack(), extra
+        )
+        for name in THEMES
+    }
+    analysis = parts[1]
+    return (
+        messages,
+        route_result(analysis.route, analysis.route_before),
+        cut_result(analysis.impact, analysis.scenario_text),
+    )
+
+
+def panel_outputs(
+    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None = None
+) -> tuple[Any, ...]:
+    """The panels callback's outputs: KPIs, charts, their tables, the details panel and the
+    proximity chart (``search`` is not used; see :func:`map_outputs`)."""
     sel = selection_of_store(ctx, store)
     theme = get_theme(theme_name)
     filtered = ctx.select(sel)
-    analysis = run_analysis(ctx, sel)
-    figure = _page_map(ctx, store, sel, (filtered, analysis), theme_name, search, ALL_LAYERS)
-    message = map_message(figure, ctx.map_pack(), {"layers": list(ALL_LAYERS)})
     numbers = kpis(filtered.cables, filtered.landing_points, filtered.facilities)
     summaries = chart_summaries(filtered)
-    owners, years = summaries["owners"], summaries["years"]
-    countries, fac_countries = summaries["countries"], summaries["facilities"]
     return (
-        message,
         _format_int(numbers["cables"]),
         _format_int(numbers["km"]),
         _format_int(numbers["landing_points"]),
         _format_int(numbers["countries"]),
         _format_int(numbers["facilities"]),
         *[chart_figure(name, summaries[name], theme) for name in CHART_NAMES if name != DC_CHART],
-        # The table views show what the charts show (top N, the rest folded into one row):
-        # hundreds of rows would be thousands of components for the Dash renderer.
+        *_chart_tables(summaries),
+        details_with_actions(ctx, sel),
+        charts.proximity_chart(
+            proximity_table(ctx, filtered.facilities), theme, nearest_first=True
+        ),
+        # The data centres' outputs come last, so the older outputs keep their positions.
+        datacentre_kpi(filtered.datacentres),
+        chart_figure(DC_CHART, summaries[DC_CHART], theme),
+        frame_table(
+            summaries[DC_CHART],
+            [("operator", "Operator"), ("datacentres", "Data centres"), ("mw", "MW tagged")],
+            "Data centres and tagged MW by operator",
+        ),
+    )
+
+
+def _chart_tables(summaries: dict[str, pd.DataFrame]) -> tuple[Any, ...]:
+    """The table views of the four charts: what the charts show (top N, the rest folded into
+    one row): hundreds of rows would be thousands of components for the Dash renderer."""
+    owners, years = summaries["owners"], summaries["years"]
+    countries, fac_countries = summaries["countries"], summaries["facilities"]
+    return (
         frame_table(
             fold_top(owners, "owner", charts.OWNER_TOP, ["cables", "km"]),
             [("owner", "Owner"), ("cables", "Cables"), ("km", "km")],
@@ -217,21 +258,24 @@ def render_outputs(
             [("country", "Country"), ("facilities", "Facilities"), ("exchanges", "Exchanges")],
             "IX facilities by country",
         ),
-        details_with_actions(ctx, sel),
-        route_result(analysis.route, analysis.route_before),
-        cut_result(analysis.impact, analysis.scenario_text),
-        charts.proximity_chart(
-            proximity_table(ctx, filtered.facilities), theme, nearest_first=True
-        ),
-        # The data centres' outputs come last, so the older outputs keep their positions.
-        datacentre_kpi(filtered.datacentres),
-        chart_figure(DC_CHART, summaries[DC_CHART], theme),
-        frame_table(
-            summaries[DC_CHART],
-            [("operator", "Operator"), ("datacentres", "Data centres"), ("mw", "MW tagged")],
-            "Data centres and tagged MW by operator",
-        ),
     )
+
+
+#: Where the details panel ends among the panels' outputs (the route and cut results, which
+#: the map callback answers, came next in the one render callback this replaced).
+_BEFORE_ANALYSIS = 14
+
+
+def render_outputs(
+    ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
+) -> tuple[Any, ...]:
+    """Every output that shows the selection, in the order of the single render callback the
+    map and panels callbacks replaced (the map message of ``theme_name`` first): for the
+    benchmark and the tests."""
+    messages, route, cut = map_outputs(ctx, store, theme_name, search)
+    panels = panel_outputs(ctx, store, theme_name, search)
+    message = messages[get_theme(theme_name).name]
+    return (message, *panels[:_BEFORE_ANALYSIS], route, cut, *panels[_BEFORE_ANALYSIS:])
 
 
 #: The data-centre chart (answered after the others, with its KPI and table).
@@ -334,13 +378,25 @@ def register_sync(app: Dash, ctx: AppContext) -> None:
 
 
 def register_render(app: Dash, ctx: AppContext) -> None:
-    """The render callback: the store (and theme) drive every output that shows the selection.
+    """The render callbacks: the render key drives every output that shows the selection. The
+    map's (with the route and cut results) answers both themes at once and runs beside the
+    panels' (KPIs, charts, tables, details), so the map repaints without waiting for charts.
 
-    Its outputs, inputs and state key the response cache (web/render_cache.py).
+    Their outputs, inputs and state key the response cache (web/render_cache.py).
     """
 
     @app.callback(
         Output(ids.MAP_MESSAGE, "data"),
+        Output(ids.ROUTE_RESULT, "children"),
+        Output(ids.CUT_RESULT, "children"),
+        Input(ids.RENDER_KEY, "data"),
+        State(ids.URL, "search"),
+    )
+    def _map(store: str | None, search: str | None) -> tuple[Any, ...]:
+        # Looked up at call time: bench/caching.py swaps in memoised ones.
+        return map_outputs(ctx, store, None, search)
+
+    @app.callback(
         Output(ids.KPI_CABLES, "children"),
         Output(ids.KPI_KM, "children"),
         Output(ids.KPI_LANDING_POINTS, "children"),
@@ -352,19 +408,15 @@ def register_render(app: Dash, ctx: AppContext) -> None:
         Output(ids.TABLE_COUNTRIES, "children"),
         Output(ids.TABLE_FACILITIES, "children"),
         Output(ids.DETAILS, "children"),
-        Output(ids.ROUTE_RESULT, "children"),
-        Output(ids.CUT_RESULT, "children"),
         Output(ids.PROXIMITY_CHART, "figure"),
         Output(ids.KPI_DATACENTRES, "children"),
         Output(ids.CHART_DATACENTRES, "figure"),
         Output(ids.TABLE_DATACENTRES, "children"),
         Input(ids.RENDER_KEY, "data"),
         Input(ids.THEME_STORE, "data"),
-        State(ids.URL, "search"),
     )
-    def _render(store: str | None, theme_name: str | None, search: str | None) -> tuple[Any, ...]:
-        # Looked up at call time: bench/caching.py swaps render_outputs for a memoised one.
-        return render_outputs(ctx, store, theme_name, search)
+    def _panels(store: str | None, theme_name: str | None) -> tuple[Any, ...]:
+        return panel_outputs(ctx, store, theme_name)
 
 
 def register_analysis(app: Dash, ctx: AppContext) -> None:
@@ -469,6 +521,7 @@ def register_clientside(app: Dash) -> None:
         Output(ids.MAP, "figure"),
         Input(ids.MAP_MESSAGE, "data"),
         Input(ids.LAYERS, "value"),
+        Input(ids.THEME_STORE, "data"),
     )
     app.clientside_callback(
         ClientsideFunction(namespace="landfall", function_name="mapPicked"),

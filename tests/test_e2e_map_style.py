@@ -86,7 +86,8 @@ def test_on_a_phone_the_modebar_keeps_off_the_chart_titles(
             return {title: box(g.querySelector('.gtitle')), bar: box(g.querySelector('.modebar'))};
         })"""
     )
-    assert len(boxes) == 4
+    # Owners, RFS years, countries, buildings near landing points, data centres by operator.
+    assert len(boxes) == 5
     for chart in boxes:
         title, bar = chart["title"], chart["bar"]
         apart = (

@@ -96,12 +96,19 @@ def test_a_desktop_fit_leaves_the_url_alone(
 def test_the_legend_gives_way_on_a_phone(live_server: LiveServer, phone: Page) -> None:
     phone.goto(live_server.url + "/")
     wait_for_settled_map(phone, 1500)
+    # The map has its legend (the desktop shows it) but leaves it out on a phone.
+    legends = phone.evaluate(
+        "() => (document.querySelector('#map .js-plotly-plot').layout.annotations || [])"
+        ".filter(a => a.name === 'legend').map(a => [a.visible, a.text.includes('Submarine')])"
+    )
+    assert legends == [[False, True]], legends
     shown = phone.evaluate(
         "() => [...document.querySelectorAll('#map .annotation')]"
         ".filter(a => a.textContent.includes('Submarine cables'))"
-        ".map(a => getComputedStyle(a).display)"
+        ".filter(a => getComputedStyle(a).display !== 'none' && a.getBoundingClientRect().width)"
+        ".length"
     )
-    assert shown == ["none"]
+    assert shown == 0
 
 
 def test_the_filter_drawer_has_a_way_back_to_the_results(

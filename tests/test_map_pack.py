@@ -177,6 +177,8 @@ def test_the_pack_is_served_once_with_long_cache_headers(real_data: Datasets) ->
     spec = client.get("/_dash-dependencies").get_json()
     render = next(d for d in spec if "map-message.data" in d["output"])
     assert {"id": "render-key", "property": "data"} in render["inputs"]
+    # The map does not wait for the theme: both come in one message.
+    assert {"id": "theme-store", "property": "data"} not in render["inputs"]
     # The URL the messages name (a hash of the content): immutable, compressed.
     from services.map_pack import PACK_PATH
 
@@ -215,5 +217,7 @@ def _pack_url(client: Any, render: dict[str, Any]) -> str:
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    url: str = response.get_json()["response"]["map-message"]["data"]["pack"]
+    themes = response.get_json()["response"]["map-message"]["data"]
+    assert themes["light"]["pack"] == themes["dark"]["pack"]  # one geometry for both themes
+    url: str = themes["light"]["pack"]
     return url

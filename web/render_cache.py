@@ -11,7 +11,7 @@ and unpickling a figure tuple costs about as much as building it (see bench/READ
 
 ``install_render_cache(server)`` wraps Dash's ``/_dash-update-component`` view of a Flask app
 built by ``app.create_app``; gunicorn.conf.py calls it in every worker. Only requests whose
-output includes :data:`RENDER_OUTPUT` are cached; every other callback runs as before.
+output includes one of :data:`RENDER_OUTPUTS` (the map's and the panels' render callbacks) are cached; every other callback runs as before.
 ``LANDFALL_RENDER_CACHE=0`` turns it off; with ``LANDFALL_REDIS_URL`` set the cache is one
 ``RedisCache`` shared by every instance (see :func:`cache_config`).
 """
@@ -30,6 +30,8 @@ from flask_caching import Cache
 CALLBACK_ENDPOINT = "/_dash-update-component"
 #: The render callback's output list contains this (the map message).
 RENDER_OUTPUT = "map-message.data"
+#: Every render callback's output list contains one of these (the map's, the panels').
+RENDER_OUTPUTS = (RENDER_OUTPUT, "kpi-cables.children")
 #: Entries kept per process, and the largest response kept (bytes): at most 256 MB a worker.
 MAX_ENTRIES = 32
 MAX_ENTRY_BYTES = 8 * 1024 * 1024
@@ -49,7 +51,8 @@ def cache_key(body: bytes) -> str | None:
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(payload, dict) or RENDER_OUTPUT not in str(payload.get("output", "")):
+    output = str(payload.get("output", "")) if isinstance(payload, dict) else ""
+    if not any(name in output for name in RENDER_OUTPUTS):
         return None
     material = orjson.dumps(
         [payload.get("output"), payload.get("inputs"), payload.get("state")],
