@@ -15,10 +15,13 @@ Rules
     * ``total_increase_ms`` sums the RTT increase over the region's points that stay reachable;
       ``mean_increase_ms`` divides it by the number of those points (unchanged ones included).
 
-Limitation: the only land links are the ≤ 50 km metro links of :mod:`analysis.graph`. National
-and cross-border terrestrial backbones are not modelled, so a landing point whose submarine paths
-to the hub are all cut counts as disconnected even where a land route exists (e.g. Italy to
-Marseille). Read "disconnected" as "no submarine path".
+Land model: the land links of :mod:`analysis.graph` join every landing point to its nearest
+neighbours on the same landmass (Europe–Asia–Africa is one; islands such as Sicily, Sardinia,
+Crete, Cyprus and Malta are their own) and to every landing point within 50 km there, so a
+mainland landing point whose own cables are all cut still reaches the hub over land (slower);
+"disconnected" means no path over the remaining cables *and* the modelled land, which on the
+mainland only happens when the hub's whole landmass is cut off. :func:`cut_methodology` states
+this in one paragraph for the page, the report and the API.
 """
 
 from __future__ import annotations
@@ -33,7 +36,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.graph import CAVEAT, MS_PER_KM, TERRESTRIAL, CableGraph, PointInfo, rtt_ms
+from analysis.graph import (
+    CAVEAT,
+    MS_PER_KM,
+    TERRESTRIAL,
+    CableGraph,
+    GraphParams,
+    PointInfo,
+    rtt_ms,
+)
 from datalayer.selection import DEFAULT_HUB, DEFAULT_REGION, REGION_WORLD
 
 #: Columns of :attr:`CutImpact.table`.
@@ -67,6 +78,26 @@ STATUS_UNCHANGED = "unchanged"
 STATUS_NO_PATH = "no path before the cut"
 #: Increases below this (ms) are float noise, not a change.
 _EPSILON_MS = 1e-6
+
+
+def cut_methodology(params: GraphParams | None = None, data_date: str = "") -> str:
+    """The one paragraph that says how a cut's impact is computed (page, report and API)."""
+    p = params or GraphParams()
+    date = f" of the data date ({data_date})" if data_date else ""
+    cables = "in-service and planned" if p.include_planned else "in-service"
+    return (
+        f"Method (estimates): the network is the {cables} submarine cables{date}, joined at "
+        "their landing points, plus modelled land links. Landing points on the same landmass "
+        "(Natural Earth 1:50m land; Europe, Asia and Africa are one, islands such as Sicily, "
+        "Sardinia, Crete, Cyprus and Malta are their own) are joined to their "
+        f"{p.land_neighbours} nearest neighbours there (up to {p.land_max_km:,.0f} km) and to "
+        f"every landing point within {p.terrestrial_max_km:.0f} km, at "
+        f"{p.terrestrial_factor:g} × the great-circle distance. A cut removes the named cables "
+        "that are in the network; planned or unknown ones are counted as ignored. A landing "
+        "point is disconnected when no path over the remaining cables and land links reaches "
+        "the hub; a country is cut off when all its landing points are. RTT is light in fibre "
+        "(4.9 µs/km each way) along the shortest remaining path."
+    )
 
 
 class HubError(ValueError):
@@ -132,6 +163,8 @@ class CutImpact:
     data_date: str = ""
     caveat: str = CAVEAT
     cable_names: Mapping[str, str] = field(default_factory=dict)
+    #: How this was computed (:func:`cut_methodology`), one paragraph.
+    methodology: str = ""
 
     @property
     def slower(self) -> pd.DataFrame:
@@ -140,6 +173,8 @@ class CutImpact:
     def summary(self) -> dict[str, Any]:
         slower = self.slower["increase_ms"]
         return {
+            "cables_cut": len(self.cut_cable_ids),
+            "cables_ignored": len(self.ignored_cable_ids),
             "points_examined": len(self.table),
             "points_disconnected": len(self.disconnected),
             "points_slower": len(slower),
@@ -166,6 +201,7 @@ class CutImpact:
             "points": rows,
             "data_date": self.data_date,
             "caveat": self.caveat,
+            "methodology": self.methodology,
         }
 
 
@@ -242,6 +278,7 @@ def cut_impact(
         countries_cut_off=tuple(countries),
         data_date=graph.data_date,
         cable_names={c: graph.cables[c].name for c in cut},
+        methodology=cut_methodology(graph.params, graph.data_date),
     )
 
 

@@ -49,11 +49,24 @@ Scaling to the published length
     great-circle distance of its two landing points. Without a published length,
     ``km = km_drawn``.
 
-Terrestrial backhaul edges
-    Any two graph landing points at most ``terrestrial_max_km`` (50 km) apart, great-circle,
-    whatever their names or countries, are joined by a ``kind="terrestrial"`` edge of
-    ``km = km_drawn = terrestrial_factor (1.5) × great-circle km``. It models the metro fibre
-    between landing stations of one city; it is never removed by a cable cut.
+Terrestrial edges (the land model)
+    Land links are ``kind="terrestrial"`` edges (key ``"terrestrial"``) of
+    ``km = km_drawn = terrestrial_factor (1.5, the detour of real fibre over the great circle)
+    × great-circle km``. A cable cut never removes them. Which landing points they join:
+
+    1. *Landmass.* Each graph landing point belongs to the polygon of the world land outline
+       (``basemap_land``, Natural Earth 1:50m) that contains it or lies within ``LAND_SNAP_KM``
+       (10 km) of it, the nearest first. Each polygon is one landmass: Europe, Asia and Africa
+       are one (joined at Suez); Sicily, Sardinia, Corsica, Crete, Cyprus and Malta are each
+       their own. A landing point farther than that from any land has no landmass.
+    2. *Metro links.* Any two graph landing points at most ``terrestrial_max_km`` (50 km) apart,
+       great-circle, on the same landmass (or both on none) are joined: the metro fibre between
+       the landing stations of one city. A strait never counts, so islands stay islands.
+    3. *Landmass links.* Each landing point is joined to its ``land_neighbours`` (3) nearest
+       other landing points of its landmass at most ``land_max_km`` (2,000 km) away: the
+       national and cross-border terrestrial backbones, as a chain along each coast.
+
+    Without land outlines (``basemap_land`` empty) only the metro links are made, on any pair.
 
 Multi-edges
     A :class:`networkx.MultiGraph` keyed by cable id (``"terrestrial"`` for land links): one edge
@@ -99,6 +112,9 @@ JOIN_KM = 5.0
 SNAP_NODE_KM = 2.0
 #: Published/drawn length ratios outside this band are not applied (see the module docstring).
 SCALE_BAND = (0.5, 2.0)
+#: A landing point this close (km) to a land polygon stands on it (coastal stations sit on the
+#: shoreline, which the 1:50m outline draws a few km off).
+LAND_SNAP_KM = 10.0
 #: The caveat every result carries.
 CAVEAT = (
     "Estimates only: distances follow TeleGeography's stylised map routes (scaled to published "
@@ -127,9 +143,15 @@ class GraphParams:
     """The modelling choices of :func:`build_cable_graph` (see the module docstring)."""
 
     include_planned: bool = False
+    #: Metro links: landing points at most this far apart (km, same landmass).
     terrestrial_max_km: float = 50.0
+    #: Detour of terrestrial fibre over the great circle, for every land link.
     terrestrial_factor: float = 1.5
     scale_to_published: bool = True
+    #: Landmass links: each landing point to this many nearest on its landmass (0: none).
+    land_neighbours: int = 3
+    #: Longest landmass link, great-circle km.
+    land_max_km: float = 2000.0
 
 
 @dataclass(frozen=True)
@@ -144,6 +166,8 @@ class PointInfo:
     regions: tuple[str, ...]
     #: Cables of the graph landing here (planned ones only when the graph includes them).
     cables: tuple[str, ...]
+    #: Index of the land polygon this point stands on (``None``: none within ``LAND_SNAP_KM``).
+    landmass: int | None = None
 
     def summary(self) -> dict[str, Any]:
         """``{"id", "name", "country"}`` for JSON results."""
@@ -207,6 +231,17 @@ class CableGraph:
 
         view = nx.restricted_view(base, nodes=[], edges=edges)
         return replace(self, graph=view, removed=all_removed)
+
+    def cut_cables(self) -> tuple[str, ...]:
+        """Hidden cables that had edges in the graph (the effective cut), sorted."""
+        return tuple(sorted(c for c in self.removed if c in self.cable_edges))
+
+    def ignored_cables(self) -> tuple[str, ...]:
+        """Hidden ids that changed nothing (unknown, or not in service/planned), sorted.
+
+        Every result counts a cut the same way: ``cut_cables`` cut, ``ignored_cables`` ignored.
+        """
+        return tuple(sorted(c for c in self.removed if c not in self.cable_edges))
 
     def in_graph_cables(self) -> list[str]:
         """Ids of the cables with edges in this graph (cut ones excluded), sorted."""
@@ -683,7 +718,8 @@ def build_cable_graph(data: Datasets, params: GraphParams | None = None) -> Cabl
         cable_edges[cid] = tuple(keys)
     nodes = sorted(point_cables)
     graph.add_nodes_from(nodes)
-    _add_terrestrial(graph, nodes, lon_of, lat_of, params)
+    land = landmasses({n: (lon_of[n], lat_of[n]) for n in nodes}, land_polygons(data))
+    _add_terrestrial(graph, nodes, lon_of, lat_of, params, land)
     points: dict[str, PointInfo] = {}
     for pid, name, country, regions in zip(
         lps.index.astype(str), lps["name"], lps["country"], lps["regions"], strict=True
@@ -696,6 +732,7 @@ def build_cable_graph(data: Datasets, params: GraphParams | None = None) -> Cabl
             lat=lat_of[pid],
             regions=_as_str_tuple(regions),
             cables=tuple(sorted(point_cables.get(pid, ()))),
+            landmass=land.get(pid),
         )
         if pid in graph:
             graph.nodes[pid].update(name=str(name), country=str(country), lon=lon_of[pid])
@@ -714,34 +751,117 @@ def build_cable_graph(data: Datasets, params: GraphParams | None = None) -> Cabl
     )
 
 
+def land_polygons(data: Datasets) -> list[shapely.Polygon]:
+    """The polygons of the world land outline (``basemap_land``), in file order ([] if none)."""
+    if not data.basemap_land:
+        return []
+    geometry = shapely.from_geojson(data.basemap_land)
+    return [
+        part
+        for part in shapely.get_parts(shapely.get_parts(geometry)).tolist()
+        if isinstance(part, shapely.Polygon) and not part.is_empty
+    ]
+
+
+def landmasses(
+    points: Mapping[str, tuple[float, float]], polygons: Sequence[shapely.Polygon]
+) -> dict[str, int | None]:
+    """The landmass (index into ``polygons``) of each ``(lon, lat)`` point, or ``None``.
+
+    A point stands on the polygon containing it, else the nearest within ``LAND_SNAP_KM``
+    (planar degrees, 1° = 111 km: coastal stations sit just off a generalised shoreline).
+    Ties go to the smallest index.
+    """
+    ids = sorted(points)
+    found: dict[str, int | None] = dict.fromkeys(ids)
+    if not polygons or not ids:
+        return found
+    tree = shapely.STRtree(list(polygons))
+    geoms = shapely.points([points[i] for i in ids])
+    (pt_idx, poly_idx), dist = tree.query_nearest(
+        geoms, max_distance=LAND_SNAP_KM / 111.0, return_distance=True, all_matches=True
+    )
+    for p, poly, _d in sorted(zip(pt_idx.tolist(), poly_idx.tolist(), dist.tolist(), strict=True)):
+        if found[ids[p]] is None:
+            found[ids[p]] = int(poly)
+    return found
+
+
+def _land_edge(
+    graph: nx.MultiGraph,
+    a: str,
+    b: str,
+    coords: Mapping[str, tuple[float, float]],
+    gc: float,
+    factor: float,
+) -> None:
+    """Add (or keep) the land link between ``a`` and ``b`` (``a < b``)."""
+    if graph.has_edge(a, b, TERRESTRIAL):
+        return
+    km = factor * gc
+    graph.add_edge(
+        a,
+        b,
+        key=TERRESTRIAL,
+        cable=None,
+        cable_name="Terrestrial backhaul (modelled)",
+        kind=TERRESTRIAL,
+        km=km,
+        km_drawn=km,
+        gc_km=gc,
+        start=a,
+        lon=(coords[a][0], coords[b][0]),
+        lat=(coords[a][1], coords[b][1]),
+    )
+
+
 def _add_terrestrial(
     graph: nx.MultiGraph,
     nodes: Sequence[str],
     lon_of: Mapping[str, float],
     lat_of: Mapping[str, float],
     params: GraphParams,
+    land: Mapping[str, int | None] | None = None,
 ) -> None:
-    """Join graph nodes within ``terrestrial_max_km`` great-circle by a land link."""
-    if not nodes or params.terrestrial_max_km <= 0:
+    """Add the land links of the module docstring: metro links, then landmass links.
+
+    ``land`` maps nodes to landmasses; without it (or when every node has none) metro links
+    join any pair and there are no landmass links.
+    """
+    if not nodes:
         return
+    land = land or {}
+    coords = {n: (lon_of[n], lat_of[n]) for n in nodes}
     lon = np.array([lon_of[n] for n in nodes])
     lat = np.array([lat_of[n] for n in nodes])
-    for i, j, gc in _pairs_within(lon, lat, params.terrestrial_max_km):
-        km = params.terrestrial_factor * gc
-        graph.add_edge(
-            nodes[i],
-            nodes[j],
-            key=TERRESTRIAL,
-            cable=None,
-            cable_name="Terrestrial backhaul (modelled)",
-            kind=TERRESTRIAL,
-            km=km,
-            km_drawn=km,
-            gc_km=gc,
-            start=nodes[i],
-            lon=(lon[i].item(), lon[j].item()),
-            lat=(lat[i].item(), lat[j].item()),
-        )
+    if params.terrestrial_max_km > 0:
+        for i, j, gc in _pairs_within(lon, lat, params.terrestrial_max_km):
+            a, b = sorted((nodes[i], nodes[j]))
+            if land.get(a) == land.get(b):
+                _land_edge(graph, a, b, coords, gc, params.terrestrial_factor)
+    if params.land_neighbours <= 0:
+        return
+    groups: dict[int, list[str]] = {}
+    for n in sorted(nodes):
+        mass = land.get(n)
+        if mass is not None:
+            groups.setdefault(mass, []).append(n)
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        m_lon = np.array([lon_of[n] for n in members])
+        m_lat = np.array([lat_of[n] for n in members])
+        km = haversine_km(m_lon[:, None], m_lat[:, None], m_lon[None, :], m_lat[None, :])
+        np.fill_diagonal(km, np.inf)
+        k = min(params.land_neighbours, len(members) - 1)
+        # Stable sort on (distance, index): ties never depend on anything but the data.
+        nearest = np.argsort(km, axis=1, kind="stable")[:, :k]
+        for i, row in enumerate(nearest.tolist()):
+            for j in row:
+                gc = float(km[i, j])
+                if gc <= params.land_max_km:
+                    a, b = sorted((members[i], members[j]))
+                    _land_edge(graph, a, b, coords, gc, params.terrestrial_factor)
 
 
 def _pairs_within(

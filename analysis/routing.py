@@ -214,8 +214,10 @@ class RouteResult:
     best: Route | None = None
     alternatives: tuple[Route, ...] = ()
     include_planned: bool = False
-    #: Cables removed from the graph before searching (a cut scenario), sorted.
+    #: Cables cut before searching (a cut scenario) that were in the graph, sorted.
     removed: tuple[str, ...] = ()
+    #: Cables asked to be cut that were not in the graph (not in service, unknown), sorted.
+    ignored: tuple[str, ...] = ()
     data_date: str = ""
     caveat: str = CAVEAT
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -241,6 +243,7 @@ class RouteResult:
             "alternatives": [r.to_dict() for r in self.alternatives],
             "include_planned": self.include_planned,
             "removed": list(self.removed),
+            "ignored": list(self.ignored),
             "data_date": self.data_date,
             "caveat": self.caveat,
             "notes": list(self.notes),
@@ -341,7 +344,8 @@ def find_routes(graph: CableGraph, src_id: str, dst_id: str, alternatives: int =
         "target": target,
         "great_circle_km": gc,
         "include_planned": graph.params.include_planned,
-        "removed": tuple(sorted(graph.removed)),
+        "removed": graph.cut_cables(),
+        "ignored": graph.ignored_cables(),
         "data_date": graph.data_date,
     }
     missing = [p for p in (source, target) if p.id not in graph.graph]
@@ -356,7 +360,7 @@ def find_routes(graph: CableGraph, src_id: str, dst_id: str, alternatives: int =
         return RouteResult(reachable=False, message=f"{names} {verb}.", **common)
     path = shortest_path(graph, src_id, dst_id)
     if path is None:
-        cut = " after the cut" if graph.removed else ""
+        cut = " after the cut" if graph.cut_cables() else ""
         return RouteResult(
             reachable=False,
             message=f"No path between {source.name} and {target.name}{cut}: they are on "

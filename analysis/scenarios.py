@@ -85,6 +85,20 @@ PRESETS: Mapping[str, _Preset] = {
         ),
         named=(("seamewe-4", "SeaMeWe-4"), ("flag-europe-asia-fea", "FLAG Europe-Asia (FEA)")),
     ),
+    "2008-12-med": _Preset(
+        label="December 2008 Mediterranean cuts",
+        date="2008-12-19",
+        description=(
+            "On 19 December 2008 SeaMeWe-4, SeaMeWe-3 and FLAG Europe-Asia were cut in the "
+            "Mediterranean between Sicily and Egypt, disrupting traffic between Europe, the "
+            "Middle East and South Asia until repair ships reached them."
+        ),
+        named=(
+            ("seamewe-4", "SeaMeWe-4"),
+            ("seamewe-3", "SeaMeWe-3"),
+            ("flag-europe-asia-fea", "FLAG Europe-Asia (FEA)"),
+        ),
+    ),
     "2024-red-sea": _Preset(
         label="February 2024 Red Sea cuts",
         date="2024-02-24",

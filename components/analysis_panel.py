@@ -8,7 +8,7 @@ import pandas as pd
 from dash import dcc, html
 
 from analysis.cuts import CutImpact
-from analysis.graph import CAVEAT, GraphParams
+from analysis.graph import CAVEAT
 from analysis.routing import RouteResult
 from components import ids
 from components.search_callbacks import selected_values, value_holder
@@ -23,8 +23,6 @@ RANKING_LABEL = "Ranking… (a few seconds for the whole world)"
 #: Styles of the ranking's cancel button and progress bar, hidden unless a ranking runs.
 HIDDEN: dict[str, str] = {"display": "none"}
 SHOWN: dict[str, str] = {"display": "inline-block"}
-#: The distance below which the graph joins landing points by land.
-TERRESTRIAL_KM = GraphParams().terrestrial_max_km
 #: Rows of the cut-impact table shown on the page (the API returns all of them).
 IMPACT_ROWS = 40
 POINT_PLACEHOLDER = "Type a place or country…"
@@ -345,7 +343,13 @@ def cut_result(impact: CutImpact | None, scenario_text: str | None) -> list[Any]
     head = [
         html.P(scenario_text, className="scenario-text") if scenario_text else None,
         html.P(
-            f"Cut: {', '.join(impact.cable_names.get(c, c) for c in impact.cut_cable_ids) or '—'}."
+            f"Cut ({summary['cables_cut']} cables"
+            + (
+                f"; {summary['cables_ignored']} ignored, not in service"
+                if summary["cables_ignored"]
+                else ""
+            )
+            + f"): {', '.join(impact.cable_names.get(c, c) for c in impact.cut_cable_ids) or '—'}."
             f" Hub: {impact.hub.name}. {summary['points_disconnected']} of "
             f"{summary['points_examined']} landing points lose every path to the hub; "
             f"{summary['points_slower']} are slower (mean +{summary['mean_increase_ms']:,.1f} ms,"
@@ -356,12 +360,7 @@ def cut_result(impact: CutImpact | None, scenario_text: str | None) -> list[Any]
             "Countries cut off: " + (", ".join(impact.countries_cut_off) or "none"),
             className="route-summary",
         ),
-        html.P(
-            f"Land links are modelled only between landing points at most "
-            f"{TERRESTRIAL_KM:.0f} km apart: a coastal town whose cables are all cut shows as "
-            "cut off even where national terrestrial fibre would still carry its traffic.",
-            className="hint",
-        ),
+        html.P(impact.methodology, className="hint methodology"),
     ]
     if impact.ignored_cable_ids:
         head.append(

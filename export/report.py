@@ -35,7 +35,6 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from analysis.cuts import STATUS_CUT_OFF, STATUS_SLOWER, CutImpact
-from analysis.graph import GraphParams
 from analysis.routing import RouteResult
 from config import CHROMIUM_FLAGS, browser_path
 from datalayer.query import to_query
@@ -246,16 +245,16 @@ def _route_html(route: RouteResult, before: RouteResult | None) -> str:
 def _cut_html(impact: CutImpact, scenario_text: str | None) -> str:
     summary = impact.summary()
     cut = ", ".join(impact.cable_names.get(c, c) for c in impact.cut_cable_ids) or "—"
+    n_ignored = summary["cables_ignored"]
+    ignored = f"; {n_ignored} ignored, not in service" if n_ignored else ""
     parts = [
         f"<h3>Cut impact (hub {_esc(impact.hub.name)})</h3>",
         f'<p class="note">{_esc(scenario_text)}</p>' if scenario_text else "",
-        f"<p>Cut: {_esc(cut)}. Landing points that lose every path to the hub: "
+        f"<p>Cut ({summary['cables_cut']} cables{ignored}): {_esc(cut)}. Landing points that lose every path to the hub: "
         f"{summary['points_disconnected']}; slower: {summary['points_slower']} (mean "
         f"+{_ms(summary['mean_increase_ms'])} ms, max +{_ms(summary['max_increase_ms'])} ms). "
         f"Countries cut off: {_esc(', '.join(impact.countries_cut_off) or 'none')}.</p>",
-        f'<p class="note">Land links are modelled only between landing points at most '
-        f"{GraphParams().terrestrial_max_km:.0f} km apart: a coastal town whose cables are all "
-        "cut shows as cut off even where national terrestrial fibre would carry its traffic.</p>",
+        f'<p class="note">{_esc(impact.methodology)}</p>',
     ]
     affected = impact.table[impact.table["status"].isin([STATUS_CUT_OFF, STATUS_SLOWER])].head(
         CUT_ROWS

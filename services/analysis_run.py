@@ -71,8 +71,9 @@ def cut_comparison(result: RouteResult, before: RouteResult | None) -> str | Non
     """How the active cut changes the best route's RTT, in one sentence (None without a cut)."""
     if before is None or not result.removed:
         return None
-    n = len(result.removed)
-    cut = f"With the cut ({n} cable{'s' if n != 1 else ''})"
+    n, ignored = len(result.removed), len(result.ignored)
+    cut = f"With the cut ({n} cable{'s' if n != 1 else ''} cut"
+    cut += f", {ignored} not in service ignored)" if ignored else ")"
     if before.best is None:
         return f"{cut}: no route existed before the cut either."
     was = f"{before.best.rtt_ms:,.1f} ms RTT without the cut"

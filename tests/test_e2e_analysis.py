@@ -132,8 +132,17 @@ def test_route_with_a_cut_states_what_the_cut_costs(live_server: LiveServer, pag
         timeout=60_000,
     )
     text = page.text_content(f"#{ids.ROUTE_RESULT}") or ""
-    assert "With the cut (20 cables) the best route takes" in text
+    # Every Red Sea cable: 14 in service are cut, 6 (planned) ignored, as the cut tab counts.
+    assert "With the cut (14 cables cut, 6 not in service ignored) the best route takes" in text
     assert "without the cut" in text
+    page.click("text=Cut impact")
+    page.wait_for_selector(f"#{ids.CUT_RESULT} table")
+    cut_tab = page.text_content(f"#{ids.CUT_RESULT}") or ""
+    assert "Cut (14 cables; 6 ignored, not in service)" in cut_tab
+    assert "0 of" in cut_tab and "Countries cut off: none" in cut_tab
+    assert "Method (estimates)" in cut_tab and "same landmass" in cut_tab
+    page.locator(f"#{ids.CUT_RESULT}").screenshot(path=str(SHOTS / "cut-with-methodology.png"))
+    page.click("text=Route & latency")
     layer_drawn(page, "route")
     layer_drawn(page, "cut-cables")
     SHOTS.mkdir(exist_ok=True)

@@ -24,6 +24,7 @@ from datalayer.query import parse_query
 from datalayer.selection import Selection
 from export import meta, report
 from export.images import build_figure
+from services.analysis_run import run_analysis
 from services.context import AppContext, build_context
 
 ROUTE_AND_CUT = "region=world&from=marseille-france&to=tuas-singapore&scenario=2024-red-sea"
@@ -94,3 +95,16 @@ def test_exports_carry_the_route_and_the_cut_scenario(ctx: AppContext) -> None:
     assert "<h2>Analysis</h2>" in html and "Best route" in html and "Cut impact" in html
     assert report.analysis_html(ctx, Selection()) == ""
     assert "<h2>Analysis</h2>" not in meta.describe_selection(Selection(), ctx)
+
+
+def test_the_report_counts_the_cut_and_states_the_method(ctx: AppContext) -> None:
+    # Every Red Sea cable: the report counts cut and ignored cables as the page and the API do,
+    # and carries the same methodology paragraph.
+    sel, _ = parse_query("region=world&scenario=red-sea-all", ctx.vocab)
+    impact = run_analysis(ctx, sel).impact
+    assert impact is not None
+    n_cut, n_ignored = len(impact.cut_cable_ids), len(impact.ignored_cable_ids)
+    html = report.analysis_html(ctx, sel)
+    assert f"Cut ({n_cut} cables; {n_ignored} ignored, not in service)" in html
+    assert impact.methodology and impact.methodology.split(".")[0] in html
+    assert "Countries cut off: none" in html
