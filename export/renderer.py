@@ -284,7 +284,7 @@ class KaleidoRenderer:
         """The figure rendered to ``opts['format']``; :class:`ExportError` if that fails,
         :class:`Cancelled` if :meth:`cancel` was called for this thread."""
         with self.lock:
-            self._check_cancelled()
+            self.check_cancelled()
             if not self._running():
                 self.stop()
                 self._start()
@@ -309,7 +309,9 @@ class KaleidoRenderer:
             raise ExportError("the image renderer returned no image")
         return bytes(result)
 
-    def _check_cancelled(self) -> None:
+    def check_cancelled(self) -> None:
+        """Raise :class:`Cancelled` if this thread's renders are cancelled (long work between
+        renders may ask)."""
         if threading.get_ident() in self._cancelled:
             raise Cancelled("the export was cancelled")
 
