@@ -147,7 +147,7 @@ def test_an_export_whose_client_has_gone_is_cancelled_while_it_renders(
     assert status == 202
     key = headers["Location"].rpartition("/")[2]
     store = RedisStore(redis_url)
-    states = []
+    states: list[str] = []
     deadline = time.monotonic() + ABANDON_S + 60
     while time.monotonic() < deadline:
         state = store.get(f"job:{key}")["state"]  # read directly: asking B would want it
