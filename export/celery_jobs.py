@@ -22,7 +22,7 @@ RENDER_TASK = "landfall.render_export"
 #: Exports waiting in the queue beyond which a new one is refused with ``Retry-After``
 #: (``$LANDFALL_CELERY_QUEUE``): a storm is told to come back rather than piling up.
 QUEUE_ENV = "LANDFALL_CELERY_QUEUE"
-QUEUE_BOUND = int(os.environ.get(QUEUE_ENV, "").strip() or 8)
+QUEUE_BOUND = int(os.environ.get(QUEUE_ENV, "").strip() or 4)
 #: Seconds Celery keeps a task's result (the job store keeps files as long).
 RESULT_EXPIRES_S = 3600
 
