@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import diskcache
-from dash import Dash, DiskcacheManager
+from dash import CeleryManager, Dash, DiskcacheManager
 from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
@@ -25,6 +25,7 @@ from config import cache_dir_from_env, data_dir_from_env, parse_args
 from datalayer.cache import load_datasets_cached
 from datalayer.errors import DatasetError
 from datalayer.loader import Datasets
+from export import celery_jobs
 from export import renderer as export_renderer
 from export.jobs import store_dir
 from export.routes import register_export
@@ -63,10 +64,14 @@ def _register_glyphs(server: Flask) -> None:
     server.add_url_rule(rule, "glyphs", glyph_range)
 
 
-def background_manager() -> DiskcacheManager:
-    """Dash's manager for background callbacks (the critical-cable ranking): each runs in a
-    process of its own, its progress and result in a diskcache store that every worker of the
-    instance shares (beside the export jobs' store)."""
+def background_manager() -> DiskcacheManager | CeleryManager:
+    """Dash's manager for background callbacks (the critical-cable ranking, the card's
+    exports): each runs in a process of its own, its progress and result in a diskcache store
+    that every worker of the instance shares (beside the export jobs' store); with
+    ``$LANDFALL_REDIS_URL`` set, on the Celery workers that every instance shares."""
+    url = celery_jobs.redis_url()
+    if url:
+        return CeleryManager(celery_jobs.celery_app(url), expire=3600)
     return DiskcacheManager(diskcache.Cache(str(store_dir() / "dash")), expire=3600)
 
 

@@ -9,6 +9,9 @@ callback (``POST /_dash-update-component`` for the next state of the filter mix,
 from ``/_dash-dependencies`` as the page builds it), sending Chromium's ``Accept-Encoding``.
 Each client stops at the deadline or after ``--max-requests`` requests, whichever comes first.
 The clients run on the same two cores as the server, so the numbers are a floor.
+Then an "exports under load" row: the first level again while ``--exports`` clients each ask for
+map PNG exports one after another (distinct queries, so none is a cached twin; a ``202`` job is
+polled until its file comes), which gives the page's p95 with that many concurrent exports.
 Writes ``loadtest.json`` and ``loadtest.md`` to ``--out`` (default ``bench/results``).
 """
 
@@ -32,6 +35,13 @@ from web.render_cache import CACHE_HEADER, ENABLE_ENV
 
 DEFAULT_OUT = measure.REPO / "bench" / "results"
 REQUEST_TIMEOUT_S = 60.0  # gunicorn.conf.py timeout: a request that long is an error
+#: Distinct map PNG exports (region × theme × scale) for the "exports under load" row.
+EXPORT_URLS = tuple(
+    f"/export/figure/map.png?region={region}&theme={theme}&scale={scale}"
+    for scale in (2, 1)
+    for theme in ("light", "dark")
+    for region in ("mediterranean", "red-sea", "black-sea", "gulf-of-aden", "world")
+)
 
 
 @dataclass
@@ -138,6 +148,66 @@ def run_level(
     return result
 
 
+def _export_once(port: int, path: str, deadline: float) -> str:
+    """One export as a script makes it: ``file``, ``refused`` (with Retry-After), ``error`` or
+    ``unfinished`` (its job had not ended at ``deadline``)."""
+    while True:
+        conn = http.client.HTTPConnection(measure.LOOPBACK, port, timeout=REQUEST_TIMEOUT_S)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            status, location = response.status, response.getheader("Location")
+            retry = response.getheader("Retry-After")
+        except OSError:
+            return "error"
+        finally:
+            conn.close()
+        if status == 200:
+            return "file"
+        if status in (429, 503) and retry:
+            return "refused"
+        if status != 202 or not location:
+            return "error"
+        if time.perf_counter() >= deadline:
+            return "unfinished"
+        path = location
+        time.sleep(1.0)
+
+
+def _exporter(port: int, urls: list[str], deadline: float, out: list[str]) -> None:
+    for url in urls:
+        if time.perf_counter() >= deadline:
+            break
+        out.append(_export_once(port, url, deadline))
+
+
+def run_exports_level(
+    port: int, bodies: list[bytes], clients: int, duration: float, max_requests: int, exports: int
+) -> dict[str, Any]:
+    """:func:`run_level` while ``exports`` clients ask for exports one after another."""
+    outcomes: list[str] = []
+    deadline = time.perf_counter() + duration
+    threads = [
+        threading.Thread(
+            target=_exporter,
+            args=(port, list(EXPORT_URLS[i :: max(1, exports)]), deadline, outcomes),
+            daemon=True,
+        )
+        for i in range(exports)
+    ]
+    for thread in threads:
+        thread.start()
+    result = run_level(port, bodies, clients, duration, max_requests)
+    for thread in threads:
+        thread.join(timeout=REQUEST_TIMEOUT_S + 5)
+    result["exports"] = {
+        "concurrent": exports,
+        "outcomes": {kind: outcomes.count(kind) for kind in sorted(set(outcomes))},
+    }
+    return result
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -177,15 +247,30 @@ def to_markdown(result: dict[str, Any]) -> str:
     def ms(value: Any) -> str:
         return "–" if value is None else f"{value * 1000:,.0f} ms"
 
-    for level in result["levels"]:
+    under_load = result.get("exports_under_load")
+    for level in [*result["levels"], *([under_load] if under_load else [])]:
+        exports = level.get("exports")
+        label = (
+            f"{level['clients']} + {exports['concurrent']} exports"
+            if exports
+            else str(level["clients"])
+        )
         lines.append(
-            f"| {level['clients']} | {level['requests']:,} | {level['requests_per_s']:.1f} | "
+            f"| {label} | {level['requests']:,} | {level['requests_per_s']:.1f} | "
             f"{level['errors']} | {ms(level['page']['p50'])} / {ms(level['page']['p95'])} | "
             f"{ms(level['render']['p50'])} / {ms(level['render']['p95'])} | "
             f"{level['render']['requests_per_s']:.1f} | "
             f"{level['render'].get('cache_hits', 0):,} / {level['render']['n']:,} | "
             f"{level['mib_received']:,.0f} |"
         )
+    if under_load:
+        done = ", ".join(f"{n} {kind}" for kind, n in under_load["exports"]["outcomes"].items())
+        lines += [
+            "",
+            f"Exports under load: the page's p95 with {under_load['exports']['concurrent']} "
+            f"concurrent map PNG exports is {ms(under_load['page']['p95'])}; the exports "
+            f"ended: {done or 'none'}.",
+        ]
     memory = result.get("memory", {})
     if memory:
         lines += [
@@ -202,6 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", default="10,50", help="concurrency levels (default 10,50)")
     parser.add_argument("--duration", type=float, default=20.0, help="seconds per level")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per client per level")
+    parser.add_argument(
+        "--exports",
+        type=int,
+        default=4,
+        help="concurrent exports of the 'exports under load' row (0: no such row)",
+    )
     parser.add_argument("--app", default="app:server", help="WSGI app (default app:server)")
     parser.add_argument("--data", type=Path, default=measure.REPO / "data")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -254,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{clients} clients for {args.duration:g} s", file=sys.stderr)
             result["levels"].append(
                 run_level(port, bodies, clients, args.duration, args.max_requests)
+            )
+        if args.exports > 0:
+            print(f"{levels[0]} clients with {args.exports} exports", file=sys.stderr)
+            result["exports_under_load"] = run_exports_level(
+                port, bodies, levels[0], args.duration, args.max_requests, args.exports
             )
         result["memory"] = {
             "master_vmhwm_mb": measure.proc_status_mb(server.pid),

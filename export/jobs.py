@@ -10,8 +10,10 @@ app runs, so the file is the same; it states when it was first rendered).
 
 A job renders on a thread of the worker that accepted it, holding a slot of that worker's render
 gate (:mod:`export.renderer`): accepting it takes a slot or a queue place at once, or is refused
-(503 with ``Retry-After``). A queued job nobody has asked about for :data:`ABANDON_S` is
-cancelled before it renders (its client has gone). Job states and results live in a
+(503 with ``Retry-After``). With ``$LANDFALL_REDIS_URL`` set it goes instead to the Celery queue
+that every instance shares (:mod:`export.celery_jobs`), refused when that queue is full. A job
+whose client has gone is cancelled: a queued one nobody has asked about for :data:`ABANDON_S`
+before it renders, a running one after :data:`ABANDON_RUNNING_S` (its render is stopped). Job states and results live in a
 ``diskcache`` store that every worker of the instance opens (``$LANDFALL_JOBS_DIR``, else
 ``<system temp>/landfall-jobs``), or in Redis when ``$LANDFALL_REDIS_URL`` is set, so that
 several instances share them; a job whose worker died is reported as failed.
@@ -34,7 +36,7 @@ from typing import Any
 import diskcache
 import orjson
 
-from export import meta, renderer
+from export import celery_jobs, meta, renderer
 
 log = logging.getLogger("landfall.export")
 
@@ -51,6 +53,12 @@ WAITERS = 1
 POLL_AFTER_S = 5
 #: A queued job nobody asked about for this long is cancelled before it renders.
 ABANDON_S = 60.0
+#: A running job nobody has asked about for this long (``$LANDFALL_EXPORT_ABANDON_S``; clients
+#: poll every :data:`POLL_AFTER_S`) is cancelled, its render stopped.
+ABANDON_ENV = "LANDFALL_EXPORT_ABANDON_S"
+ABANDON_RUNNING_S = float(os.environ.get(ABANDON_ENV, "").strip() or 30)
+#: Seconds between a running job's looks at whether it is still wanted.
+WATCH_EVERY_S = 1.0
 #: Seconds a queued job waits for a render slot before it fails as busy.
 QUEUE_WAIT_S = 600.0
 #: How long finished files and job states are kept, and the store's size.
@@ -191,26 +199,22 @@ class Jobs:
         self.store.set(f"job:{key}", status, expire=KEEP_S)
         return status
 
-    def submit(self, key: str, work: Work) -> None:
+    def submit(self, key: str, work: Work, path: str = "", query: str = "") -> None:
         """Start ``work`` as job ``key`` unless it already runs (raises RendererBusy when every
-        slot and queue place of this process is taken)."""
+        slot and queue place is taken). With ``$LANDFALL_REDIS_URL`` set the job goes to the
+        Celery queue as ``path`` and ``query``, which a worker turns back into ``work``."""
         with self._lock:
             current = self.status(key)
             if current and current["state"] in (QUEUED, RUNNING):
                 self.touch(key)
                 return
+            url = celery_jobs.redis_url()
+            if url and path:
+                self._send(url, key, path, query)
+                return
             gate = renderer.GATE  # this job's gate, whatever replaces the module's later
             granted = gate.enqueue()
-            now = time.time()
-            self._set(
-                key,
-                state=RUNNING if granted else QUEUED,
-                owner=_owner(),
-                created=now,
-                seen=now,
-                error=None,
-                code=None,
-            )
+            self._begin(key, RUNNING if granted else QUEUED)
         thread = threading.Thread(
             target=self._run,
             args=(key, work, gate, granted),
@@ -219,6 +223,35 @@ class Jobs:
         )
         thread.start()
         self.threads = [t for t in self.threads if t.is_alive()] + [thread]
+
+    def _begin(self, key: str, state: str, owner: str = "") -> None:
+        now = time.time()
+        self._set(
+            key, state=state, owner=owner or _owner(), created=now, seen=now, error=None, code=None
+        )
+
+    def _send(self, url: str, key: str, path: str, query: str) -> None:
+        """Queue the job for the Celery workers, or refuse it at once when the queue is full."""
+        depth = celery_jobs.queue_depth(url)
+        if depth >= celery_jobs.QUEUE_BOUND:
+            raise renderer.RendererBusy(max(5, renderer.SECONDS_PER_RENDER * depth))
+        # Owned by the queue until a worker takes it (then by the worker's process).
+        self._begin(key, QUEUED, owner="celery")
+        celery_jobs.send_render(url, key, path, query)
+
+    def run_here(self, key: str, work: Work) -> None:
+        """Run job ``key`` in this process now (a Celery worker's task), unless it has ended."""
+        status = self.status(key)
+        if status and status["state"] in ENDED:
+            return
+        gate = renderer.GATE
+        granted = gate.enqueue()
+        self._set(key, owner=_owner())
+        self._run(key, work, gate, granted)
+
+    def fail(self, key: str, error: str, code: int) -> None:
+        """Record that job ``key`` failed before it could run."""
+        self._set(key, state=FAILED, error=error, code=code)
 
     def _run(self, key: str, work: Work, gate: renderer.RenderGate, granted: bool) -> None:
         try:
@@ -230,18 +263,47 @@ class Jobs:
                     self._set(key, state=CANCELLED, error="nobody asked for it any more")
                     return
                 self._set(key, state=RUNNING)
-                file = work()
+                file = self._watched(key, work)
                 self.store.set(
                     f"file:{key}", (file.filename, file.mimetype, file.content), expire=KEEP_S
                 )
                 self._set(key, state=DONE)
-        except renderer.RendererBusy as exc:
-            self._set(key, state=FAILED, error=str(exc), code=503)
+        except renderer.Cancelled:
+            pass  # the watch has said why
         except renderer.ExportError as exc:
             self._set(key, state=FAILED, error=str(exc), code=503)
         except Exception:
             log.exception("Export job %s failed", key)
             self._set(key, state=FAILED, error="internal error", code=500)
+
+    def _watched(self, key: str, work: Work) -> meta.ExportFile:
+        """``work()``, cancelled (its render stopped) once nobody has asked about the job for
+        :data:`ABANDON_RUNNING_S`: its client has gone."""
+        done = threading.Event()
+        thread = threading.get_ident()
+        watch = threading.Thread(
+            target=self._watch, args=(key, thread, done), name=f"landfall-watch-{key[:8]}"
+        )
+        watch.daemon = True
+        watch.start()
+        try:
+            file = work()
+        finally:
+            done.set()
+            watch.join()
+            renderer.RENDERER.forget(thread)
+        if (self.status(key) or {}).get("state") == CANCELLED:
+            raise renderer.Cancelled("the export was cancelled")
+        return file
+
+    def _watch(self, key: str, thread: int, done: threading.Event) -> None:
+        while not done.wait(WATCH_EVERY_S):
+            status = self.store.get(f"job:{key}") or {}
+            if time.time() - status.get("seen", 0) > ABANDON_RUNNING_S:
+                log.info("Export job %s cancelled: its client has gone", key)
+                self._set(key, state=CANCELLED, error="nobody asked for it any more")
+                renderer.RENDERER.cancel(thread)
+                return
 
     def wait(self, key: str, seconds: float) -> dict[str, Any] | None:
         """The job's state once it has ended, or after ``seconds``, whichever comes first; at
@@ -259,6 +321,7 @@ class Jobs:
             status = self.status(key)
             if status is None or status["state"] in ENDED or time.monotonic() >= deadline:
                 return status
+            self.touch(key)  # the client is waiting for it
             time.sleep(0.1)
 
 

@@ -53,6 +53,10 @@ class RendererBusy(ExportError):
         self.retry_after = retry_after
 
 
+class Cancelled(ExportError):
+    """The export was cancelled while it rendered (its client has gone)."""
+
+
 class RendererUnavailable(ExportError):
     """There is no usable browser to render with (``reason`` says why)."""
 
@@ -236,6 +240,10 @@ class KaleidoRenderer:
         self._thread: threading.Thread | None = None
         self._kaleido: Any = None
         self._pid = 0
+        #: Threads whose renders are cancelled, the thread rendering now and its call.
+        self._cancelled: set[int] = set()
+        self._holder = 0
+        self._call: Any = None
 
     def _running(self) -> bool:
         return (
@@ -273,14 +281,17 @@ class KaleidoRenderer:
             raise RendererUnavailable(reason) from exc
 
     def render(self, fig: Any, opts: dict[str, Any], topojson: str | None) -> bytes:
-        """The figure rendered to ``opts['format']``; :class:`ExportError` if that fails."""
+        """The figure rendered to ``opts['format']``; :class:`ExportError` if that fails,
+        :class:`Cancelled` if :meth:`cancel` was called for this thread."""
         with self.lock:
+            self.check_cancelled()
             if not self._running():
                 self.stop()
                 self._start()
             assert self._loop is not None
             call = self._kaleido.calc_fig(fig, opts=opts, topojson=topojson)
             future = asyncio.run_coroutine_threadsafe(call, self._loop)
+            self._holder, self._call = threading.get_ident(), future
             try:
                 result = future.result(timeout=RENDER_TIMEOUT_S + 5)
             except TimeoutError as exc:
@@ -288,10 +299,34 @@ class KaleidoRenderer:
                 self.stop()  # the browser may be wedged: the next render starts a new one
                 raise ExportError("the image took too long to render") from exc
             except Exception as exc:
+                if threading.get_ident() in self._cancelled:
+                    self.stop()  # its browser was killed: the next render starts a new one
+                    raise Cancelled("the export was cancelled") from exc
                 raise ExportError(f"the image renderer failed ({type(exc).__name__})") from exc
+            finally:
+                self._holder, self._call = 0, None
         if not isinstance(result, bytes | bytearray) or not result:
             raise ExportError("the image renderer returned no image")
         return bytes(result)
+
+    def check_cancelled(self) -> None:
+        """Raise :class:`Cancelled` if this thread's renders are cancelled (long work between
+        renders may ask)."""
+        if threading.get_ident() in self._cancelled:
+            raise Cancelled("the export was cancelled")
+
+    def cancel(self, thread: int) -> None:
+        """Cancel the renders of ``thread``: the one running now (its browser is killed, which
+        a render cannot survive) and any it asks for later, until :meth:`forget`."""
+        self._cancelled.add(thread)
+        call = self._call
+        if self._holder == thread and call is not None:
+            call.cancel()
+            self.kill()
+
+    def forget(self, thread: int) -> None:
+        """``thread``'s job has ended: its later renders are no longer cancelled."""
+        self._cancelled.discard(thread)
 
     def kill(self) -> None:
         """End the browser at once (a stopping worker does not wait for a render)."""

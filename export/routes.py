@@ -34,7 +34,7 @@ from flask import Blueprint, Response, current_app, request
 from datalayer.fields import filters_only
 from datalayer.query import parse_params, to_query
 from datalayer.selection import Selection
-from export import images, jobs, meta, report, tables
+from export import celery_jobs, images, jobs, meta, report, tables
 from export.meta import EXPORT_ROOT
 from export.renderer import ExportError, RendererBusy, RendererUnavailable, require_browser
 from services.context import AppContext
@@ -52,6 +52,8 @@ _DATA_PATH = re.compile(r"^(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
 _FIGURE_PATH = re.compile(r"^figure/(?P<name>[a-z-]+)\.(?P<fmt>[a-z]+)$")
 
 View = Callable[..., Response]
+#: A rendered export to make: its selection, its options (part of its key) and the work.
+RenderJob = tuple[Selection, dict[str, str], jobs.Work]
 
 
 class BadRequest(Exception):
@@ -210,8 +212,9 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         (ctx.data.cables.index, ctx.data.landing_points.index, ctx.data.facilities.index),
     )
 
-    def as_job(selection: Selection, options: dict[str, str], work: jobs.Work) -> Response:
+    def as_job(job: RenderJob) -> Response:
         """The rendered file from the cache, or the job's answer after a short wait."""
+        selection, options, work = job
         key = jobs.job_key(version, request.path, to_query(selection), options)
         cached = jobs.JOBS.result(key)
         if cached is not None:
@@ -219,10 +222,11 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
             response.headers[jobs.CACHE_HEADER] = "hit"
             return response
         require_browser()
-        jobs.JOBS.submit(key, work)
+        query = request.query_string.decode("latin-1")
+        jobs.JOBS.submit(key, work, request.path, query)
         return job_answer(key, jobs.JOBS.wait(key, jobs.SHORT_WAIT_S))
 
-    def figure_file(name: str, fmt: str) -> Response:
+    def figure_job(name: str, fmt: str) -> RenderJob:
         selection, options = parse_request(ctx, FIGURE_OPTIONS)
         theme = _theme(options)
         scale = _scale(options, fmt)
@@ -240,24 +244,42 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
             filename = meta.export_filename(name, selection, fmt, meta.utc_now())
             return meta.ExportFile(filename, images.MIME_TYPES[fmt], content)
 
-        return as_job(selection, {"theme": theme, "scale": str(scale), **options}, work)
+        return selection, {"theme": theme, "scale": str(scale), **options}, work
 
-    def report_file(fmt: str) -> Response:
+    def report_html() -> Response:
         selection, options = parse_request(ctx, REPORT_OPTIONS)
         theme = _theme(options)
         when = meta.utc_now()
-        filename = meta.export_filename("report", selection, fmt, when)
-        if fmt == "html":
-            document = report.build_report_html(ctx, selection, theme, when)
-            return _download(
-                meta.ExportFile(filename, "text/html; charset=utf-8", document.encode("utf-8"))
-            )
+        document = report.build_report_html(ctx, selection, theme, when)
+        filename = meta.export_filename("report", selection, "html", when)
+        return _download(
+            meta.ExportFile(filename, "text/html; charset=utf-8", document.encode("utf-8"))
+        )
+
+    def report_pdf_job() -> RenderJob:
+        selection, options = parse_request(ctx, REPORT_OPTIONS)
+        theme = _theme(options)
+        when = meta.utc_now()
+        filename = meta.export_filename("report", selection, "pdf", when)
 
         def work() -> meta.ExportFile:
             pdf = report.build_report_pdf(ctx, selection, theme, when)
             return meta.ExportFile(filename, "application/pdf", pdf)
 
-        return as_job(selection, {"theme": theme}, work)
+        return selection, {"theme": theme}, work
+
+    def render_job(rest: str) -> RenderJob | None:
+        """The rendered export ``/export/<rest>`` names (in the request's context), if any."""
+        if rest == "report.pdf":
+            return report_pdf_job()
+        match = _FIGURE_PATH.match(rest)
+        if match and match["name"] in images.FIGURE_NAMES and match["fmt"] in images.FORMATS:
+            return figure_job(match["name"], match["fmt"])
+        return None
+
+    url = celery_jobs.redis_url()
+    if url:
+        _register_render_task(server, url, render_job)
 
     @blueprint.route(
         f"{EXPORT_ROOT}/", defaults={"rest": ""}, methods=list(ANY_METHOD), strict_slashes=False
@@ -270,13 +292,12 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
             return allow(json_error(405, "method not allowed"), ("GET", "HEAD"))
         if rest.startswith(JOBS_PREFIX):
             return job_answer(rest[len(JOBS_PREFIX) :], jobs.JOBS.status(rest[len(JOBS_PREFIX) :]))
-        if rest in ("report.html", "report.pdf"):
-            return report_file(rest.rpartition(".")[2])
-        match = _FIGURE_PATH.match(rest)
-        if match:
-            name, fmt = match["name"], match["fmt"]
-            if name in images.FIGURE_NAMES and fmt in images.FORMATS:
-                return figure_file(name, fmt)
+        if rest == "report.html":
+            return report_html()
+        job = render_job(rest)
+        if job is not None:
+            return as_job(job)
+        if _FIGURE_PATH.match(rest):
             return json_error(
                 404,
                 "not found",
@@ -299,3 +320,23 @@ def register_export(server: flask.Flask, ctx: AppContext) -> None:
         )
 
     server.register_blueprint(blueprint)
+
+
+def _register_render_task(
+    server: flask.Flask, url: str, render_job: Callable[[str], RenderJob | None]
+) -> None:
+    """The Celery task that renders a queued export in a worker: the request is made again
+    from its path and query (in a request context of the worker's own app), then run there."""
+
+    def render_export(key: str, path: str, query: str) -> None:
+        with server.test_request_context(path, query_string=query):
+            try:
+                job = render_job(path.removeprefix(f"{EXPORT_ROOT}/"))
+            except BadRequest:
+                job = None  # the instance that queued it checked the same query
+        if job is None:
+            jobs.JOBS.fail(key, "the export cannot be made from its query", 500)
+            return
+        jobs.JOBS.run_here(key, job[2])
+
+    celery_jobs.celery_app(url).task(name=celery_jobs.RENDER_TASK)(render_export)

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Serve Landfall as several instances sharing one Redis: Debian's redis-server on 127.0.0.1
-# (LANDFALL_REDIS_PORT, default 6379, no persistence) and N gunicorn instances (default 2) on
-# 127.0.0.1:8050, 8051, … (LANDFALL_BASE_PORT), each with gunicorn.conf.py. The instances share
-# the render-callback cache and the export jobs' states and files through Redis
-# (LANDFALL_REDIS_URL), so a render or an export made by one is served by the others. Put a
-# load balancer in front of the ports. Ctrl-C stops the whole set.
+# (LANDFALL_REDIS_PORT, default 6379, no persistence), N gunicorn instances (default 2) on
+# 127.0.0.1:8050, 8051, … (LANDFALL_BASE_PORT), each with gunicorn.conf.py, and one Celery
+# worker (worker.py) with LANDFALL_CELERY_CONCURRENCY render processes (default 2). The
+# instances share the render-callback cache, the job queue and the jobs' states and files
+# through Redis (LANDFALL_REDIS_URL): image, PDF and report exports and the critical-cable
+# ranking run on the worker, and a render or an export made for one instance is served by the
+# others. Put a load balancer in front of the ports. Ctrl-C stops the whole set.
 # Usage: scripts/serve_cluster.sh [instances]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +26,10 @@ trap stop EXIT INT TERM
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no &
 pids+=($!)
 export LANDFALL_REDIS_URL="redis://127.0.0.1:${redis_port}/0"
+.venv/bin/python -m celery -A worker worker --pool prefork \
+  --concurrency "${LANDFALL_CELERY_CONCURRENCY:-2}" -Q landfall --loglevel INFO \
+  --without-gossip --without-mingle --without-heartbeat &
+pids+=($!)
 for ((i = 0; i < instances; i++)); do
   LANDFALL_BIND="127.0.0.1:$((base_port + i))" .venv/bin/gunicorn -c gunicorn.conf.py app:server &
   pids+=($!)

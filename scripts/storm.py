@@ -15,8 +15,8 @@ runs and that the temporary root is empty.
 
 The run passes when ``/healthz`` answers in under 1 s at p95, ``/`` in under 2 s at p95, every
 export ends as above and nothing is left running or on disk. With ``--instances 2`` the same
-storm is spread over two gunicorn instances sharing a redis-server started for the run (the
-deployment of scripts/serve_cluster.sh). Everything goes to 127.0.0.1 and is
+storm is spread over two gunicorn instances sharing a redis-server and a Celery worker started
+for the run (the deployment of scripts/serve_cluster.sh): the exports are rendered by the worker. Everything goes to 127.0.0.1 and is
 bounded by the timeouts. Results go to ``<results>/storm.json``; exit status 0 on a pass.
 """
 
@@ -196,14 +196,55 @@ def start_redis(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("redis-server did not start")
 
 
+class CeleryWorker:
+    """Landfall's Celery worker (``celery -A worker worker``) in a subprocess, its log in a file:
+    ``concurrency`` render processes taking jobs from the shared queue."""
+
+    def __init__(self, log_path: Path, concurrency: int = 1) -> None:
+        command = [
+            *(sys.executable, "-m", "celery", "-A", "worker", "worker"),
+            *("--pool", "prefork", "--concurrency", str(concurrency), "--loglevel", "INFO"),
+            *("-Q", "landfall", "--without-gossip", "--without-mingle", "--without-heartbeat"),
+        ]
+        self.log = log_path.open("wb")
+        self.process = subprocess.Popen(
+            command, cwd=soak.REPO, stdout=self.log, stderr=subprocess.STDOUT
+        )
+
+    def wait_ready(self, timeout: float = 120) -> None:
+        """Until the worker says it is ready (its log's ``ready.`` line)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the Celery worker exited with {self.process.returncode}")
+            if b" ready." in Path(self.log.name).read_bytes():
+                return
+            time.sleep(0.3)
+        raise RuntimeError("the Celery worker was not ready in time")
+
+    def stop(self) -> None:
+        """A warm stop (running tasks end), bounded; then killed."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.log.close()
+
+
 def _fire(
-    servers: list[soak.Gunicorn], urls: list[str], timeout: float
+    servers: list[soak.Gunicorn], urls: list[str], timeout: float, workers: Sequence[int] = ()
 ) -> tuple[dict[str, list[float]], list[dict[str, Any]], set[int], float]:
-    """Fire ``urls`` at the servers in turn while probing each; (probes, exports, pids, s)."""
+    """Fire ``urls`` at the servers in turn while probing each; (probes, exports, pids, s).
+    The processes of the servers and of ``workers`` (process ids) are watched."""
     stop, seen = threading.Event(), set[int]()
     probes: dict[str, list[float]] = {"healthz": [], "page": []}
     exports: list[dict[str, Any]] = []
     threads = []
+    for pid in workers:
+        threading.Thread(target=_watch_tree, args=(pid, stop, seen)).start()
     for server in servers:
         threading.Thread(target=_watch_tree, args=(server.process.pid, stop, seen)).start()
         threads += [
@@ -233,7 +274,8 @@ def storm(
     pngs: int, pdfs: int, export_timeout: float, results: Path, instances: int = 1
 ) -> dict[str, Any]:
     """Run the storm once; the report (see the module's docstring). With ``instances`` > 1,
-    that many gunicorn instances share a redis-server started here (``LANDFALL_REDIS_URL``)."""
+    that many gunicorn instances share a redis-server and a Celery worker started here
+    (``LANDFALL_REDIS_URL``)."""
     results.mkdir(parents=True, exist_ok=True)
     tmp_root = Path(tempfile.mkdtemp(prefix="landfall-storm-"))
     os.environ["LANDFALL_TMP"] = str(tmp_root)
@@ -248,14 +290,20 @@ def storm(
         soak.Gunicorn(soak.free_port(), results / f"gunicorn-{i}.log", None)
         for i in range(instances)
     ]
+    worker = CeleryWorker(results / "celery.log") if redis is not None else None
     urls = [*PNG_URLS[:pngs], *PDF_URLS[:pdfs]]
     try:
         for server in servers:
             server.wait_ready(workers=None)
-        probes, exports, seen, storm_s = _fire(servers, urls, export_timeout)
+        if worker is not None:
+            worker.wait_ready()
+        pids = [worker.process.pid] if worker is not None else []
+        probes, exports, seen, storm_s = _fire(servers, urls, export_timeout, pids)
     finally:
         for server in servers:
             server.stop()
+        if worker is not None:
+            worker.stop()
         if redis is not None:
             redis[0].terminate()
             redis[0].wait(10)

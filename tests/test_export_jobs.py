@@ -38,7 +38,11 @@ class Stand:
 
     def __call__(self, ctx: object, sel: object, name: str, fmt: str, **_: object) -> bytes:
         self.calls.append(name)
-        assert self.go.wait(20)
+        deadline = time.monotonic() + 20
+        while not self.go.wait(0.05):
+            # As a real render: stopped when its job is cancelled.
+            renderer.RENDERER.check_cancelled()
+            assert time.monotonic() < deadline
         return PNG
 
 
@@ -138,6 +142,28 @@ def test_a_queued_job_nobody_polls_is_cancelled(
     assert cancelled.status_code == 410
     assert orjson.loads(cancelled.data)["error"] == "export cancelled"
     assert stand.calls == ["map"]
+
+
+def test_a_running_job_nobody_polls_is_cancelled_mid_render(
+    client: FlaskClient, stand: Stand, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jobs, "ABANDON_RUNNING_S", 1.5)
+    monkeypatch.setattr(jobs, "WATCH_EVERY_S", 0.05)
+    stand.go.clear()
+    job = client.get("/export/figure/map.png?region=world").headers["Location"]
+    key = job.rpartition("/")[2]
+    assert jobs.JOBS.status(key)["state"] == jobs.RUNNING  # type: ignore[index]
+    # Its client has gone: nobody asks about it, and the render is stopped, not finished.
+    for thread in jobs.JOBS.threads:
+        thread.join(10)
+    assert not any(thread.is_alive() for thread in jobs.JOBS.threads)
+    assert not stand.go.is_set()
+    assert jobs.JOBS.status(key)["state"] == jobs.CANCELLED  # type: ignore[index]
+    assert jobs.JOBS.result(key) is None
+    assert client.get(job).status_code == 410
+    # The process renders again afterwards.
+    stand.go.set()
+    assert client.get("/export/figure/map.png?region=red-sea").status_code == 200
 
 
 def test_a_job_whose_worker_died_has_failed(client: FlaskClient, stand: Stand) -> None:
