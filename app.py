@@ -16,6 +16,7 @@ from dash import Dash, DiskcacheManager
 from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
+from api.hubs_routes import register_hubs_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.data_notice import with_data_notice
@@ -112,6 +113,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)
     register_analysis_api(server, ctx)
+    register_hubs_api(server, ctx)
     register_export(server, ctx)
 
 
