@@ -37,7 +37,7 @@ def test_ranking_lists_marseille_with_credit_and_is_served_from_cache(
     response = client.get("/api/v1/hubs")
     assert response.status_code == 200
     body = orjson.loads(response.data)
-    assert CREDIT <= set(body)
+    assert set(body) >= CREDIT
     assert body["data_date"] == "2022-11-10"
     ids = [h["id"] for h in body["hubs"]]
     assert {"marseille", "genoa", "alexandria"} <= set(ids)
@@ -53,7 +53,7 @@ def test_profile_of_marseille_and_404_for_an_unknown_hub(client: FlaskClient) ->
     response = client.get("/api/v1/hubs/marseille")
     assert response.status_code == 200
     body = orjson.loads(response.data)
-    assert CREDIT <= set(body)
+    assert set(body) >= CREDIT
     hub = body["hub"]
     assert hub["hub"]["point_ids"] == ["marseille-france"]
     assert "seamewe-4" in hub["cables_in_service"]
