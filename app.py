@@ -20,6 +20,7 @@ from api.hubs_routes import register_hubs_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.data_notice import with_data_notice
+from components.hubs_panel import register_hubs_callbacks
 from components.layout import build_layout
 from components.search_callbacks import register_search_callbacks
 from config import cache_dir_from_env, data_dir_from_env, parse_args
@@ -152,6 +153,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
     app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
     server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings
     register_callbacks(app, ctx)
+    register_hubs_callbacks(app, ctx)
     register_search_callbacks(app, ctx.option_indexes)
     _register_routes(app, ctx)
     register_security(app)
