@@ -377,7 +377,8 @@ def mediterranean_hubs(landing_points: pd.DataFrame) -> list[Hub]:
     return group_hubs(points[[HUB_REGION in (r or ()) for r in points["regions"]]])
 
 
-def _rtt_column(label: str) -> str:
+def rtt_column(label: str) -> str:
+    """The ranking's column of the estimated RTT to ``label`` (``rtt_new_york_ms``)."""
     return f"rtt_{_slug(label).replace('-', '_')}_ms"
 
 
@@ -388,7 +389,7 @@ MEASURES: Mapping[str, bool] = {
     "countries": True,
     "owners": True,
     "suppliers": True,
-    **{_rtt_column(label): False for label in DESTINATIONS},
+    **{rtt_column(label): False for label in DESTINATIONS},
     "datacentres": True,
     "datacentre_mw": True,
     "exchanges": True,
@@ -416,7 +417,7 @@ def ranking(profiles: Sequence[HubProfile]) -> pd.DataFrame:
             "suppliers": len(p.suppliers),
         }
         for r in p.rtts:
-            row[_rtt_column(r.destination)] = r.rtt_ms if r.rtt_ms is not None else math.nan
+            row[rtt_column(r.destination)] = r.rtt_ms if r.rtt_ms is not None else math.nan
         row.update(
             datacentres=len(p.datacentres),
             datacentre_mw=p.datacentre_mw,
