@@ -20,6 +20,9 @@ from analysis.hubs import DESTINATIONS, METHODOLOGY, HubProfile, hub_profiles, r
 from services.context import AppContext
 
 CABLES_FILE = "cables.geojson"
+#: The datasets every hub's numbers come from: cables and landing points (counts, RTTs), IX
+#: buildings and data centres (within 50 km).
+SOURCE_FILES = (CABLES_FILE, "landing_points.geojson", "facilities.geojson", "datacentres.geojson")
 ESTIMATE_NOTE = "RTTs are estimates over stylised routes (ms), not measurements."
 
 
@@ -78,15 +81,33 @@ def hubs_of(ctx: AppContext) -> HubsResult:
 
 
 def credit(ctx: AppContext) -> dict[str, Any]:
-    """Data date, attribution, licence and methodology, as every hubs answer carries them."""
-    entry: Mapping[str, Any] = ctx.data.metadata["datasets"].get(CABLES_FILE, {})
+    """Data date, attribution, licence and methodology, as every hubs answer carries them.
+
+    The top-level fields are the cable data's (as the other API endpoints give theirs);
+    ``sources`` credits every dataset the numbers come from (:data:`SOURCE_FILES`).
+    """
+    datasets: Mapping[str, Any] = ctx.data.metadata["datasets"]
+    entry: Mapping[str, Any] = datasets.get(CABLES_FILE, {})
+    sources = [
+        {
+            "file": name,
+            "data_date": datasets[name].get("data_date"),
+            "attribution": datasets[name].get("attribution"),
+            "licence": datasets[name].get("licence"),
+            "licence_url": datasets[name].get("licence_url"),
+        }
+        for name in SOURCE_FILES
+        if name in datasets
+    ]
     return {
         "data_date": entry.get("data_date"),
         "attribution": entry.get("attribution"),
         "licence": entry.get("licence"),
+        "licence_url": entry.get("licence_url"),
         "methodology": METHODOLOGY,
         "estimate": ESTIMATE_NOTE,
         "destinations": dict(DESTINATIONS),
+        "sources": sources,
     }
 
 
@@ -105,8 +126,14 @@ def hubs_csv(ctx: AppContext) -> str:
     )
     table = result.table.merge(years, on="id", how="left")
     out = io.StringIO()
-    for key in ("data_date", "attribution", "licence", "methodology", "estimate"):
+    for key in ("data_date", "attribution", "licence", "licence_url", "methodology", "estimate"):
         out.write(f"# {key}: {info[key]}\n")
+    for source in info["sources"]:
+        out.write(
+            f"# source {source['file']} ({source['data_date']}): {source['attribution']}; "
+            f"licence {source['licence']} {source['licence_url']}\n"
+        )
+    out.write("# rank_<measure>: the hub's rank on that measure (1 = best; ties share a rank)\n")
     out.write("# year columns: cables in service at the end of that RFS year\n")
     table.to_csv(out, index=False, float_format="%.1f", lineterminator="\n")
     return out.getvalue()
