@@ -83,7 +83,7 @@ def _hub_label(row: Mapping[str, Any]) -> str:
 def ranking_html(result: HubsResult, year: int) -> str:
     """The ranking (by cables in service, most first): counts, then the RTT estimates."""
     table = result.at_year(year)
-    records: list[dict[str, Any]] = table.to_dict("records")
+    records: list[dict[Any, Any]] = table.to_dict("records")
     total = len(records)
     counts = [
         [(str(int(r["rank_cables_in_service"])), True), (_hub_label(r), False)]
@@ -132,7 +132,7 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
         return ""
     names: Mapping[str, str] = ctx.map.cable_names
     table = result.at_year(year)
-    row: dict[str, Any] = table[table["id"] == hub_id].iloc[0].to_dict()
+    row: dict[Any, Any] = table[table["id"] == hub_id].iloc[0].to_dict()
     total = len(table)
     hub = profile.hub
     rtt_rows = [
