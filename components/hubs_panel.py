@@ -16,6 +16,7 @@ from dash import ALL, Dash, Input, Output, State, dcc, html
 from analysis.hubs import METHODOLOGY, HubProfile, mediterranean_hubs
 from components import ids
 from datalayer.fields import control_of
+from datalayer.query import parse_query
 from figures.hubs import cables_over_time
 from services.context import AppContext
 from services.hubs import ESTIMATE_NOTE, HubsResult, hubs_of
@@ -49,6 +50,26 @@ COLUMNS: dict[str, str] = {
     "asia_min_cut": "Asia min-cut (cables)",
 }
 DEFAULT_SORT = {"col": "cables_in_service", "desc": True}
+
+#: Play / pause / next year (a click starts from the first year when the last one is shown;
+#: a tick never re-enables the timer or relabels the button, only a click or the last year).
+PLAY_JS = """
+function (clicks, ticks, stopped, year, low, high) {
+  var none = window.dash_clientside.no_update;
+  var trig = window.dash_clientside.callback_context.triggered.map(function (t) {
+    return t.prop_id;
+  });
+  if (trig.indexOf("hubs-play.n_clicks") >= 0) {
+    if (!stopped) return [true, none, "\u25b6 Play"];
+    return [false, year >= high ? low : year, "\u23f8 Pause"];
+  }
+  if (stopped) return [none, none, none];
+  if (year >= high) return [true, none, "\u25b6 Play"];
+  var next = year + 1;
+  if (next >= high) return [true, next, "\u25b6 Play"];
+  return [none, next, none];
+}
+"""
 
 
 def hubs_card(ctx: AppContext) -> html.Section:
@@ -271,7 +292,10 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
             return dash.no_update
         return trigger["hub"]
 
-    @app.callback(
+    # The timeline plays in the browser: a server round trip per tick would queue behind the
+    # renders each year causes, and a newer tick's answer would drop the "Pause" click's.
+    app.clientside_callback(
+        PLAY_JS,
         Output(TICK, "disabled"),
         Output(YEAR, "value", allow_duplicate=True),
         Output(PLAY, "children"),
@@ -283,29 +307,40 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
         State(YEAR, "max"),
         prevent_initial_call=True,
     )
-    def play(
-        _c: int, _n: int, stopped: bool, year: int, low: int, high: int
-    ) -> tuple[bool, Any, str]:
-        if dash.ctx.triggered_id == PLAY:
-            if not stopped:
-                return True, dash.no_update, "▶ Play"
-            start = low if year >= high else year
-            return False, start, "⏸ Pause"
-        if year >= high:
-            return True, dash.no_update, "▶ Play"
-        nxt = year + 1
-        return nxt >= high, nxt, "▶ Play" if nxt >= high else "⏸ Pause"
 
     @app.callback(
         Output(ids.F_YEARS, "value", allow_duplicate=True),
+        Output(YEAR, "value", allow_duplicate=True),
         Input(YEAR, "value"),
         State(ids.F_YEARS, "value"),
-        prevent_initial_call=True,
+        State(ids.URL, "search"),
+        State(YEAR, "max"),
+        prevent_initial_call="initial_duplicate",
     )
-    def year_on_map(year: int | None, current: list[int] | None) -> Any:
-        # The map shows the network at the end of the year: cables ready for service by then.
+    def year_on_map(
+        year: int | None, current: list[int] | None, search: str | None, last: int
+    ) -> tuple[Any, Any]:
+        # One year, two controls: the slider moves the map's RFS year filter (the network at
+        # the end of that year); a page opened with a year filter (a shared link) starts the
+        # slider at its year. Later filter changes leave the slider alone: their echo of a
+        # slider move could pull a quickly moving slider back.
+        if dash.ctx.triggered_id == YEAR:
+            return sync_years(year, current, True, ctx.vocab.year_range[0], last)
+        linked = parse_query(search or "", ctx.vocab)[0]
+        shared = [ctx.vocab.year_range[0], linked.year_max] if linked.year_max else None
+        return sync_years(year, shared, False, ctx.vocab.year_range[0], last)
+
+
+def sync_years(
+    year: int | None, current: list[int] | None, from_slider: bool, low: int, last: int
+) -> tuple[Any, Any]:
+    """(map year filter, slider year) after one of them changed; ``no_update`` where the other
+    already agrees."""
+    if from_slider:
         if year is None:
-            return dash.no_update
-        low = ctx.vocab.year_range[0]
+            return dash.no_update, dash.no_update
         first = current[0] if current else low
-        return [min(first, year), year]
+        wanted = [min(first, year), year]
+        return (dash.no_update if current == wanted else wanted), dash.no_update
+    end = min(current[1], last) if current else last
+    return dash.no_update, (dash.no_update if end == year else end)

@@ -80,3 +80,15 @@ def test_hubs_view_sort_profile_and_timeline(live_server: LiveServer, page: Page
     assert int(marseille.inner_text()) <= 3  # Marseille had 2–3 cables in service in 2005–2009
     page.locator(f"#{ids.MAP}").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "hubs-timeline.png"), full_page=False)
+
+
+def test_a_shared_link_opens_the_timeline_at_its_year(live_server: LiveServer, page: Page) -> None:
+    page.goto(live_server.url + "/?year_max=2010")
+    wait_for_map(page)
+    page.locator(f"#{hp.CARD}").scroll_into_view_if_needed()
+    handle = page.locator(f"#{hp.YEAR} [role='slider']")
+    expect(handle).to_have_attribute("aria-valuenow", "2010", timeout=60_000)
+    expect(page.locator(f"#{hp.TABLE} th button", has_text="Cables 2010")).to_be_visible(
+        timeout=120_000
+    )
+    assert "year_max=2010" in page.url

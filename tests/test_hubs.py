@@ -127,3 +127,16 @@ def test_marseille_profile_has_asia_resilience_and_rtt_above_floor(
             assert rtt.rtt_ms >= rtt.floor_ms
     years = marseille.cables_by_year
     assert years[2000] <= years[2010] <= years[2022] == len(marseille.cables_in_service)
+
+
+def test_the_timeline_and_the_year_filter_agree() -> None:
+    from dash import no_update
+
+    from components.hubs_panel import sync_years
+
+    # The slider moves the filter's end (keeping its start); the filter starts the slider.
+    assert sync_years(2004, [1990, 2022], True, 1989, 2022) == ([1990, 2004], no_update)
+    assert sync_years(2004, [2010, 2022], True, 1989, 2022) == ([2004, 2004], no_update)
+    assert sync_years(2004, [1990, 2004], True, 1989, 2022) == (no_update, no_update)
+    assert sync_years(2022, [1990, 2010], False, 1989, 2022) == (no_update, 2010)
+    assert sync_years(2022, None, False, 1989, 2022) == (no_update, no_update)
