@@ -16,9 +16,11 @@ from dash import CeleryManager, Dash, DiskcacheManager
 from flask import Flask, Response, abort
 
 from api.analysis_routes import register_analysis_api
+from api.hubs_routes import register_hubs_api
 from api.routes import register_api
 from components.callbacks import register_callbacks
 from components.data_notice import with_data_notice
+from components.hubs_panel import register_hubs_callbacks
 from components.layout import build_layout
 from components.search_callbacks import register_search_callbacks
 from config import cache_dir_from_env, data_dir_from_env, parse_args
@@ -117,6 +119,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     register_map_pack(server, ctx.map_pack)
     register_api(server, ctx)
     register_analysis_api(server, ctx)
+    register_hubs_api(server, ctx)
     register_export(server, ctx)
 
 
@@ -155,6 +158,7 @@ def create_app(data: Datasets | None = None, data_dir: Path | None = None) -> Da
     app.layout = with_data_notice(build_layout(ctx), datasets.warnings)
     server.config["LANDFALL_DATA_WARNINGS"] = datasets.warnings
     register_callbacks(app, ctx)
+    register_hubs_callbacks(app, ctx)
     register_search_callbacks(app, ctx.option_indexes)
     _register_routes(app, ctx)
     register_security(app)

@@ -12,6 +12,7 @@ from components.analysis_panel import analysis_card
 from components.data_sources import data_sources_card
 from components.export_panel import export_card
 from components.filters_panel import filter_sections
+from components.hubs_panel import hubs_card
 from components.population_panel import population_panel
 from datalayer import fields
 from datalayer.selection import DEFAULT_OPERATOR, OPERATOR_ALL
@@ -462,6 +463,7 @@ def build_layout(ctx: AppContext) -> html.Div:
                                 ],
                             ),
                             analysis_card(ctx),
+                            hubs_card(ctx),
                             charts_grid(),
                             tables_card(),
                             export_card(),

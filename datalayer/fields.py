@@ -707,6 +707,18 @@ FIELDS: tuple[Field, ...] = (
         words=_hub_words,
         describe_rank=140,
     ),
+    ChoiceField(
+        attrs=("metro",),
+        params=("metro",),
+        role=VIEW,
+        values="metros",
+        control="hubs-profile",
+        docs={
+            "metro": f"Page only: the hub whose profile the hubs view shows (e.g. marseille). {_PAGE_ONLY}"
+        },
+        unknown="Unknown hub '{value}' was ignored.",
+        skip_empty=True,
+    ),
     CorridorField(
         attrs=("corridor",),
         params=("corridor",),

@@ -62,6 +62,8 @@ class Selection:
     cut: tuple[str, ...] = ()
     scenario: str | None = None
     hub: str = DEFAULT_HUB
+    #: The hub (metro area id, e.g. ``marseille``) whose profile the hubs view shows.
+    metro: str | None = None
     #: A corridor drawn on the map: ``"lon lat, lon lat, …"``; every cable crossing it is cut.
     corridor: str | None = None
     #: Radius (km) of the "facilities within" list of a landing point's details.

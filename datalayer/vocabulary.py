@@ -29,6 +29,8 @@ class Vocabulary:
     facilities: frozenset[str]
     year_range: tuple[int, int]
     scenarios: frozenset[str] = frozenset()
+    #: Hub (metro area) ids of :mod:`analysis.hubs`, set by the app context.
+    metros: frozenset[str] = frozenset()
     #: The layers a selection that names none shows, in drawing order.
     default_layers: tuple[str, ...] = ()
     #: (older name, layer) pairs: links made before a layer was renamed still open.

@@ -40,6 +40,7 @@ from config import CHROMIUM_FLAGS, browser_path
 from datalayer.query import to_query
 from datalayer.selection import Selection
 from export import images, meta, workdir
+from export.hubs_section import hubs_html, multiples_figure
 from export.renderer import (
     ExportError,
     RendererUnavailable,
@@ -325,10 +326,34 @@ def population_html(ctx: AppContext, sel: Selection) -> str:
     )
 
 
+def _hubs_html(ctx: AppContext, sel: Selection, theme: Theme, printable: bool) -> str:
+    """The hubs section with its small multiples (interactive, or a PNG for the PDF)."""
+    fig = multiples_figure(ctx, sel, dark=theme.name == "dark")
+    if fig is None:
+        return ""
+    title = "Cables in service over time, the best connected hubs"
+    height = int(fig.layout.height or 360) + 30
+    fig.update_layout(title={"text": title, "x": 0.01}, margin={"t": 60}, height=height)
+    figure = (
+        _png_img(fig, 900, height, title) if printable else _figure_div(fig, "report-hubs", height)
+    )
+    return hubs_html(ctx, sel, figure)
+
+
 def _report_files(sel: Selection) -> list[str]:
     shares = SOURCE_FILES if shown_for(layers_of(sel)) else ()
+    # The hubs section counts landing points, cables, IX buildings and data centres.
     return list(
-        dict.fromkeys([*meta.map_files(sel), "cables.geojson", "facilities.geojson", *shares])
+        dict.fromkeys(
+            [
+                *meta.map_files(sel),
+                "cables.geojson",
+                "landing_points.geojson",
+                "facilities.geojson",
+                "datacentres.geojson",
+                *shares,
+            ]
+        )
     )
 
 
@@ -387,6 +412,7 @@ table.data th, table.data td {{ border-bottom: 1px solid {theme.grid}; padding: 
 table.data td.num {{ text-align: right; white-space: nowrap; }}
 table.data td.nowrap {{ white-space: nowrap; }}
 table.data tr {{ break-inside: avoid; page-break-inside: avoid; }}
+.hubs table.data {{ font-size: 11px; margin: 8px 0 16px; }}
 .credits ul {{ padding-left: 18px; font-size: 12px; }}
 .url {{ word-break: break-all; }}
 {".charts { display: block; }" if printable else ""}
@@ -466,6 +492,7 @@ def build_report_html(
         _cables_table_html(ctx, sel),
         population_html(ctx, sel),
         analysis_html(ctx, sel, analysis),
+        _hubs_html(ctx, sel, chosen, printable=False),
         _credits_html(ctx, sel),
     ]
     # plotly.js once, inline: the figures' <script> blocks call it after the page parsed.
@@ -507,6 +534,7 @@ def build_report_print_html(
         _cables_table_html(ctx, sel),
         population_html(ctx, sel),
         analysis_html(ctx, sel, analysis),
+        _hubs_html(ctx, sel, chosen, printable=True),
         _credits_html(ctx, sel),
     ]
     return _document(report_title(ctx, sel), _style(chosen, printable=True), "", "".join(parts))

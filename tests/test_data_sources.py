@@ -110,8 +110,9 @@ def test_the_report_names_each_licence_of_its_data_and_share_alike_only_with_it(
 ) -> None:
     document = report.build_report_html(ctx, Selection(layers=("coverage",)))
     line = document.split('<p class="licences">', 1)[1].split("</p>", 1)[0]
-    # The cables table (TeleGeography), the coverage (ARCEP, IGN), the basemap and the names.
+    # The cables table (TeleGeography), the coverage (ARCEP, IGN), the basemap and the names,
+    # and the hubs section, which counts the data centres (OpenStreetMap) near each hub.
     assert line.startswith("Licences: ")
-    assert sorted(line.removeprefix("Licences: ").split(" · ")) == sorted([CC, LO, PD])
-    assert "ODbL" not in document and "PeeringDB" not in document
+    assert sorted(line.removeprefix("Licences: ").split(" · ")) == sorted([CC, LO, PD, ODBL])
+    assert "PeeringDB" not in document
     assert "shared under the same licence" in document

@@ -432,8 +432,9 @@ def test_report_html_is_self_contained(client: FlaskClient, ctx: AppContext) -> 
     assert not re.findall(r"<script\b[^>]*\bsrc\s*=", markup, re.I)
     assert not re.findall(r"@import|url\(\s*[\"']?(?:https?:)?//", markup, re.I)
     assert "Content-Security-Policy" in markup and "default-src &#x27;none&#x27;" in markup
-    # plotly.js inline exactly once, six figures (the map, five charts), credits and filters.
-    assert document.count("Plotly.newPlot(") == 6
+    # plotly.js inline exactly once, seven figures (the map, five charts, the hubs' small
+    # multiples), credits and filters.
+    assert document.count("Plotly.newPlot(") == 7
     assert len(re.findall(r"<script type=\"text/javascript\">", document)) == 2
     assert "Mediterranean Sea · owner: Orange" in markup
     assert "TeleGeography" in markup and "CC BY-NC-SA 3.0" in markup

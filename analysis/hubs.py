@@ -1,0 +1,437 @@
+"""Hubs: the Mediterranean's landing cities, profiled and ranked (issue 16).
+
+A **hub** is a metro area: the Mediterranean landing points joined by single linkage within
+:data:`HUB_JOIN_KM` (two landing points closer than that are in the same hub, and so on by
+chaining). At 40 km Alexandria, Abu Talat and Sidi Kerir form one hub (22 and 26 km apart),
+Genoa and Savona another (38 km), while Marseille stays apart from La Seyne and Toulon (46 and
+49 km). A hub is named after the town of its best connected landing point (most cables, then
+id) and its id is that town as a slug (``marseille``).
+
+Per hub (:func:`hub_profiles`): its cables in service and planned as of the data date (by RFS
+year), their owners and suppliers, the countries its cables land in directly, the **estimated**
+round-trip time to each of :data:`DESTINATIONS` over the cable graph of :mod:`analysis.graph`
+(best path from any of its landing points) beside the great-circle floor, the data centres
+(and their tagged MW) and the IX buildings within :data:`NEARBY_KM` of any of its landing
+points, and its resilience: the cables of its best path to Singapore whose cut alone makes
+that path slower (or breaks it), and the smallest set of cables whose cut separates it from
+Asia (:func:`min_cable_cut`, an exact minimum cut on the cable–landing-point graph).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.graph import TERRESTRIAL, CableGraph, great_circle_km, rtt_ms
+from analysis.proximity import haversine_km
+from analysis.routing import PlaceError, normalise, resolve_place
+
+#: Landing points closer than this join the same hub (single linkage), km.
+HUB_JOIN_KM = 40.0
+#: Data centres and IX buildings within this distance of a hub's landing points count, km.
+NEARBY_KM = 50.0
+#: Landing points that name their hub whenever they are in one: the city the other landing
+#: points of its metro area are suburbs of (Abu Talat has more cables than Alexandria).
+NAMED_BY = frozenset({"alexandria-egypt"})
+#: The sea region whose landing points make hubs.
+HUB_REGION = "mediterranean"
+
+#: Destinations of the RTT estimates: label → place text for :func:`resolve_place`.
+DESTINATIONS: Mapping[str, str] = {
+    "Singapore": "tuas-singapore",
+    "Mumbai": "mumbai-india",
+    "Jeddah": "jeddah-saudi-arabia",
+    "Lagos": "lagos-nigeria",
+    "Cape Town": "cape-town-south-africa",
+    "New York": "wall-township-nj-united-states",
+    "Alexandria": "alexandria-egypt",
+}
+
+#: Countries whose landing points are "Asia" for the min-cut (South, South-East and East Asia;
+#: the Gulf is left out so that the cut measures the way past it).
+ASIA_COUNTRIES = frozenset(
+    {
+        "India", "Pakistan", "Sri Lanka", "Bangladesh", "Myanmar", "Thailand", "Malaysia",
+        "Singapore", "Indonesia", "Vietnam", "Cambodia", "Philippines", "China", "Hong Kong",
+        "Taiwan", "Japan", "South Korea", "Brunei", "Maldives",
+    }
+)  # fmt: skip
+
+METHODOLOGY = (
+    f"Hubs are metro areas: Mediterranean landing points joined when less than {HUB_JOIN_KM:g} km "
+    "apart (chaining), named after the best connected one. Cables are counted as in service or "
+    "planned as of the cable data date; a year shows the cables in service at the end of that "
+    "RFS year (cables without a year are left out of the timeline). RTTs are estimates over "
+    "stylised routes of the in-service cable graph (cable length at 0.0049 ms/km each way, "
+    "plus the terrestrial links of the land model), next to the great-circle floor. Data "
+    f"centres and IX buildings count within {NEARBY_KM:g} km of any of the hub's landing points. "
+    "Resilience: the cables of the best path to Singapore whose cut alone slows or breaks it, "
+    "and the fewest cables whose cut leaves no path to any South, South-East or East Asian "
+    "landing point (an exact minimum cut)."
+)
+
+
+@dataclass(frozen=True)
+class Hub:
+    """A metro area: its id, name and landing point ids."""
+
+    id: str
+    name: str
+    country: str
+    point_ids: tuple[str, ...]
+    lon: float
+    lat: float
+
+
+def single_linkage(
+    ids: Sequence[str], lons: Sequence[float], lats: Sequence[float], max_km: float
+) -> list[list[str]]:
+    """Groups of ``ids`` joined when less than ``max_km`` apart (chaining), each sorted."""
+    parent = list(range(len(ids)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    lon = np.asarray(lons, dtype=np.float64)
+    lat = np.asarray(lats, dtype=np.float64)
+    for i in range(len(ids)):
+        near = np.nonzero(haversine_km(lon[i], lat[i], lon, lat) < max_km)[0]
+        for j in near:
+            parent[find(int(j))] = find(i)
+    groups: dict[int, list[str]] = {}
+    for i, pid in enumerate(ids):
+        groups.setdefault(find(i), []).append(pid)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"\s+", "-", normalise(text)) or "hub"
+
+
+def group_hubs(landing_points: pd.DataFrame, max_km: float = HUB_JOIN_KM) -> list[Hub]:
+    """The hubs of ``landing_points`` (columns ``name``, ``country``, ``cable_ids``, geometry)."""
+    frame = landing_points
+    groups = single_linkage(
+        [str(i) for i in frame.index], list(frame.geometry.x), list(frame.geometry.y), max_km
+    )
+    hubs: list[Hub] = []
+    used: set[str] = set()
+    for group in groups:
+        named = [p for p in group if p in NAMED_BY]
+        lead = min(named or group, key=lambda p: (-len(frame["cable_ids"][p]), p))
+        town = str(frame.at[lead, "name"]).split(",")[0].strip()
+        hub_id = _slug(town)
+        while hub_id in used:  # two towns of the same name: keep ids unique
+            hub_id += "-2"
+        used.add(hub_id)
+        hubs.append(
+            Hub(
+                id=hub_id,
+                name=town,
+                country=str(frame.at[lead, "country"]),
+                point_ids=tuple(group),
+                lon=float(frame.geometry.x[lead]),
+                lat=float(frame.geometry.y[lead]),
+            )
+        )
+    return sorted(hubs, key=lambda h: h.id)
+
+
+def min_cable_cut(
+    graph: Any, sources: Iterable[str], sinks: Iterable[str], removed: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The fewest cables whose cut leaves no path from ``sources`` to ``sinks``, sorted.
+
+    ``graph`` is a multigraph whose edge keys are cable ids or ``"terrestrial"`` (land links
+    are never cut). Each cable becomes one node of capacity 1 joined to its landing points, so
+    the minimum cut counts cables, not cable segments. ``()`` when no path exists at all;
+    sources that are also sinks make the cut impossible (``("∞",)`` is never returned: the
+    caller should keep the sets apart).
+    """
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
+    skip = frozenset(removed)
+    flow = nx.DiGraph()
+    for u, v, key in graph.edges(keys=True):
+        if key in skip:
+            continue
+        if key == TERRESTRIAL:
+            flow.add_edge(u, v)
+            flow.add_edge(v, u)
+            continue
+        inside, outside = ("in", key), ("out", key)
+        flow.add_edge(inside, outside, capacity=1)
+        for p in (u, v):
+            flow.add_edge(p, inside)
+            flow.add_edge(outside, p)
+    src, dst = ("source",), ("sink",)
+    flow.add_node(src)
+    flow.add_node(dst)
+    for s in sources:
+        if s in flow:
+            flow.add_edge(src, s)
+    for t in sinks:
+        if t in flow:
+            flow.add_edge(t, dst)
+    if not nx.has_path(flow, src, dst):
+        return ()
+    _value, (reach, _rest) = nx.minimum_cut(flow, src, dst)
+    cut = {
+        n[1] for n in reach if isinstance(n, tuple) and n[0] == "in" and ("out", n[1]) not in reach
+    }
+    return tuple(sorted(cut))
+
+
+@dataclass(frozen=True)
+class Rtt:
+    """The estimated RTT from a hub to one destination, and its great-circle floor (ms)."""
+
+    destination: str
+    rtt_ms: float | None
+    floor_ms: float
+
+
+@dataclass(frozen=True)
+class HubProfile:
+    """Every number of one hub (see the module docstring)."""
+
+    hub: Hub
+    cables_in_service: tuple[str, ...]
+    cables_planned: tuple[str, ...]
+    #: RFS year → cables in service at the end of that year.
+    cables_by_year: Mapping[int, int]
+    owners: tuple[str, ...]
+    suppliers: tuple[str, ...]
+    countries: tuple[str, ...]
+    rtts: tuple[Rtt, ...]
+    datacentres: tuple[str, ...]
+    datacentre_mw: float
+    ix_buildings: tuple[str, ...]
+    exchanges: tuple[str, ...]
+    #: Cable id → RTT increase (ms) to Singapore when cut alone (``None``: no path left).
+    critical: Mapping[str, float | None]
+    asia_min_cut: tuple[str, ...]
+
+    def rtt(self, destination: str) -> float | None:
+        """The estimated RTT to ``destination`` (ms), ``None`` if unreachable."""
+        return next((r.rtt_ms for r in self.rtts if r.destination == destination), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (NaN-free) dictionary."""
+        out = asdict(self)
+        out["cables_by_year"] = {str(y): n for y, n in self.cables_by_year.items()}
+        out["critical"] = [{"cable_id": c, "increase_ms": v} for c, v in self.critical.items()]
+        return out
+
+
+def _near(frame: pd.DataFrame, lons: Sequence[float], lats: Sequence[float]) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    x, y = np.asarray(frame.geometry.x), np.asarray(frame.geometry.y)
+    close = np.zeros(len(frame), dtype=bool)
+    for lon, lat in zip(lons, lats, strict=True):
+        close |= haversine_km(lon, lat, x, y) < NEARBY_KM
+    return frame[close]
+
+
+def _destinations(graph: CableGraph) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for label, place in DESTINATIONS.items():
+        try:
+            found[label] = resolve_place(graph, place)
+        except PlaceError:
+            continue
+    return found
+
+
+def _rtts(graph: CableGraph, hub: Hub, dests: Mapping[str, str]) -> tuple[Rtt, ...]:
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
+    sources = [p for p in hub.point_ids if p in graph.graph]
+    dist = (
+        nx.multi_source_dijkstra_path_length(graph.base, sources, weight=graph.weight())
+        if sources
+        else {}
+    )
+    out = []
+    for label, pid in dests.items():
+        km = dist.get(pid)
+        point = graph.points[pid]
+        floor = min(
+            great_circle_km(graph.points[p].lon, graph.points[p].lat, point.lon, point.lat)
+            for p in hub.point_ids
+        )
+        out.append(
+            Rtt(label, round(rtt_ms(km), 1) if km is not None else None, round(rtt_ms(floor), 1))
+        )
+    return tuple(out)
+
+
+def _critical(graph: CableGraph, hub: Hub, target: str | None) -> dict[str, float | None]:
+    """Cables of the best path to ``target`` whose cut alone makes it slower (ms) or breaks it."""
+    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
+    sources = [p for p in hub.point_ids if p in graph.graph]
+    if target is None or not sources:
+        return {}
+    try:
+        km, path = nx.multi_source_dijkstra(graph.base, sources, target, weight=graph.weight())
+    except nx.NetworkXNoPath:
+        return {}
+    cables = sorted({graph.best_edge(u, v)[0] for u, v in itertools.pairwise(path)} - {TERRESTRIAL})
+    out: dict[str, float | None] = {}
+    for cid in cables:
+        cut = graph.without([cid])
+        try:
+            after = nx.multi_source_dijkstra_path_length(cut.base, sources, weight=cut.weight())[
+                target
+            ]
+        except KeyError:
+            out[cid] = None
+            continue
+        if after > km + 1e-9:
+            out[cid] = round(rtt_ms(after) - rtt_ms(km), 1)
+    return out
+
+
+def _tagged_mw(datacentres: pd.DataFrame) -> float:
+    """The summed power of the data centres that tag one (MW)."""
+    if datacentres.empty or "power_mw" not in datacentres:
+        return 0.0
+    return round(float(pd.to_numeric(datacentres["power_mw"], errors="coerce").sum()), 1)
+
+
+def _cables_by_year(cables: pd.DataFrame, years: Sequence[int]) -> dict[int, int]:
+    built = cables[~cables["is_planned"].astype(bool)]
+    rfs = pd.to_numeric(built["rfs_year"], errors="coerce")
+    return {y: int((rfs <= y).sum()) for y in years}
+
+
+def hub_profile(
+    graph: CableGraph,
+    data: Any,
+    hub: Hub,
+    years: Sequence[int],
+    dests: Mapping[str, str] | None = None,
+) -> HubProfile:
+    """The profile of one hub (``data``: a :class:`~datalayer.loader.Datasets`)."""
+    dests = _destinations(graph) if dests is None else dests
+    members = set(hub.point_ids)
+    cables = data.cables[[bool(members & set(ids)) for ids in data.cables["landing_point_ids"]]]
+    planned = cables["is_planned"].astype(bool)
+    countries = sorted(
+        {
+            str(data.landing_points.at[p, "country"])
+            for ids in cables[~planned]["landing_point_ids"]
+            for p in ids
+            if p in data.landing_points.index and p not in members
+        }
+    )
+    lons = [graph.points[p].lon for p in hub.point_ids]
+    lats = [graph.points[p].lat for p in hub.point_ids]
+    dcs = _near(data.datacentres, lons, lats)
+    ixs = _near(data.facilities, lons, lats)
+    asia = [
+        p for p, info in graph.points.items() if info.country in ASIA_COUNTRIES and p not in members
+    ]
+    return HubProfile(
+        hub=hub,
+        cables_in_service=tuple(sorted(map(str, cables.index[~planned]))),
+        cables_planned=tuple(sorted(map(str, cables.index[planned]))),
+        cables_by_year=_cables_by_year(cables, years),
+        owners=tuple(sorted({str(o) for v in cables["owners"] for o in (v or ())})),
+        suppliers=tuple(sorted({str(s) for v in cables["suppliers"] for s in (v or ())})),
+        countries=tuple(countries),
+        rtts=_rtts(graph, hub, dests),
+        datacentres=tuple(sorted(map(str, dcs["name"]))) if len(dcs) else (),
+        datacentre_mw=_tagged_mw(dcs),
+        ix_buildings=tuple(sorted(map(str, ixs.index))),
+        exchanges=tuple(sorted({str(e) for v in ixs["exchanges"] for e in (v or ())}))
+        if len(ixs)
+        else (),
+        critical=_critical(graph, hub, dests.get("Singapore")),
+        asia_min_cut=min_cable_cut(graph.base, hub.point_ids, asia, graph.removed),
+    )
+
+
+def hub_profiles(graph: CableGraph, data: Any, years: Sequence[int]) -> list[HubProfile]:
+    """Every hub of :data:`HUB_REGION`, profiled (sorted by id)."""
+    dests = _destinations(graph)
+    hubs = mediterranean_hubs(data.landing_points)
+    return [hub_profile(graph, data, hub, years, dests) for hub in hubs]
+
+
+def mediterranean_hubs(landing_points: pd.DataFrame) -> list[Hub]:
+    """The hubs of the landing points of :data:`HUB_REGION` (cheap: no graph needed)."""
+    points = landing_points
+    return group_hubs(points[[HUB_REGION in (r or ()) for r in points["regions"]]])
+
+
+def rtt_column(label: str) -> str:
+    """The ranking's column of the estimated RTT to ``label`` (``rtt_new_york_ms``)."""
+    return f"rtt_{_slug(label).replace('-', '_')}_ms"
+
+
+#: Measure column → True when larger is better (the rank direction).
+MEASURES: Mapping[str, bool] = {
+    "cables_in_service": True,
+    "cables_planned": True,
+    "countries": True,
+    "owners": True,
+    "suppliers": True,
+    **{rtt_column(label): False for label in DESTINATIONS},
+    "datacentres": True,
+    "datacentre_mw": True,
+    "exchanges": True,
+    "asia_min_cut": True,
+}
+
+
+def ranking(profiles: Sequence[HubProfile]) -> pd.DataFrame:
+    """One row per hub: each measure and its rank (``rank_<measure>``, 1 = best; ties share).
+
+    Ordered by cables in service (most first), then id. RTT columns are estimates in ms
+    (``NaN`` when unreachable, ranked last); the min-cut column counts cables.
+    """
+    rows = []
+    for p in profiles:
+        row: dict[str, Any] = {
+            "id": p.hub.id,
+            "name": p.hub.name,
+            "country": p.hub.country,
+            "landing_points": len(p.hub.point_ids),
+            "cables_in_service": len(p.cables_in_service),
+            "cables_planned": len(p.cables_planned),
+            "countries": len(p.countries),
+            "owners": len(p.owners),
+            "suppliers": len(p.suppliers),
+        }
+        for r in p.rtts:
+            row[rtt_column(r.destination)] = r.rtt_ms if r.rtt_ms is not None else math.nan
+        row.update(
+            datacentres=len(p.datacentres),
+            datacentre_mw=p.datacentre_mw,
+            exchanges=len(p.exchanges),
+            asia_min_cut=len(p.asia_min_cut),
+        )
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    for column, larger in MEASURES.items():
+        if column in table:
+            ranks = table[column].rank(method="min", ascending=not larger, na_option="bottom")
+            table[f"rank_{column}"] = ranks.astype(int)
+    return table.sort_values(
+        ["cables_in_service", "id"], ascending=[False, True], kind="stable"
+    ).reset_index(drop=True)
