@@ -64,6 +64,10 @@ ASIA_COUNTRIES = frozenset(
     }
 )  # fmt: skip
 
+#: Land links the min-cut keeps (uncuttable): metro fibre, not the land model's long-haul
+#: links, across which no cable cut could ever separate a mainland hub from mainland Asia.
+MIN_CUT_LAND_KM = 50.0
+
 METHODOLOGY = (
     f"Hubs are metro areas: Mediterranean landing points joined when less than {HUB_JOIN_KM:g} km "
     "apart (chaining), named after the best connected one. Cables are counted as in service or "
@@ -74,7 +78,9 @@ METHODOLOGY = (
     f"centres and IX buildings count within {NEARBY_KM:g} km of any of the hub's landing points. "
     "Resilience: the cables of the best path to Singapore whose cut alone slows or breaks it, "
     "and the fewest cables whose cut leaves no path to any South, South-East or East Asian "
-    "landing point (an exact minimum cut)."
+    "landing point (an exact minimum cut over the cables and metro land links of at most "
+    f"{MIN_CUT_LAND_KM:g} km: across the land model's long-haul links no cable cut could "
+    "separate a mainland hub from mainland Asia)."
 )
 
 
@@ -148,12 +154,17 @@ def group_hubs(landing_points: pd.DataFrame, max_km: float = HUB_JOIN_KM) -> lis
 
 
 def min_cable_cut(
-    graph: Any, sources: Iterable[str], sinks: Iterable[str], removed: Iterable[str] = ()
+    graph: Any,
+    sources: Iterable[str],
+    sinks: Iterable[str],
+    removed: Iterable[str] = (),
+    land_max_km: float = MIN_CUT_LAND_KM,
 ) -> tuple[str, ...]:
     """The fewest cables whose cut leaves no path from ``sources`` to ``sinks``, sorted.
 
     ``graph`` is a multigraph whose edge keys are cable ids or ``"terrestrial"`` (land links
-    are never cut). Each cable becomes one node of capacity 1 joined to its landing points, so
+    are never cut; only those at most ``land_max_km`` long, great-circle, are kept: the
+    question is which submarine cables the hub depends on). Each cable becomes one node of capacity 1 joined to its landing points, so
     the minimum cut counts cables, not cable segments. ``()`` when no path exists at all;
     sources that are also sinks make the cut impossible (``("∞",)`` is never returned: the
     caller should keep the sets apart).
@@ -162,10 +173,12 @@ def min_cable_cut(
 
     skip = frozenset(removed)
     flow = nx.DiGraph()
-    for u, v, key in graph.edges(keys=True):
+    for u, v, key, gc_km in graph.edges(keys=True, data="gc_km"):
         if key in skip:
             continue
         if key == TERRESTRIAL:
+            if gc_km is not None and gc_km > land_max_km:
+                continue
             flow.add_edge(u, v)
             flow.add_edge(v, u)
             continue
