@@ -49,7 +49,9 @@ DESTINATIONS: Mapping[str, str] = {
     "Mumbai": "mumbai-india",
     "Jeddah": "jeddah-saudi-arabia",
     "Lagos": "lagos-nigeria",
-    "Cape Town": "cape-town-south-africa",
+    # Cape Town's own landing point has only 2Africa (planned in the data); Melkbosstrand, in
+    # the City of Cape Town ~35 km north of the centre, lands SAT-3, SAFE and Equiano.
+    "Cape Town": "melkbosstrand-south-africa",
     "New York": "wall-township-nj-united-states",
     "Alexandria": "alexandria-egypt",
 }

@@ -127,6 +127,17 @@ def test_marseille_profile_has_asia_resilience_and_rtt_above_floor(
             assert rtt.rtt_ms >= rtt.floor_ms
     years = marseille.cables_by_year
     assert years[2000] <= years[2010] <= years[2022] == len(marseille.cables_in_service)
+    # Every destination is reached (Cape Town through Melkbosstrand, its in-service landing).
+    assert all(rtt.rtt_ms is not None for rtt in marseille.rtts), marseille.rtts
+
+
+def test_min_cut_leaves_long_land_links_out() -> None:
+    # A 400 km land link would join h to the Asian side without any cable; metro links stay.
+    graph = nx.MultiGraph()
+    graph.add_edge("h", "asia", key=TERRESTRIAL, gc_km=400.0)
+    graph.add_edge("h", "m", key=TERRESTRIAL, gc_km=20.0)
+    graph.add_edge("m", "asia", key="x")
+    assert min_cable_cut(graph, ["h"], ["asia"]) == ("x",)
 
 
 def test_the_timeline_and_the_year_filter_agree() -> None:
