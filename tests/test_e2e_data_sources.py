@@ -40,7 +40,7 @@ def test_data_sources_view_reads_licence_and_rebuild_command(
     footer = page.locator(".attribution-licences")
     assert footer.inner_text() == (
         "Licences: CC BY-NC-SA 3.0 Unported · Licence Ouverte / Open Licence (Etalab) · "
-        "Public domain (Natural Earth)"
+        "Public domain (Natural Earth) · ODbL 1.0 (Open Database License)"
     )
     SHOTS.mkdir(exist_ok=True)
     card.screenshot(path=str(SHOTS / "data-sources.png"))
