@@ -13,7 +13,7 @@ from typing import Any
 import dash
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
-from analysis.hubs import METHODOLOGY, HubProfile, mediterranean_hubs
+from analysis.hubs import METHODOLOGY, HubProfile, mediterranean_hubs, rtt_column
 from components import ids
 from datalayer.fields import control_of
 from datalayer.query import parse_query
@@ -41,9 +41,10 @@ COLUMNS: dict[str, str] = {
     "cables_planned": "Planned",
     "countries": "Countries reached",
     "owners": "Owners",
-    "rtt_singapore_ms": "RTT Singapore (est. ms)",
-    "rtt_mumbai_ms": "RTT Mumbai (est. ms)",
-    "rtt_new_york_ms": "RTT New York (est. ms)",
+    # Three of the ranking's destinations (analysis.hubs.DESTINATIONS), named as it names them.
+    **{
+        rtt_column(place): f"RTT {place} (est. ms)" for place in ("Singapore", "Mumbai", "New York")
+    },
     "datacentres": "Data centres",
     "datacentre_mw": "Tagged MW",
     "exchanges": "IXs",
