@@ -45,17 +45,23 @@ function landfallFitView(graph, force) {
   var lat = (2 * Math.atan(Math.exp(centreY)) - Math.PI / 2) * (180 / Math.PI);
   var lon = (west + east) / 2 + ((panel / 2) * 360) / (512 * Math.pow(2, zoom));
   graph.__landfallFitRev = fit.rev;
-  landfallOwnView({ lon: lon, lat: lat, zoom: zoom });
-  map.jumpTo({ center: [lon, lat], zoom: zoom });
-  // The figure the page holds keeps the fitted view: a later redraw of it (dcc.Graph redraws
-  // its figure on a resize or a restyle) must not bring back the server's guess.
-  if (graph.layout && graph.layout.map) {
-    graph.layout.map.center = { lon: lon, lat: lat };
-    graph.layout.map.zoom = zoom;
-  }
-  full.map.center = { lon: lon, lat: lat };
-  full.map.zoom = zoom;
+  landfallApplyView(graph, { lon: lon, lat: lat, zoom: zoom });
   graph.__landfallFitted = { lon: lon, lat: lat, zoom: zoom, rev: fit.rev };
+}
+
+/* Move the map to ``view`` as the page's own move, and record it in the figure the page holds:
+   a later redraw of it (dcc.Graph redraws its figure on a resize or a restyle) must not bring
+   back the server's guess. */
+function landfallApplyView(graph, view) {
+  var full = graph._fullLayout;
+  landfallOwnView(view);
+  full.map._subplot.map.jumpTo({ center: [view.lon, view.lat], zoom: view.zoom });
+  if (graph.layout && graph.layout.map) {
+    graph.layout.map.center = { lon: view.lon, lat: view.lat };
+    graph.layout.map.zoom = view.zoom;
+  }
+  full.map.center = { lon: view.lon, lat: view.lat };
+  full.map.zoom = view.zoom;
 }
 
 /* A redraw that was already under way when the view was fitted ends by setting the view its
@@ -74,14 +80,7 @@ function landfallKeepFit(graph) {
     Math.abs(centre.lng - fitted.lon) > 1e-4 ||
     Math.abs(centre.lat - fitted.lat) > 1e-4;
   if (!off) return;
-  landfallOwnView({ lon: fitted.lon, lat: fitted.lat, zoom: fitted.zoom });
-  map.jumpTo({ center: [fitted.lon, fitted.lat], zoom: fitted.zoom });
-  if (graph.layout && graph.layout.map) {
-    graph.layout.map.center = { lon: fitted.lon, lat: fitted.lat };
-    graph.layout.map.zoom = fitted.zoom;
-  }
-  full.map.center = { lon: fitted.lon, lat: fitted.lat };
-  full.map.zoom = fitted.zoom;
+  landfallApplyView(graph, { lon: fitted.lon, lat: fitted.lat, zoom: fitted.zoom });
 }
 
 function landfallWatchMap() {
