@@ -1,6 +1,6 @@
-"""Hubs: the Mediterranean's landing cities, profiled and ranked (issue 16).
+"""Hubs: the landing cities of the Mediterranean and the Black Sea, profiled and ranked (issue 16).
 
-A **hub** is a metro area: the Mediterranean landing points joined by single linkage within
+A **hub** is a metro area: the landing points of :data:`HUB_REGIONS` joined by single linkage within
 :data:`HUB_JOIN_KM` (two landing points closer than that are in the same hub, and so on by
 chaining). At 40 km Alexandria, Abu Talat and Sidi Kerir form one hub (22 and 26 km apart),
 Genoa and Savona another (38 km), while Marseille stays apart from La Seyne and Toulon (46 and
@@ -12,7 +12,8 @@ year), their owners and suppliers, the countries its cables land in directly, th
 round-trip time to each of :data:`DESTINATIONS` over the cable graph of :mod:`analysis.graph`
 (best path from any of its landing points) beside the great-circle floor, the data centres
 (and their tagged MW) and the IX buildings within :data:`NEARBY_KM` of any of its landing
-points, and its resilience: the cables of its best path to Singapore whose cut alone makes
+points (data centres only where the data centre dataset maps them: elsewhere the count is
+missing, not zero, see :func:`datacentre_extent`), and its resilience: the cables of its best path to Singapore whose cut alone makes
 that path slower (or breaks it), and the smallest set of cables whose cut separates it from
 Asia (:func:`min_cable_cut`, an exact minimum cut on the cable–landing-point graph).
 """
@@ -40,8 +41,9 @@ NEARBY_KM = 50.0
 #: Landing points that name their hub whenever they are in one: the city the other landing
 #: points of its metro area are suburbs of (Abu Talat has more cables than Alexandria).
 NAMED_BY = frozenset({"alexandria-egypt"})
-#: The sea region whose landing points make hubs.
-HUB_REGION = "mediterranean"
+#: The sea regions whose landing points make hubs: the Black Sea for Istanbul, whose cables
+#: land on its Black Sea side (the data tags it ``black-sea`` only).
+HUB_REGIONS: tuple[str, ...] = ("mediterranean", "black-sea")
 
 #: Destinations of the RTT estimates: label → place text for :func:`resolve_place`.
 DESTINATIONS: Mapping[str, str] = {
@@ -71,13 +73,16 @@ ASIA_COUNTRIES = frozenset(
 MIN_CUT_LAND_KM = 50.0
 
 METHODOLOGY = (
-    f"Hubs are metro areas: Mediterranean landing points joined when less than {HUB_JOIN_KM:g} km "
+    "Hubs are metro areas: landing points of the Mediterranean and the Black Sea joined when "
+    f"less than {HUB_JOIN_KM:g} km "
     "apart (chaining), named after the best connected one. Cables are counted as in service or "
     "planned as of the cable data date; a year shows the cables in service at the end of that "
     "RFS year (cables without a year are left out of the timeline). RTTs are estimates over "
     "stylised routes of the in-service cable graph (cable length at 0.0049 ms/km each way, "
     "plus the terrestrial links of the land model), next to the great-circle floor. Data "
-    f"centres and IX buildings count within {NEARBY_KM:g} km of any of the hub's landing points. "
+    f"centres and IX buildings count within {NEARBY_KM:g} km of any of the hub's landing points; "
+    "data centres only where the data centre dataset maps them (today Provence-Alpes-Côte "
+    "d'Azur): elsewhere the count is missing (–), not zero. "
     "Resilience: the cables of the best path to Singapore whose cut alone slows or breaks it, "
     "and the fewest cables whose cut leaves no path to any South, South-East or East Asian "
     "landing point (an exact minimum cut over the cables and metro land links of at most "
@@ -231,6 +236,8 @@ class HubProfile:
     rtts: tuple[Rtt, ...]
     datacentres: tuple[str, ...]
     datacentre_mw: float
+    #: Whether the data centre dataset maps the hub's area (if not, the two above are empty).
+    datacentres_mapped: bool
     ix_buildings: tuple[str, ...]
     exchanges: tuple[str, ...]
     #: Cable id → RTT increase (ms) to Singapore when cut alone (``None``: no path left).
@@ -257,6 +264,37 @@ def _near(frame: pd.DataFrame, lons: Sequence[float], lats: Sequence[float]) -> 
     for lon, lat in zip(lons, lats, strict=True):
         close |= haversine_km(lon, lat, x, y) < NEARBY_KM
     return frame[close]
+
+
+def datacentre_extent(datacentres: pd.DataFrame) -> tuple[float, float, float, float] | None:
+    """The area the data centre dataset maps, ``(west, south, east, north)``: the box of its
+    records widened by :data:`NEARBY_KM` (``None``: no records, nothing mapped).
+
+    Landfall's data centres come from an OpenStreetMap extract of one region: a hub outside
+    it has no data, which a count of zero would misstate.
+    """
+    if datacentres.empty:
+        return None
+    x, y = np.asarray(datacentres.geometry.x), np.asarray(datacentres.geometry.y)
+    dlat = NEARBY_KM / 111.2
+    dlon = dlat / max(math.cos(math.radians(float(np.abs(y).max()))), 0.1)
+    return (
+        float(x.min()) - dlon,
+        float(y.min()) - dlat,
+        float(x.max()) + dlon,
+        float(y.max()) + dlat,
+    )
+
+
+def _in_extent(
+    extent: tuple[float, float, float, float] | None, lons: Sequence[float], lats: Sequence[float]
+) -> bool:
+    if extent is None:
+        return False
+    west, south, east, north = extent
+    return any(
+        west <= lon <= east and south <= lat <= north for lon, lat in zip(lons, lats, strict=True)
+    )
 
 
 def _destinations(graph: CableGraph) -> dict[str, str]:
@@ -354,7 +392,8 @@ def hub_profile(
     )
     lons = [graph.points[p].lon for p in hub.point_ids]
     lats = [graph.points[p].lat for p in hub.point_ids]
-    dcs = _near(data.datacentres, lons, lats)
+    mapped = _in_extent(datacentre_extent(data.datacentres), lons, lats)
+    dcs = _near(data.datacentres, lons, lats) if mapped else data.datacentres.iloc[:0]
     ixs = _near(data.facilities, lons, lats)
     asia = [
         p for p, info in graph.points.items() if info.country in ASIA_COUNTRIES and p not in members
@@ -370,6 +409,7 @@ def hub_profile(
         rtts=_rtts(graph, hub, dests),
         datacentres=tuple(sorted(map(str, dcs["name"]))) if len(dcs) else (),
         datacentre_mw=_tagged_mw(dcs),
+        datacentres_mapped=mapped,
         ix_buildings=tuple(sorted(map(str, ixs.index))),
         exchanges=tuple(sorted({str(e) for v in ixs["exchanges"] for e in (v or ())}))
         if len(ixs)
@@ -380,16 +420,32 @@ def hub_profile(
 
 
 def hub_profiles(graph: CableGraph, data: Any, years: Sequence[int]) -> list[HubProfile]:
-    """Every hub of :data:`HUB_REGION`, profiled (sorted by id)."""
+    """Every hub of :data:`HUB_REGIONS`, profiled (sorted by id)."""
     dests = _destinations(graph)
-    hubs = mediterranean_hubs(data.landing_points)
+    hubs = region_hubs(data.landing_points)
     return [hub_profile(graph, data, hub, years, dests) for hub in hubs]
 
 
-def mediterranean_hubs(landing_points: pd.DataFrame) -> list[Hub]:
-    """The hubs of the landing points of :data:`HUB_REGION` (cheap: no graph needed)."""
+def point_names(landing_points: pd.DataFrame) -> Mapping[str, str]:
+    """Landing point id → name (``Marseille, France``)."""
+    return {str(i): str(n) for i, n in landing_points["name"].items()}
+
+
+def datacentres_line(profile: HubProfile) -> str:
+    """The profile's data centre heading: the radius and tagged MW, or why there is no count."""
+    if not profile.datacentres_mapped:
+        return (
+            f"Data centres within {NEARBY_KM:g} km: no data (the data centre dataset does not "
+            "map this area)"
+        )
+    return f"Data centres within {NEARBY_KM:g} km ({profile.datacentre_mw:g} MW tagged)"
+
+
+def region_hubs(landing_points: pd.DataFrame) -> list[Hub]:
+    """The hubs of the landing points of :data:`HUB_REGIONS` (cheap: no graph needed)."""
     points = landing_points
-    return group_hubs(points[[HUB_REGION in (r or ()) for r in points["regions"]]])
+    wanted = set(HUB_REGIONS)
+    return group_hubs(points[[bool(wanted & set(r or ())) for r in points["regions"]]])
 
 
 def rtt_column(label: str) -> str:
@@ -410,13 +466,17 @@ MEASURES: Mapping[str, bool] = {
     "exchanges": True,
     "asia_min_cut": True,
 }
+#: Measures a hub may have no data for (missing, not worst): left unranked where missing.
+UNRANKED_WHEN_MISSING = frozenset({"datacentres", "datacentre_mw"})
 
 
 def ranking(profiles: Sequence[HubProfile]) -> pd.DataFrame:
     """One row per hub: each measure and its rank (``rank_<measure>``, 1 = best; ties share).
 
     Ordered by cables in service (most first), then id. RTT columns are estimates in ms
-    (``NaN`` when unreachable, ranked last); the min-cut column counts cables.
+    (``NaN`` when unreachable, ranked last); the min-cut column counts cables. Data centre
+    columns are ``NaN`` where the data centre dataset does not map the hub, and so is their
+    rank (``<NA>``: unranked, not last).
     """
     rows = []
     for p in profiles:
@@ -434,8 +494,8 @@ def ranking(profiles: Sequence[HubProfile]) -> pd.DataFrame:
         for r in p.rtts:
             row[rtt_column(r.destination)] = r.rtt_ms if r.rtt_ms is not None else math.nan
         row.update(
-            datacentres=len(p.datacentres),
-            datacentre_mw=p.datacentre_mw,
+            datacentres=len(p.datacentres) if p.datacentres_mapped else math.nan,
+            datacentre_mw=p.datacentre_mw if p.datacentres_mapped else math.nan,
             exchanges=len(p.exchanges),
             asia_min_cut=len(p.asia_min_cut),
         )
@@ -443,10 +503,15 @@ def ranking(profiles: Sequence[HubProfile]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if table.empty:
         return table
+    # A count, missing where unmapped (not a float: "4", not "4.0").
+    table["datacentres"] = table["datacentres"].astype("Int64")
     for column, larger in MEASURES.items():
         if column in table:
-            ranks = table[column].rank(method="min", ascending=not larger, na_option="bottom")
-            table[f"rank_{column}"] = ranks.astype(int)
+            keep = column in UNRANKED_WHEN_MISSING
+            ranks = table[column].rank(
+                method="min", ascending=not larger, na_option="keep" if keep else "bottom"
+            )
+            table[f"rank_{column}"] = ranks.astype("Int64" if keep else int)
     return table.sort_values(
         ["cables_in_service", "id"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)

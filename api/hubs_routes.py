@@ -1,7 +1,7 @@
 """The hubs endpoints of the data API (``/api/v1``).
 
 ``GET /api/v1/hubs``
-    The ranking of the Mediterranean hubs (:func:`analysis.hubs.ranking`), one record per hub.
+    The ranking of the hubs (Mediterranean and Black Sea) (:func:`analysis.hubs.ranking`), one record per hub.
 ``GET /api/v1/hubs/<id>``
     One hub's profile (:meth:`analysis.hubs.HubProfile.to_dict`); 404 for an unknown id.
 ``GET /api/v1/hubs.csv``
@@ -17,6 +17,7 @@ import math
 from typing import Any
 
 import flask
+import pandas as pd
 from flask import Blueprint, Response, request
 
 from api.routes import API_ROOT, _guarded
@@ -29,8 +30,11 @@ GET_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 def _clean(value: Any) -> Any:
-    """NaN (unreachable RTT) as ``null``: JSON has no NaN."""
-    return None if isinstance(value, float) and math.isnan(value) else value
+    """NaN (unreachable RTT, unmapped data centres) and ``<NA>`` (unranked) as ``null``: JSON
+    has no NaN."""
+    if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
 
 
 def register_hubs_api(server: flask.Flask, ctx: AppContext) -> None:

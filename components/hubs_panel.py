@@ -8,12 +8,21 @@ the control :data:`PROFILE`). Every number comes from :func:`services.hubs.hubs_
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import dash
+import pandas as pd
 from dash import ALL, Dash, Input, Output, State, dcc, html
 
-from analysis.hubs import METHODOLOGY, HubProfile, mediterranean_hubs, rtt_column
+from analysis.hubs import (
+    METHODOLOGY,
+    HubProfile,
+    datacentres_line,
+    point_names,
+    region_hubs,
+    rtt_column,
+)
 from components import ids
 from datalayer.fields import control_of
 from datalayer.query import parse_query
@@ -79,7 +88,7 @@ def hubs_card(ctx: AppContext) -> html.Section:
     last = min(high, int(ctx.data_date("cables.geojson")[:4]))
     options = [
         {"label": f"{h.name} ({h.country})", "value": h.id}
-        for h in sorted(mediterranean_hubs(ctx.data.landing_points), key=lambda h: h.name)
+        for h in sorted(region_hubs(ctx.data.landing_points), key=lambda h: h.name)
     ]
     return html.Section(
         id=CARD,
@@ -99,7 +108,6 @@ def hubs_card(ctx: AppContext) -> html.Section:
                             step=1,
                             value=last,
                             marks={y: str(y) for y in range(low, last + 1) if y % 5 == 0},
-                            tooltip={"always_visible": True, "placement": "bottom"},
                         ),
                         className="hubs-year",
                     ),
@@ -133,6 +141,8 @@ def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return "–"
     if isinstance(value, float):
         return "–" if math.isnan(value) else f"{value:,.1f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -187,8 +197,21 @@ def _line(label: str, values: tuple[str, ...] | list[str]) -> html.P:
     return html.P([html.Strong(f"{label} ({len(values)}): "), ", ".join(values) or "none"])
 
 
-def profile_body(result: HubsResult, hub_id: str | None) -> list[Any]:
-    """One hub's profile, with its rank on each measure."""
+def _rank(row: dict[Any, Any], column: str, total: int) -> str:
+    rank = row["rank_" + column]
+    return "unranked (no data)" if pd.isna(rank) else f"rank {int(rank)} of {total}"
+
+
+def profile_body(
+    result: HubsResult,
+    hub_id: str | None,
+    cable_names: Mapping[str, str] | None = None,
+    lp_names: Mapping[str, str] | None = None,
+) -> list[Any]:
+    """One hub's profile, with its rank on each measure; cables and landing points by name
+    (their ids where a name is not given)."""
+    cables = cable_names or {}
+    points = lp_names or {}
     profile: HubProfile | None = result.profiles.get(hub_id or "")
     if profile is None:
         return [html.P("Choose a hub in the table or the list above.", className="hint")]
@@ -197,9 +220,7 @@ def profile_body(result: HubsResult, hub_id: str | None) -> list[Any]:
     )
     total = len(result.table)
     ranks = [
-        html.Li(
-            f"{label.format(year='').strip()}: {_cell(row[c])} — rank {int(row['rank_' + c])} of {total}"
-        )
+        html.Li(f"{label.format(year='').strip()}: {_cell(row[c])} — {_rank(row, c, total)}")
         for c, label in COLUMNS.items()
         if f"rank_{c}" in row
     ]
@@ -214,14 +235,19 @@ def profile_body(result: HubsResult, hub_id: str | None) -> list[Any]:
         for r in profile.rtts
     ]
     critical = [
-        f"{c} (+{v:.1f} ms)" if v is not None else f"{c} (no path left)"
+        f"{cables.get(c, c)} (+{v:.1f} ms)"
+        if v is not None
+        else f"{cables.get(c, c)} (no path left)"
         for c, v in profile.critical.items()
     ]
     return [
         html.H3(f"{profile.hub.name}, {profile.hub.country}", id="hub-profile-title"),
-        _line("Landing points", list(profile.hub.point_ids)),
-        _line(f"Cables in service ({result.data_date})", profile.cables_in_service),
-        _line("Cables planned", profile.cables_planned),
+        _line("Landing points", [points.get(p, p) for p in profile.hub.point_ids]),
+        _line(
+            f"Cables in service ({result.data_date})",
+            [cables.get(c, c) for c in profile.cables_in_service],
+        ),
+        _line("Cables planned", [cables.get(c, c) for c in profile.cables_planned]),
         _line("Owners", profile.owners),
         _line("Suppliers", profile.suppliers),
         _line("Countries reached directly", profile.countries),
@@ -233,12 +259,15 @@ def profile_body(result: HubsResult, hub_id: str | None) -> list[Any]:
             ],
             className="hub-rtts",
         ),
-        _line(
-            f"Data centres within 50 km ({profile.datacentre_mw:g} MW tagged)", profile.datacentres
-        ),
+        _line(datacentres_line(profile), profile.datacentres)
+        if profile.datacentres_mapped
+        else html.P(html.Strong(datacentres_line(profile))),
         _line("Internet exchanges within 50 km", profile.exchanges),
         _line("Critical cables (cut alone, the path to Singapore slows)", critical),
-        _line("Smallest cut separating it from Asia (cables)", profile.asia_min_cut),
+        _line(
+            "Smallest cut separating it from Asia (cables)",
+            [cables.get(c, c) for c in profile.asia_min_cut],
+        ),
         html.Ul(ranks, className="hub-ranks"),
     ]
 
@@ -280,7 +309,9 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
 
     @app.callback(Output(PROFILE_BODY, "children"), Input(PROFILE, "value"))
     def profile(hub_id: str | None) -> list[Any]:
-        return profile_body(hubs_of(ctx), hub_id)
+        return profile_body(
+            hubs_of(ctx), hub_id, ctx.map.cable_names, point_names(ctx.data.landing_points)
+        )
 
     @app.callback(
         Output(PROFILE, "value", allow_duplicate=True),

@@ -1,4 +1,4 @@
-"""The report's hubs section (issue 16): the ranking of every Mediterranean hub, with each of
+"""The report's hubs section (issue 16): the ranking of every hub, with each of
 its numbers, and the profile of the hub the view shows (``?metro=<hub>``).
 
 Every number comes from :func:`services.hubs.hubs_of`, as in the hubs view, the API and the
@@ -14,9 +14,18 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from analysis.hubs import DESTINATIONS, METHODOLOGY, HubProfile, rtt_column
+from analysis.hubs import (
+    DESTINATIONS,
+    METHODOLOGY,
+    UNRANKED_WHEN_MISSING,
+    HubProfile,
+    datacentres_line,
+    point_names,
+    rtt_column,
+)
 from datalayer.selection import Selection
 from figures.hubs import cables_over_time
 from services.context import AppContext
@@ -52,7 +61,7 @@ def report_year(result: HubsResult, sel: Selection) -> int:
 
 def cell(value: Any) -> str:
     """A number as the hubs view shows it (``–`` for no value: an unreachable RTT)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "–"
     if isinstance(value, float):
         return f"{value:,.1f}"
@@ -119,8 +128,8 @@ def _measure_label(column: str) -> str:
 
 def _rank_text(row: Mapping[str, Any], column: str, total: int) -> str:
     value = row[column]
-    if isinstance(value, float) and math.isnan(value):
-        return "unranked (no path)"
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "unranked (no data)" if column in UNRANKED_WHEN_MISSING else "unranked (no path)"
     return f"{int(row['rank_' + column])} of {total}"
 
 
@@ -131,6 +140,7 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
     if profile is None:
         return ""
     names: Mapping[str, str] = ctx.map.cable_names
+    points = point_names(ctx.data.landing_points)
     table = result.at_year(year)
     row: dict[Any, Any] = table[table["id"] == hub_id].iloc[0].to_dict()
     total = len(table)
@@ -161,7 +171,7 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
     ]
     return (
         f'<section class="hub-profile"><h3>Hub profile: {_esc(hub.name)}, {_esc(hub.country)}</h3>'
-        + _names_line("Landing points", list(hub.point_ids))
+        + _names_line("Landing points", [points.get(p, p) for p in hub.point_ids])
         + _names_line(
             f"Cables in service ({result.data_date})",
             [names.get(c, c) for c in profile.cables_in_service],
@@ -175,8 +185,10 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
             ["To", "Estimate (ms)", "Floor (ms)"],
             rtt_rows,
         )
-        + _names_line(
-            f"Data centres within 50 km ({profile.datacentre_mw:g} MW tagged)", profile.datacentres
+        + (
+            _names_line(datacentres_line(profile), profile.datacentres)
+            if profile.datacentres_mapped
+            else f"<p><strong>{_esc(datacentres_line(profile))}</strong></p>"
         )
         + _names_line("IX buildings within 50 km", profile.ix_buildings)
         + _names_line("Internet exchanges within 50 km", profile.exchanges)

@@ -11,7 +11,7 @@ from typing import TypeVar
 import pandas as pd
 
 from analysis.graph import CableGraph, build_cable_graph
-from analysis.hubs import mediterranean_hubs
+from analysis.hubs import region_hubs
 from analysis.proximity import nearest_distance_table
 from analysis.scenarios import Scenario, all_scenarios
 from datalayer.fields import filters_only
@@ -108,7 +108,7 @@ def build_context(data: Datasets) -> AppContext:
     vocab = replace(
         build_vocabulary(data, ALL_LAYERS, DEFAULT_LAYERS),
         scenarios=frozenset(s.key for s in scenarios),
-        metros=frozenset(h.id for h in mediterranean_hubs(data.landing_points)),
+        metros=frozenset(h.id for h in region_hubs(data.landing_points)),
         layer_aliases=tuple(LAYER_ALIASES.items()),
     )
     return AppContext(

@@ -1,6 +1,6 @@
 """The hubs of the loaded data, computed once per data version and kept (issue 16).
 
-:func:`hubs_of` profiles and ranks every Mediterranean hub (:mod:`analysis.hubs`) the first
+:func:`hubs_of` profiles and ranks every hub (Mediterranean and Black Sea) (:mod:`analysis.hubs`) the first
 time it is asked for a given :class:`~datalayer.loader.Datasets`, then answers from memory:
 the result is deterministic, so it only changes when the data do. The view, the API and the
 CSV export all read it here.

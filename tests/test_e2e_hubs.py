@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from analysis.hubs import mediterranean_hubs
+from analysis.hubs import region_hubs
 from components import hubs_panel as hp
 from components import ids
 from datalayer.loader import Datasets
@@ -28,7 +28,7 @@ def _column(page: Page, index: int) -> list[str]:
 
 def _marseille_cables(data: Datasets, year: int) -> int:
     """Marseille's cables in service (not planned, RFS year at most ``year``), from the data."""
-    hub = next(h for h in mediterranean_hubs(data.landing_points) if h.id == "marseille")
+    hub = next(h for h in region_hubs(data.landing_points) if h.id == "marseille")
     members = set(hub.point_ids)
     cables = data.cables[[bool(members & set(ids)) for ids in data.cables["landing_point_ids"]]]
     built = cables[~cables["is_planned"].astype(bool)]
@@ -68,7 +68,7 @@ def test_hubs_view_sort_profile_and_timeline(
     expect(title).to_have_text("Marseille, France", timeout=60_000)
     expect(page).to_have_url(re.compile(r"[?&]metro=marseille"))
     body = page.locator(f"#{hp.PROFILE_BODY}")
-    assert "seamewe-4" in body.inner_text()
+    assert "SeaMeWe-4" in body.inner_text()
     assert "estimate" in body.inner_text().lower()
     SHOTS.mkdir(exist_ok=True)
     card.screenshot(path=str(SHOTS / "hubs-marseille.png"))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import math
 
+import geopandas as gpd
 import networkx as nx
+import pandas as pd
 import pytest
 
 from analysis.graph import TERRESTRIAL
 from analysis.hubs import (
     HUB_JOIN_KM,
+    NEARBY_KM,
     Hub,
     HubProfile,
     Rtt,
+    datacentre_extent,
     min_cable_cut,
     ranking,
     single_linkage,
@@ -62,7 +66,9 @@ def test_min_cut_is_empty_without_any_path_and_honours_removed_cables() -> None:
     assert min_cable_cut(graph, ["h"], ["asia"], removed=["x"]) == ("y",)
 
 
-def _profile(hub_id: str, cables: int, singapore: float | None, cut: int) -> HubProfile:
+def _profile(
+    hub_id: str, cables: int, singapore: float | None, cut: int, dcs: int | None = 0
+) -> HubProfile:
     return HubProfile(
         hub=Hub(hub_id, hub_id.title(), "Land", (f"{hub_id}-lp",), 0.0, 0.0),
         cables_in_service=tuple(f"c{i}" for i in range(cables)),
@@ -72,8 +78,9 @@ def _profile(hub_id: str, cables: int, singapore: float | None, cut: int) -> Hub
         suppliers=(),
         countries=("X",) * 0,
         rtts=(Rtt("Singapore", singapore, 90.0),),
-        datacentres=(),
+        datacentres=tuple(f"dc{i}" for i in range(dcs or 0)),
         datacentre_mw=0.0,
+        datacentres_mapped=dcs is not None,
         ix_buildings=(),
         exchanges=(),
         critical={},
@@ -106,6 +113,31 @@ def real_profiles(real_data: Datasets) -> list[HubProfile]:
     return hub_profiles(build_cable_graph(real_data), real_data, range(2000, 2023))
 
 
+def test_a_hub_the_data_centre_data_does_not_map_has_no_count_and_no_rank() -> None:
+    # a has 2 data centres, b none (mapped: a true zero), c is outside the dataset's area.
+    table = ranking(
+        [
+            _profile("a", 3, 120.0, 1, dcs=2),
+            _profile("b", 2, 120.0, 1),
+            _profile("c", 1, 120.0, 1, dcs=None),
+        ]
+    )
+    rows = {row["id"]: row for row in table.to_dict("records")}
+    assert (rows["a"]["datacentres"], rows["a"]["rank_datacentres"]) == (2, 1)
+    assert (rows["b"]["datacentres"], rows["b"]["rank_datacentres"]) == (0, 2)
+    assert pd.isna(rows["c"]["datacentres"]) and pd.isna(rows["c"]["rank_datacentres"])
+    assert pd.isna(rows["c"]["datacentre_mw"])
+
+
+def test_the_data_centre_extent_is_the_records_box_widened_by_the_radius() -> None:
+    frame = gpd.GeoDataFrame(geometry=gpd.points_from_xy([5.0, 7.0], [43.0, 44.0]), crs=4326)
+    west, south, east, north = datacentre_extent(frame) or (0, 0, 0, 0)
+    assert south == pytest.approx(43.0 - NEARBY_KM / 111.2)
+    assert north == pytest.approx(44.0 + NEARBY_KM / 111.2)
+    assert west < 5.0 - NEARBY_KM / 111.2 and east > 7.0 + NEARBY_KM / 111.2  # wider in lon
+    assert datacentre_extent(frame.iloc[:0]) is None
+
+
 def test_real_hubs_group_alexandria_and_genoa(real_profiles: list[HubProfile]) -> None:
     hubs = {p.hub.id: p.hub for p in real_profiles}
     assert set(hubs["alexandria"].point_ids) >= {
@@ -115,6 +147,19 @@ def test_real_hubs_group_alexandria_and_genoa(real_profiles: list[HubProfile]) -
     }
     assert hubs["genoa"].point_ids == ("genoa-italy", "savona-italy")
     assert hubs["marseille"].point_ids == ("marseille-france",)
+    # Istanbul's cables land on its Black Sea side: the Black Sea's landing cities are hubs too.
+    assert hubs["istanbul"].point_ids == ("istanbul-turkey",)
+
+
+def test_only_hubs_in_the_data_centre_datas_area_have_a_count(
+    real_profiles: list[HubProfile],
+) -> None:
+    by_id = {p.hub.id: p for p in real_profiles}
+    assert by_id["marseille"].datacentres_mapped and len(by_id["marseille"].datacentres) >= 10
+    assert by_id["marseille"].datacentre_mw > 0
+    # The OSM extract covers Provence-Alpes-Côte d'Azur: Genoa and Alexandria are not counted.
+    for hub in ("genoa", "alexandria", "istanbul"):
+        assert not by_id[hub].datacentres_mapped and by_id[hub].datacentres == ()
 
 
 def test_marseille_profile_has_asia_resilience_and_rtt_above_floor(
