@@ -129,8 +129,10 @@ def _page_map(
     theme_name: str | None,
     search: str | None,
     layers: Sequence[str] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> go.Figure:
-    """The page's map of ``sel``: framed to the question unless the URL holds a view."""
+    """The page's map of ``sel``: framed to the question unless the URL holds a view
+    (``shared``: see :func:`figures.map.map_figure`)."""
     filtered, analysis = parts
     view, _ = parse_query(search or "", ctx.vocab)
     framing = frame_question(sel, filtered, analysis, panel=sel.selected is not None)
@@ -156,6 +158,7 @@ def _page_map(
         uirevision=revision,
         fit=fit,
         layers=layers,
+        shared=shared,
     )
 
 
@@ -180,9 +183,12 @@ def map_outputs(
     sel = selection_of_store(ctx, store)
     parts = (ctx.select(sel), run_analysis(ctx, sel))
     extra = {"layers": list(ALL_LAYERS)}
+    shared: dict[str, Any] = {}  # the cables are drawn alike in both themes: built once
     messages = {
         name: map_message(
-            _page_map(ctx, store, sel, parts, name, search, ALL_LAYERS), ctx.map_pack(), extra
+            _page_map(ctx, store, sel, parts, name, search, ALL_LAYERS, shared),
+            ctx.map_pack(),
+            extra,
         )
         for name in THEMES
     }

@@ -34,7 +34,8 @@ from figures.theme import (
 
 def cable_vertex_count(ctx: MapContext, ids: Iterable[str]) -> int:
     """How many vertices the cables ``ids`` have at full display detail."""
-    return int(ctx.vertex_counts.reindex(pd.Index(list(ids))).sum())
+    index = ids if isinstance(ids, pd.Index) else pd.Index(list(ids))
+    return int(ctx.vertex_counts.reindex(index).sum())
 
 
 def needs_level_of_detail(
@@ -86,7 +87,7 @@ def cable_detail(
     tolerance = lod.cable_tolerance(zoom)
     lines: Mapping[str, LineArrays] = ctx.lines
     if not detailed:
-        ids = list(cables.index)
+        ids = cables.index.tolist()  # one conversion: iterating a string Index is slow
         lines = ctx.coarse.lines(tolerance, ids)
         # Very many cables in view: coarser still, down to the last step.
         for coarser in (t for t in lod.CABLE_TOLERANCES if t > tolerance):
@@ -118,12 +119,13 @@ def _merged_cable_traces(
     order, faded back when ``dim``. Style (colour, width, opacity) is per trace; the arrays
     carry only geometry and hover."""
     cables = detail.cables
-    groups = pd.Series([ctx.cable_classes.get(c, "unknown") for c in cables.index], cables.index)
+    ids = np.asarray(cables.index.tolist(), dtype=object)
+    groups = np.asarray([ctx.cable_classes.get(c, "unknown") for c in ids], dtype=object)
     if detail.detailed:
         ctx.cable_hover.labels(cables.index)  # made in one batch, not vertex by vertex
     traces: list[Trace] = []
     for group in CABLE_CLASSES:
-        members = list(groups.index[groups.to_numpy() == group.key])
+        members = ids[groups == group.key].tolist()
         if not members:
             continue
         hover = ctx.cable_hover if detail.detailed else None

@@ -42,6 +42,9 @@ class LayerRequest:
     full_detail: bool = False
     #: The map's level-of-detail note; builders add what they simplified.
     notes: list[Note] = field(default_factory=list)
+    #: Traces (and the notes they added) of the layers drawn alike in every theme, kept by layer
+    #: key: the page's two themed maps of one state share them rather than build them twice.
+    shared: dict[str, tuple[list[Trace], list[Note]]] | None = None
 
     def frame(self, dataset: str) -> gpd.GeoDataFrame:
         """The filtered frame of ``dataset``."""
@@ -85,6 +88,23 @@ class MapLayer:
     build: Callable[[MapLayer, LayerRequest], list[Trace]]
     #: Names an older URL may use for this layer.
     aliases: tuple[str, ...] = ()
+    #: Whether its traces are the same in every theme (they may then be shared, see
+    #: :attr:`LayerRequest.shared`).
+    theme_free: bool = False
+
+    def traces(self, req: LayerRequest) -> list[Trace]:
+        """The layer's traces for ``req``: built, or taken from ``req.shared`` when the layer
+        is theme-free and another theme's map of the same state built them already."""
+        if not self.theme_free or req.shared is None:
+            return self.build(self, req)
+        found = req.shared.get(self.key)
+        if found is None:
+            before = len(req.notes)
+            built = self.build(self, req)
+            found = req.shared[self.key] = (built, req.notes[before:])
+        else:
+            req.notes.extend(found[1])
+        return found[0]
 
     @property
     def file(self) -> str:
@@ -175,6 +195,7 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail="cut to the view and simplified to about a pixel above 30,000 vertices",
         build=_cables,
+        theme_free=True,
     ),
     MapLayer(
         key="landing_points",
@@ -270,8 +291,5 @@ def layers_of(sel: Selection) -> tuple[str, ...]:
 def layer_traces(request: LayerRequest, shown: frozenset[str] | set[str]) -> list[Trace]:
     """The traces of every shown layer, bottom first."""
     return [
-        trace
-        for layer in DRAWING_ORDER
-        if layer.key in shown
-        for trace in layer.build(layer, request)
+        trace for layer in DRAWING_ORDER if layer.key in shown for trace in layer.traces(request)
     ]

@@ -184,6 +184,7 @@ def map_figure(
     interactive: bool = True,
     fit: Mapping[str, Any] | None = None,
     full_detail: bool = False,
+    shared: dict[str, Any] | None = None,
 ) -> go.Figure:
     """Build the map of already-filtered ``frames`` (one attribute per dataset, e.g. a
     :class:`~datalayer.filters.Filtered`); only the layers in ``layers`` are drawn.
@@ -192,6 +193,8 @@ def map_figure(
     drawn at a level of detail for that view (:mod:`figures.lod`), and the map says so (with how
     to see more unless ``interactive`` is false, as in an exported image); ``full_detail``
     draws every feature one by one whatever the view (the browser's geometry pack).
+    ``shared`` (an empty dict, then passed to the other themes' maps of the same state) lets
+    the theme-free layers be built once (:attr:`~figures.layers.LayerRequest.shared`).
     """
     view_center = dict(center or MED_CENTER)
     view_zoom = MED_ZOOM if zoom is None else zoom
@@ -205,6 +208,7 @@ def map_figure(
         zoom=view_zoom,
         overlays=overlays,
         full_detail=full_detail,
+        shared=shared,
     )
     traces = layer_traces(request, layers)
     traces.extend(overlays)

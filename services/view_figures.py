@@ -82,12 +82,14 @@ def selection_map(
     interactive: bool = True,
     fit: dict[str, Any] | None = None,
     layers: Iterable[str] | None = None,
+    shared: dict[str, Any] | None = None,
 ) -> go.Figure:
     """The map of ``sel``: its filtered layers (or ``layers``, e.g. every layer for the page,
     which switches them in the browser) plus the route and cut overlays of ``analysis``.
 
     ``fit`` (the box framed, the panel's width, a revision) lets the page refit the view to the
-    map's real size in the browser (assets/landfall.js)."""
+    map's real size in the browser (assets/landfall.js). ``shared``: see
+    :func:`figures.map.map_figure`."""
     return map_figure(
         ctx.map,
         filtered,
@@ -101,6 +103,7 @@ def selection_map(
         overlays=analysis_overlays(ctx, sel, analysis, dark=theme.name == "dark"),
         interactive=interactive,
         fit=fit,
+        shared=shared,
     )
 
 

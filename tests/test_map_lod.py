@@ -13,6 +13,7 @@ import pytest
 from bench.synth import make_synthetic
 from components import ids
 from components.callbacks import (
+    page_map_figure,
     render_outputs,
     selection_of_store,
     store_key,
@@ -178,6 +179,29 @@ def test_render_reads_a_store_with_a_view_key(ctx10: AppContext) -> None:
     assert figure.layout.map.zoom == 8
     assert figure.layout.uirevision == "user-view"
     json.dumps(out[1:6])  # the KPIs are plain text
+
+
+def test_both_themes_draw_the_simplified_world_and_say_so(ctx10: AppContext) -> None:
+    # The page's map callback builds the cables once for both themes: each theme's map must
+    # still be the one built on its own, level-of-detail note included.
+    search = "?region=world"
+    sel = parse_query(search, ctx10.vocab)[0]
+    store = store_value(ctx10, sel)
+    for theme in ("light", "dark"):
+        message = render_outputs(ctx10, store, theme, search)[0]
+        shown = drawn_figure(message, ctx10.map_pack(), DEFAULT_LAYERS)
+        alone = page_map_figure(ctx10, store, theme, search)
+        assert "simplified" in shown.layout.annotations[0].text
+        assert shown.layout.annotations[0].text == alone.layout.annotations[0].text
+        assert shown.layout.paper_bgcolor == alone.layout.paper_bgcolor
+        assert [t.name for t in shown.data] == [t.name for t in alone.data]
+        for mine, built in zip(shown.data, alone.data, strict=True):
+            if mine.type == "scattermap":
+                assert len(mine.lon if mine.lon is not None else ()) == len(
+                    built.lon if built.lon is not None else ()
+                )
+            colour = [t.to_plotly_json().get("marker", {}).get("color") for t in (mine, built)]
+            assert colour[0] == colour[1], mine.name
 
 
 def test_a_click_on_a_group_zooms_in(ctx10: AppContext) -> None:

@@ -81,13 +81,18 @@ def _assert_same_trace(mine: dict[str, Any], built: dict[str, Any]) -> None:
             assert mine[key] == value, key
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("search", STATES)
-def test_the_page_rebuilds_exactly_the_map_the_server_built(ctx: AppContext, search: str) -> None:
-    message = _message(ctx, search)
+def test_the_page_rebuilds_exactly_the_map_the_server_built(
+    ctx: AppContext, search: str, theme: str
+) -> None:
+    # The dark message shares the light one's cable traces (built once per state): it must
+    # still be exactly the dark map built on its own.
+    message = _message(ctx, search, theme)
     pack = ctx.map_pack()
     rebuilt = expand_message(message, pack)
     sel = parse_query(search, ctx.vocab)[0]
-    server = page_map_figure(ctx, search or "?", "light", search)
+    server = page_map_figure(ctx, search or "?", theme, search)
     shown = drawn_figure(message, pack, layers_of(sel))
     assert len(shown.data) == len(server.data)
     for mine, built in zip(shown.data, server.data, strict=True):
