@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -19,7 +20,15 @@ def inert(value: Any, limit: int = MAX_LABEL_CHARS) -> str:
     """
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return "—"
-    text = str(value)
+    if isinstance(value, str):
+        # Countries, cities, cable and exchange names recur across thousands of labels.
+        return _inert_text(value, limit)
+    return _inert_text(str(value), limit)
+
+
+@lru_cache(maxsize=65_536)
+def _inert_text(text: str, limit: int) -> str:
+    """The body of :func:`inert` for a string (memoised)."""
     # Bidi embeddings, overrides and isolates (U+202A–E, U+2066–9) are format characters, which
     # str.isprintable rejects: one check in C drops them with every other control character.
     if not text.isprintable():

@@ -42,9 +42,10 @@ class LayerRequest:
     full_detail: bool = False
     #: The map's level-of-detail note; builders add what they simplified.
     notes: list[Note] = field(default_factory=list)
-    #: Traces (and the notes they added) of the layers drawn alike in every theme, kept by layer
-    #: key: the page's two themed maps of one state share them rather than build them twice.
-    shared: dict[str, tuple[list[Trace], list[Note]]] | None = None
+    #: Traces (the notes they added, the colour they were drawn in) of the layers that use the
+    #: theme for their colour at most, kept by layer key: the page's two themed maps of one
+    #: state share them (recoloured) rather than build them twice.
+    shared: dict[str, tuple[list[Trace], list[Note], str | None]] | None = None
 
     def frame(self, dataset: str) -> gpd.GeoDataFrame:
         """The filtered frame of ``dataset``."""
@@ -71,6 +72,14 @@ class Legend:
         return (self.themed(theme),) if self.themed else self.colours
 
 
+def _recoloured(trace: Trace, old: str | None, new: str | None) -> Trace:
+    """A copy of ``trace`` whose marker colour ``old`` is ``new`` (the rest shared)."""
+    marker = trace.get("marker") if isinstance(trace, dict) else None
+    if not isinstance(marker, dict) or marker.get("color") != old:
+        return trace
+    return {**trace, "marker": {**marker, "color": new}}
+
+
 @dataclass(frozen=True)
 class MapLayer:
     """One layer of the map."""
@@ -88,23 +97,28 @@ class MapLayer:
     build: Callable[[MapLayer, LayerRequest], list[Trace]]
     #: Names an older URL may use for this layer.
     aliases: tuple[str, ...] = ()
-    #: Whether its traces are the same in every theme (they may then be shared, see
-    #: :attr:`LayerRequest.shared`).
-    theme_free: bool = False
+    #: What its traces take from the theme: ``"all"`` (anything), ``"colour"`` (only its
+    #: legend's themed colour, as marker colour) or ``"none"``. Those of the last two are
+    #: built once per state for both themes (see :attr:`LayerRequest.shared`).
+    theme_use: str = "all"
 
     def traces(self, req: LayerRequest) -> list[Trace]:
-        """The layer's traces for ``req``: built, or taken from ``req.shared`` when the layer
-        is theme-free and another theme's map of the same state built them already."""
-        if not self.theme_free or req.shared is None:
+        """The layer's traces for ``req``: built, or, for a layer that takes at most its colour
+        from the theme, the traces another theme's map of the same state built, recoloured."""
+        if self.theme_use == "all" or req.shared is None:
             return self.build(self, req)
+        colour = self.legend.swatch_colours(req.theme)[0] if self.theme_use == "colour" else None
         found = req.shared.get(self.key)
         if found is None:
             before = len(req.notes)
             built = self.build(self, req)
-            found = req.shared[self.key] = (built, req.notes[before:])
-        else:
-            req.notes.extend(found[1])
-        return found[0]
+            req.shared[self.key] = (built, req.notes[before:], colour)
+            return built
+        built, notes, drawn_in = found
+        req.notes.extend(notes)
+        if colour == drawn_in:
+            return built
+        return [_recoloured(trace, drawn_in, colour) for trace in built]
 
     @property
     def file(self) -> str:
@@ -195,7 +209,7 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail="cut to the view and simplified to about a pixel above 30,000 vertices",
         build=_cables,
-        theme_free=True,
+        theme_use="none",
     ),
     MapLayer(
         key="landing_points",
@@ -209,6 +223,7 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail=_POINT_LOD,
         build=_points("Landing points", "landing points", 8, "lp", lambda ctx: ctx.point_hover),
+        theme_use="colour",
     ),
     MapLayer(
         key="facilities",
@@ -219,6 +234,7 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail=_POINT_LOD,
         build=_points("IX facilities", "IX facilities", 6, "fac", lambda ctx: ctx.facility_hover),
+        theme_use="colour",
     ),
     MapLayer(
         key="datacentres",
@@ -236,6 +252,7 @@ LAYERS: tuple[MapLayer, ...] = (
         default_on=True,
         level_of_detail=_POINT_LOD,
         build=_points("Data centres", "data centres", 7, "dc", _datacentre_hover),
+        theme_use="colour",
     ),
     MapLayer(
         key="coverage",

@@ -247,7 +247,10 @@ class MapContext:
 def records(frame: gpd.GeoDataFrame) -> Iterator[tuple[Any, dict[str, Any]]]:
     """(index, properties) of every row; plain dicts, many times faster than ``iterrows``."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    return zip(frame.index, frame[columns].to_dict("records"), strict=True)
+    # Column by column as Python lists: pandas' to_dict and string arrays go value by value.
+    values = [frame[c].to_numpy(dtype=object).tolist() for c in columns]
+    rows = (dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True))
+    return zip(frame.index.tolist(), rows, strict=True)
 
 
 def build_map_context(

@@ -310,6 +310,7 @@ def every_feature_pack(map_ctx: MapContext, data: Any, technologies: Iterable[st
         if _element_count(map_ctx, data, layer.dataset) <= SLOT_ELEMENT_LIMIT
     )
     traces: list[Any] = []
+    shared: dict[str, Any] = {}  # the layers other than coverage are the same in each map
     for technology in sorted(technologies) or [""]:
         figure = map_figure(
             map_ctx,
@@ -318,6 +319,7 @@ def every_feature_pack(map_ctx: MapContext, data: Any, technologies: Iterable[st
             coverage_technology=technology,
             theme=LIGHT,
             full_detail=True,
+            shared=shared,
         )
         traces.extend(figure.data)
     return build_pack(traces, {"cable_landings": _cable_landings(map_ctx, data)})
