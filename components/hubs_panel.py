@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import dash
+import dash_ag_grid as dag
 import pandas as pd
-from dash import ALL, Dash, Input, Output, State, dcc, html
+from dash import Dash, Input, Output, State, dcc, html
 
 from analysis.hubs import (
     METHODOLOGY,
@@ -37,10 +38,7 @@ YEAR = "hubs-year"
 PLAY = "hubs-play"
 TICK = "hubs-tick"
 TABLE = "hubs-table"
-SORT = "hubs-sort"
 MULTIPLES = "hubs-multiples"
-SORT_BUTTON = "hubs-sort-button"
-OPEN_BUTTON = "hubs-open"
 CSV_URL = "/api/v1/hubs.csv"
 
 #: Table column → header (``{year}`` is the timeline's year). RTTs are estimates.
@@ -59,7 +57,10 @@ COLUMNS: dict[str, str] = {
     "exchanges": "IXs",
     "asia_min_cut": "Asia min-cut (cables)",
 }
-DEFAULT_SORT = {"col": "cables_in_service", "desc": True}
+#: The ranking opens sorted by this column, most first.
+DEFAULT_SORT = "cables_in_service"
+#: The hub name column (a click on a name opens the hub's profile).
+NAME_COLUMN = "hub"
 
 #: Play / pause / next year (a click starts from the first year when the last one is shown;
 #: a tick never re-enables the timer or relabels the button, only a click or the last year).
@@ -118,8 +119,32 @@ def hubs_card(ctx: AppContext) -> html.Section:
                     ),
                 ],
             ),
-            dcc.Store(id=SORT, data=DEFAULT_SORT),
-            html.Div(id=TABLE, className="table-scroll hubs-table"),
+            # One component for the whole ranking: a table of Dash components (a cell each,
+            # ~1,400 for 84 hubs) made every later update of the page seconds slower.
+            dag.AgGrid(
+                id=TABLE,
+                columnDefs=ranking_columns(last),
+                rowData=[],
+                getRowId="params.data.id",
+                defaultColDef={
+                    "sortable": True,
+                    "resizable": True,
+                    "minWidth": 84,
+                    "wrapHeaderText": True,
+                    "autoHeaderHeight": True,
+                },
+                dashGridOptions={
+                    "animateRows": False,
+                    "enableCellTextSelection": True,
+                    "tooltipShowDelay": 300,
+                    "postSortRows": {"function": "landfallMissingLast(params)"},
+                    # 16 columns: every cell of a drawn row is in the page (find, copy, tests).
+                    "suppressColumnVirtualisation": True,
+                },
+                columnSize="autoSize",
+                className="hubs-grid",
+                style={"height": "440px"},
+            ),
             dcc.Graph(id=MULTIPLES, config={"displayModeBar": False}),
             html.Div(
                 className="hubs-profile",
@@ -135,11 +160,6 @@ def hubs_card(ctx: AppContext) -> html.Section:
     )
 
 
-def _attrs(attributes: dict[str, Any]) -> dict[str, Any]:
-    """Dashed HTML attributes (``data-*``, ``aria-*``) as keyword arguments."""
-    return dict(attributes)
-
-
 def _cell(value: Any) -> str:
     if value is None or value is pd.NA:
         return "–"
@@ -148,49 +168,52 @@ def _cell(value: Any) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
-def ranking_table(result: HubsResult, year: int | None, sort: dict[str, Any]) -> html.Table:
-    """The ranking at ``year``, sorted by ``sort["col"]`` (unreachable RTTs last)."""
-    table = result.at_year(year)
-    col = str(sort.get("col")) if sort.get("col") in COLUMNS else str(DEFAULT_SORT["col"])
-    desc = bool(sort.get("desc", True))
-    table = table.sort_values(
-        [col, "id"], ascending=[not desc, True], na_position="last", kind="stable"
-    )
-    heads = [html.Th("Hub", scope="col")] + [
-        html.Th(
-            html.Button(
-                label.format(year=year) + (" ▼" if c == col and desc else " ▲" if c == col else ""),
-                id={"type": SORT_BUTTON, "col": c},
-                className="hubs-sort",
-                n_clicks=0,
-            ),
-            scope="col",
-            **_attrs(
-                {"aria-sort": ("descending" if desc else "ascending") if c == col else "none"}
-            ),
-        )
+def ranking_columns(year: int | None) -> list[dict[str, Any]]:
+    """The grid's columns: the hub, then each measure of :data:`COLUMNS` (numbers sort as
+    numbers; a missing value, an unreachable RTT or unmapped data centres, shows as –)."""
+    measures = [
+        {
+            "field": c,
+            "headerName": label.format(year=year),
+            "type": "numericColumn",
+            "valueFormatter": {"function": "landfallHubNumber(params.value)"},
+            "headerTooltip": label.format(year=year),
+            # Best first on the first click: fewest ms for an RTT, most for the rest.
+            "sortingOrder": ["asc", "desc"] if c.startswith("rtt_") else ["desc", "asc"],
+            **({"sort": "desc"} if c == DEFAULT_SORT else {}),
+        }
         for c, label in COLUMNS.items()
     ]
-    rows = [
-        html.Tr(
-            [
-                html.Th(
-                    html.Button(
-                        f"{row['name']} ({row['country']})",
-                        id={"type": OPEN_BUTTON, "hub": row["id"]},
-                        className="link-button",
-                        n_clicks=0,
-                    ),
-                    scope="row",
-                )
-            ]
-            + [html.Td(_cell(row[c]), className="num") for c in COLUMNS],
-            className="hub-row",
-            **_attrs({"data-hub": row["id"]}),
-        )
-        for row in table.to_dict("records")
-    ]
-    return html.Table([html.Thead(html.Tr(heads)), html.Tbody(rows)], className="hubs-ranking")
+    hub = {
+        "field": NAME_COLUMN,
+        "headerName": "Hub",
+        "pinned": "left",
+        "minWidth": 170,
+        "cellClass": "hub-link",
+        "tooltipField": NAME_COLUMN,
+    }
+    return [hub, *measures]
+
+
+def ranking_rows(result: HubsResult, year: int | None) -> list[dict[str, Any]]:
+    """One grid row per hub: its id, ``"Name (Country)"`` and every measure at ``year`` (JSON
+    numbers; ``None`` where missing)."""
+    table = result.at_year(year)
+    rows = []
+    for row in table.to_dict("records"):
+        out: dict[str, Any] = {"id": row["id"], NAME_COLUMN: f"{row['name']} ({row['country']})"}
+        for c in COLUMNS:
+            value = row[c]
+            missing = (
+                value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+            )
+            out[c] = (
+                None
+                if missing
+                else (round(float(value), 1) if isinstance(value, float) else int(value))
+            )
+        rows.append(out)
+    return rows
 
 
 def _line(label: str, values: tuple[str, ...] | list[str]) -> html.P:
@@ -276,36 +299,23 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
     """Table, small multiples, profile, sorting and the timeline."""
 
     @app.callback(
-        Output(SORT, "data"),
-        Input({"type": SORT_BUTTON, "col": ALL}, "n_clicks"),
-        State(SORT, "data"),
-        prevent_initial_call=True,
-    )
-    def sort(_clicks: list[int], current: dict[str, Any]) -> Any:
-        trigger = dash.ctx.triggered_id
-        if not isinstance(trigger, dict) or not any(_clicks):
-            return dash.no_update
-        col = trigger["col"]
-        desc = (
-            not current.get("desc", True)
-            if current.get("col") == col
-            else not col.startswith("rtt_")
-        )
-        return {"col": col, "desc": desc}
-
-    @app.callback(
-        Output(TABLE, "children"),
+        Output(TABLE, "rowData"),
+        Output(TABLE, "columnDefs"),
         Output(MULTIPLES, "figure"),
         Input(YEAR, "value"),
-        Input(SORT, "data"),
     )
-    def table(year: int | None, sort_by: dict[str, Any] | None) -> tuple[Any, Any]:
+    def table(year: int | None) -> tuple[Any, Any, Any]:
+        # Sorting happens in the grid (a header click); the year relabels one column.
         result = hubs_of(ctx)
         series = [
             (f"{row['name']}", result.profiles[row["id"]].cables_by_year)
             for row in result.table.to_dict("records")
         ]
-        return ranking_table(result, year, sort_by or DEFAULT_SORT), cables_over_time(series, year)
+        return (
+            ranking_rows(result, year),
+            ranking_columns(year),
+            cables_over_time(series, year),
+        )
 
     @app.callback(Output(PROFILE_BODY, "children"), Input(PROFILE, "value"))
     def profile(hub_id: str | None) -> list[Any]:
@@ -315,14 +325,14 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
 
     @app.callback(
         Output(PROFILE, "value", allow_duplicate=True),
-        Input({"type": OPEN_BUTTON, "hub": ALL}, "n_clicks"),
+        Input(TABLE, "cellClicked"),
         prevent_initial_call=True,
     )
-    def open_profile(clicks: list[int]) -> Any:
-        trigger = dash.ctx.triggered_id
-        if not isinstance(trigger, dict) or not any(clicks):
+    def open_profile(clicked: dict[str, Any] | None) -> Any:
+        # A click on a hub's name opens its profile (the other cells are numbers to read).
+        if not clicked or clicked.get("colId") != NAME_COLUMN or not clicked.get("rowId"):
             return dash.no_update
-        return trigger["hub"]
+        return str(clicked["rowId"])
 
     # The timeline plays in the browser: a server round trip per tick would queue behind the
     # renders each year causes, and a newer tick's answer would drop the "Pause" click's.

@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from analysis.hubs import region_hubs
 from components import hubs_panel as hp
@@ -21,9 +21,22 @@ pytestmark = pytest.mark.browser
 SHOTS = REPO / "screenshots"
 
 
-def _column(page: Page, index: int) -> list[str]:
-    cells = page.locator(f"#{hp.TABLE} tbody tr td:nth-child({index})")
-    return [c.strip() for c in cells.all_inner_texts()]
+#: The grid's rows as drawn (numbers in the centre container, the pinned hub names apart).
+ROWS = f"#{hp.TABLE} .ag-center-cols-container .ag-row"
+
+
+def _column(page: Page, column: str, first: int = 10) -> list[str]:
+    """The texts of ``column`` in the first ``first`` rows as the grid shows them, top first."""
+    texts: list[str] = []
+    for index in range(first):
+        cell = page.locator(f"{ROWS}[row-index='{index}'] [col-id='{column}']")
+        if cell.count():
+            texts.append(cell.inner_text().strip())
+    return texts
+
+
+def _header(page: Page, column: str) -> Locator:
+    return page.locator(f"#{hp.TABLE} .ag-header-cell[col-id='{column}']")
 
 
 def _marseille_cables(data: Datasets, year: int) -> int:
@@ -43,27 +56,41 @@ def test_hubs_view_sort_profile_and_timeline(
     card = page.locator(f"#{hp.CARD}")
     card.scroll_into_view_if_needed()
     # The ranking is computed once per data version: the first view waits for it.
-    rows = page.locator(f"#{hp.TABLE} tr.hub-row")
+    rows = page.locator(ROWS)
     expect(rows.first).to_be_visible(timeout=120_000)
-    assert rows.count() > 50
+    shown = page.evaluate(f"() => dash_ag_grid.getApi('{hp.TABLE}').getDisplayedRowCount()")
+    assert shown > 80  # every hub of the Mediterranean and the Black Sea
 
-    # The ranking opens sorted by cables in service, most first; one click on that header gives
-    # fewest first (▲), a second click most first again (▼).
-    index = list(hp.COLUMNS).index("cables_in_service") + 2  # + the hub name, 1-based
-    button = page.locator(f"#{hp.TABLE} th button", has_text="Cables in service")
-    button.click()
-    expect(button).to_contain_text("▲", timeout=60_000)
-    ascending = [int(v) for v in _column(page, index)]
-    assert ascending == sorted(ascending) and ascending[0] < ascending[-1]
-    page.locator(f"#{hp.TABLE} th button", has_text="Cables in service").click()
-    expect(page.locator(f"#{hp.TABLE} th button", has_text="Cables in service")).to_contain_text(
-        "▼", timeout=60_000
-    )
-    descending = [int(v) for v in _column(page, index)]
-    assert descending == sorted(descending, reverse=True)
+    # The ranking opens sorted by cables in service, most first; a click on that header gives
+    # fewest first, a second click most first again (the header shows the direction).
+    header = _header(page, "cables_in_service")
+    expect(header).to_have_attribute("aria-sort", "descending", timeout=30_000)
+    first = [int(v) for v in _column(page, "cables_in_service")]
+    assert first == sorted(first, reverse=True) and first[0] > first[-1]
+    header.locator(".ag-header-cell-label").click()
+    expect(header).to_have_attribute("aria-sort", "ascending", timeout=30_000)
+    ascending = [int(v) for v in _column(page, "cables_in_service")]
+    assert ascending == sorted(ascending) and ascending[0] < first[0]
+    header.locator(".ag-header-cell-label").click()
+    expect(header).to_have_attribute("aria-sort", "descending", timeout=30_000)
+    descending = [int(v) for v in _column(page, "cables_in_service")]
+    assert descending == first
+    # An RTT sorts fastest first; an unreachable one shows "–".
+    rtt = _header(page, "rtt_singapore_ms")
+    rtt.locator(".ag-header-cell-label").click()
+    expect(rtt).to_have_attribute("aria-sort", "ascending", timeout=30_000)
+    fastest = [float(v.replace(",", "")) for v in _column(page, "rtt_singapore_ms")]
+    assert fastest == sorted(fastest)
+    header.locator(".ag-header-cell-label").click()
+    expect(header).to_have_attribute("aria-sort", "descending", timeout=30_000)
+    # Data centres: a count where the data maps the hub, "–" (no data) elsewhere.
+    marseille_row = f"{ROWS}[row-id='marseille']"
+    assert int(page.locator(f"{marseille_row} [col-id='datacentres']").inner_text()) >= 10
+    alexandria = page.locator(f"{ROWS}[row-id='alexandria'] [col-id='datacentres']")
+    assert alexandria.inner_text().strip() == "–"
 
-    # Marseille's profile, from its row; the URL keeps it.
-    page.locator("tr[data-hub='marseille'] th button").click()
+    # Marseille's profile, from its name in the ranking; the URL keeps it.
+    page.locator(f"#{hp.TABLE} .ag-row[row-id='marseille'] [col-id='{hp.NAME_COLUMN}']").click()
     title = page.locator("#hub-profile-title")
     expect(title).to_have_text("Marseille, France", timeout=60_000)
     expect(page).to_have_url(re.compile(r"[?&]metro=marseille"))
@@ -80,8 +107,7 @@ def test_hubs_view_sort_profile_and_timeline(
     for _ in range(2004 - int(handle.get_attribute("aria-valuemin") or 0)):
         handle.press("ArrowRight")
     expect(handle).to_have_attribute("aria-valuenow", "2004", timeout=10_000)
-    years_header = page.locator(f"#{hp.TABLE} th button", has_text="Cables 2004")
-    expect(years_header).to_be_visible(timeout=30_000)
+    expect(_header(page, "cables_in_year")).to_contain_text("Cables 2004", timeout=30_000)
     # The map's RFS filter follows the year.
     expect(page).to_have_url(re.compile(r"[?&]year_max=2004"), timeout=30_000)
     page.click(f"#{hp.PLAY}")
@@ -94,10 +120,8 @@ def test_hubs_view_sort_profile_and_timeline(
     # count, which is the data's count of Marseille's cables in service by then.
     year = int(handle.get_attribute("aria-valuenow") or 0)
     assert 2006 <= year <= 2026
-    expect(page.locator(f"#{hp.TABLE} th button", has_text=f"Cables {year}")).to_be_visible(
-        timeout=30_000
-    )
-    marseille = page.locator("tr[data-hub='marseille'] td").first
+    expect(_header(page, "cables_in_year")).to_contain_text(f"Cables {year}", timeout=30_000)
+    marseille = page.locator(f"{marseille_row} [col-id='cables_in_year']")
     expect(marseille).to_have_text(str(_marseille_cables(real_data, year)), timeout=30_000)
     assert _marseille_cables(real_data, 2006) == 2  # Med Cable Network and SeaMeWe-4 (2005)
     page.locator(f"#{ids.MAP}").scroll_into_view_if_needed()
@@ -110,7 +134,5 @@ def test_a_shared_link_opens_the_timeline_at_its_year(live_server: LiveServer, p
     page.locator(f"#{hp.CARD}").scroll_into_view_if_needed()
     handle = page.locator(f"#{hp.YEAR} [role='slider']")
     expect(handle).to_have_attribute("aria-valuenow", "2010", timeout=60_000)
-    expect(page.locator(f"#{hp.TABLE} th button", has_text="Cables 2010")).to_be_visible(
-        timeout=120_000
-    )
+    expect(_header(page, "cables_in_year")).to_contain_text("Cables 2010", timeout=120_000)
     assert "year_max=2010" in page.url

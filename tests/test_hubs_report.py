@@ -146,3 +146,28 @@ def test_the_printed_report_has_the_hubs_too(
     assert len(rows) - 1 == len(hubs_of(ctx).table)
     assert "Hub profile: Genoa, Italy" in section
     assert 'alt="Cables in service over time' in section
+
+
+def test_the_views_grid_rows_carry_the_services_numbers(ctx: AppContext) -> None:
+    from components.hubs_panel import (
+        COLUMNS,
+        DEFAULT_SORT,
+        NAME_COLUMN,
+        ranking_columns,
+        ranking_rows,
+    )
+
+    result = hubs_of(ctx)
+    rows = {row["id"]: row for row in ranking_rows(result, 2010)}
+    assert len(rows) == len(result.table)
+    marseille = rows["marseille"]
+    assert marseille[NAME_COLUMN] == "Marseille (France)"
+    assert marseille["cables_in_year"] == result.profiles["marseille"].cables_by_year[2010]
+    assert isinstance(marseille["datacentres"], int) and marseille["datacentres"] >= 10
+    # Missing is null (shown "–", sorted last), never NaN, which JSON has not.
+    assert rows["alexandria"]["datacentres"] is None
+    assert all(set(COLUMNS) <= set(row) for row in rows.values())
+    columns = {c["field"]: c for c in ranking_columns(2010)}
+    assert columns["cables_in_year"]["headerName"] == "Cables 2010"
+    assert columns[DEFAULT_SORT]["sort"] == "desc"
+    assert columns["rtt_singapore_ms"]["sortingOrder"][0] == "asc"
