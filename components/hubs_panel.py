@@ -138,6 +138,7 @@ def hubs_card(ctx: AppContext) -> html.Section:
                     "enableCellTextSelection": True,
                     "tooltipShowDelay": 300,
                     "postSortRows": {"function": "landfallMissingLast(params)"},
+                    "rowHeight": 30,
                     # 16 columns: every cell of a drawn row is in the page (find, copy, tests).
                     "suppressColumnVirtualisation": True,
                 },
@@ -188,7 +189,7 @@ def ranking_columns(year: int | None) -> list[dict[str, Any]]:
         "field": NAME_COLUMN,
         "headerName": "Hub",
         "pinned": "left",
-        "minWidth": 170,
+        "minWidth": 210,
         "cellClass": "hub-link",
         "tooltipField": NAME_COLUMN,
     }
@@ -314,7 +315,7 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
         return (
             ranking_rows(result, year),
             ranking_columns(year),
-            cables_over_time(series, year),
+            cables_over_time(series, year, dark=None),
         )
 
     @app.callback(Output(PROFILE_BODY, "children"), Input(PROFILE, "value"))

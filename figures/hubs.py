@@ -13,10 +13,11 @@ COLUMNS = 4
 
 
 def cables_over_time(
-    series: Sequence[tuple[str, Mapping[int, int]]], year: int | None, dark: bool = False
+    series: Sequence[tuple[str, Mapping[int, int]]], year: int | None, dark: bool | None = False
 ) -> go.Figure:
     """One small panel per ``(hub name, {year: cables in service})``, a shared y axis, and a
-    marker at ``year`` (the year the timeline shows)."""
+    marker at ``year`` (the year the timeline shows). ``dark=None``: inks readable on both
+    themes (the page switches theme without redrawing it)."""
     shown = list(series)[:MULTIPLES]
     rows = max(1, -(-len(shown) // COLUMNS))
     fig = make_subplots(
@@ -27,7 +28,7 @@ def cables_over_time(
         vertical_spacing=0.12,
         horizontal_spacing=0.04,
     )
-    ink = "#e6e6e6" if dark else "#1f2a36"
+    ink = "#7b8594" if dark is None else "#e6e6e6" if dark else "#1f2a36"
     for i, (name, counts) in enumerate(shown):
         years = sorted(counts)
         values = [counts[y] for y in years]
@@ -65,4 +66,7 @@ def cables_over_time(
         font={"color": ink, "size": 10},
     )
     fig.update_annotations(font_size=11)
+    grid = "rgba(128,128,128,0.25)"
+    fig.update_xaxes(gridcolor=grid, zerolinecolor=grid, linecolor=grid)
+    fig.update_yaxes(gridcolor=grid, zerolinecolor=grid, linecolor=grid)
     return fig
