@@ -160,6 +160,78 @@ def group_hubs(landing_points: pd.DataFrame, max_km: float = HUB_JOIN_KM) -> lis
     return sorted(hubs, key=lambda h: h.id)
 
 
+class CableCutNetwork:
+    """The flow network of :func:`min_cable_cut` towards fixed ``sinks``, built once and asked
+    for the cut of one set of sources after another (the hubs ranking asks it for 84 hubs).
+
+    Each cable is one node of capacity 1 joined to its landing points, so the minimum cut counts
+    cables, not cable segments; land links of at most ``land_max_km`` (great-circle) are kept
+    and never cut; the cables in ``removed`` are left out.
+    """
+
+    SOURCE = ("source",)
+    SINK = ("sink",)
+
+    def __init__(
+        self,
+        graph: Any,
+        sinks: Iterable[str],
+        removed: Iterable[str] = (),
+        land_max_km: float = MIN_CUT_LAND_KM,
+    ) -> None:
+        import networkx as nx  # here, not at the top: importing it costs every start 80 ms
+
+        skip = frozenset(removed)
+        flow = nx.DiGraph()
+        for u, v, key, gc_km in graph.edges(keys=True, data="gc_km"):
+            if key in skip:
+                continue
+            if key == TERRESTRIAL:
+                if gc_km is not None and gc_km > land_max_km:
+                    continue
+                flow.add_edge(u, v)
+                flow.add_edge(v, u)
+                continue
+            inside, outside = ("in", key), ("out", key)
+            flow.add_edge(inside, outside, capacity=1)
+            for p in (u, v):
+                flow.add_edge(p, inside)
+                flow.add_edge(outside, p)
+        flow.add_node(self.SOURCE)
+        flow.add_node(self.SINK)
+        for t in sinks:
+            if t in flow:
+                flow.add_edge(t, self.SINK)
+        self._flow = flow
+
+    def cut(self, sources: Iterable[str]) -> tuple[str, ...]:
+        """The fewest cables whose cut leaves ``sources`` no path to the sinks, sorted (``()``
+        when there is no path at all). A source that is also a sink is not a sink for it."""
+        import networkx as nx
+        from networkx.algorithms.flow import edmonds_karp
+
+        flow, src, dst = self._flow, self.SOURCE, self.SINK
+        starts = [s for s in dict.fromkeys(sources) if s in flow]
+        detached = [s for s in starts if flow.has_edge(s, dst)]
+        flow.remove_edges_from([(s, dst) for s in detached])
+        flow.add_edges_from((src, s) for s in starts)
+        try:
+            if not nx.has_path(flow, src, dst):
+                return ()
+            # Augmenting paths: the cut is a handful of unit-capacity cables, so a few
+            # searches find it (preflow-push works through the whole network).
+            _value, (reach, _rest) = nx.minimum_cut(flow, src, dst, flow_func=edmonds_karp)
+        finally:
+            flow.remove_edges_from([(src, s) for s in starts])
+            flow.add_edges_from((s, dst) for s in detached)
+        cut = {
+            n[1]
+            for n in reach
+            if isinstance(n, tuple) and n[0] == "in" and ("out", n[1]) not in reach
+        }
+        return tuple(sorted(cut))
+
+
 def min_cable_cut(
     graph: Any,
     sources: Iterable[str],
@@ -171,45 +243,10 @@ def min_cable_cut(
 
     ``graph`` is a multigraph whose edge keys are cable ids or ``"terrestrial"`` (land links
     are never cut; only those at most ``land_max_km`` long, great-circle, are kept: the
-    question is which submarine cables the hub depends on). Each cable becomes one node of capacity 1 joined to its landing points, so
-    the minimum cut counts cables, not cable segments. ``()`` when no path exists at all;
-    sources that are also sinks make the cut impossible (``("∞",)`` is never returned: the
-    caller should keep the sets apart).
+    question is which submarine cables the hub depends on). See :class:`CableCutNetwork`,
+    which answers many sources towards the same sinks without building the network again.
     """
-    import networkx as nx  # here, not at the top: importing it costs every start 80 ms
-
-    skip = frozenset(removed)
-    flow = nx.DiGraph()
-    for u, v, key, gc_km in graph.edges(keys=True, data="gc_km"):
-        if key in skip:
-            continue
-        if key == TERRESTRIAL:
-            if gc_km is not None and gc_km > land_max_km:
-                continue
-            flow.add_edge(u, v)
-            flow.add_edge(v, u)
-            continue
-        inside, outside = ("in", key), ("out", key)
-        flow.add_edge(inside, outside, capacity=1)
-        for p in (u, v):
-            flow.add_edge(p, inside)
-            flow.add_edge(outside, p)
-    src, dst = ("source",), ("sink",)
-    flow.add_node(src)
-    flow.add_node(dst)
-    for s in sources:
-        if s in flow:
-            flow.add_edge(src, s)
-    for t in sinks:
-        if t in flow:
-            flow.add_edge(t, dst)
-    if not nx.has_path(flow, src, dst):
-        return ()
-    _value, (reach, _rest) = nx.minimum_cut(flow, src, dst)
-    cut = {
-        n[1] for n in reach if isinstance(n, tuple) and n[0] == "in" and ("out", n[1]) not in reach
-    }
-    return tuple(sorted(cut))
+    return CableCutNetwork(graph, sinks, removed, land_max_km).cut(sources)
 
 
 @dataclass(frozen=True)
@@ -376,9 +413,12 @@ def hub_profile(
     hub: Hub,
     years: Sequence[int],
     dests: Mapping[str, str] | None = None,
+    asia: CableCutNetwork | None = None,
 ) -> HubProfile:
-    """The profile of one hub (``data``: a :class:`~datalayer.loader.Datasets`)."""
+    """The profile of one hub (``data``: a :class:`~datalayer.loader.Datasets`; ``asia``: the
+    network of the Asia min-cut, when several hubs share it)."""
     dests = _destinations(graph) if dests is None else dests
+    asia = _asia_network(graph) if asia is None else asia
     members = set(hub.point_ids)
     cables = data.cables[[bool(members & set(ids)) for ids in data.cables["landing_point_ids"]]]
     planned = cables["is_planned"].astype(bool)
@@ -395,9 +435,6 @@ def hub_profile(
     mapped = _in_extent(datacentre_extent(data.datacentres), lons, lats)
     dcs = _near(data.datacentres, lons, lats) if mapped else data.datacentres.iloc[:0]
     ixs = _near(data.facilities, lons, lats)
-    asia = [
-        p for p, info in graph.points.items() if info.country in ASIA_COUNTRIES and p not in members
-    ]
     return HubProfile(
         hub=hub,
         cables_in_service=tuple(sorted(map(str, cables.index[~planned]))),
@@ -415,15 +452,22 @@ def hub_profile(
         if len(ixs)
         else (),
         critical=_critical(graph, hub, dests.get("Singapore")),
-        asia_min_cut=min_cable_cut(graph.base, hub.point_ids, asia, graph.removed),
+        asia_min_cut=asia.cut(hub.point_ids),
     )
 
 
 def hub_profiles(graph: CableGraph, data: Any, years: Sequence[int]) -> list[HubProfile]:
     """Every hub of :data:`HUB_REGIONS`, profiled (sorted by id)."""
     dests = _destinations(graph)
+    asia = _asia_network(graph)
     hubs = region_hubs(data.landing_points)
-    return [hub_profile(graph, data, hub, years, dests) for hub in hubs]
+    return [hub_profile(graph, data, hub, years, dests, asia) for hub in hubs]
+
+
+def _asia_network(graph: CableGraph) -> CableCutNetwork:
+    """The min-cut network towards every South, South-East and East Asian landing point."""
+    sinks = [p for p, info in graph.points.items() if info.country in ASIA_COUNTRIES]
+    return CableCutNetwork(graph.base, sinks, graph.removed)
 
 
 def point_names(landing_points: pd.DataFrame) -> Mapping[str, str]:

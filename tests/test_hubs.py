@@ -13,6 +13,7 @@ from analysis.graph import TERRESTRIAL
 from analysis.hubs import (
     HUB_JOIN_KM,
     NEARBY_KM,
+    CableCutNetwork,
     Hub,
     HubProfile,
     Rtt,
@@ -50,6 +51,18 @@ def test_min_cut_counts_cables_not_segments() -> None:
     # Cable x runs h–m–asia in two segments; cable y runs h–asia. Cutting both separates h.
     graph = _multigraph([("h", "m", "x"), ("m", "asia", "x"), ("h", "asia", "y")])
     assert min_cable_cut(graph, ["h"], ["asia"]) == ("x", "y")
+
+
+def test_one_cut_network_answers_many_sources_as_fresh_ones_would() -> None:
+    # h: cables x (two segments) and y to asia; g: cable w to h's landing, so g depends on w
+    # alone; asia itself as a source is no sink for itself (nothing to cut).
+    edges = [("h", "m", "x"), ("m", "asia", "x"), ("h", "asia", "y"), ("g", "h", "w")]
+    graph = _multigraph(edges)
+    network = CableCutNetwork(graph, ["asia"])
+    for sources in (["h"], ["g"], ["h"], ["g", "h"], ["asia"], ["h"]):
+        assert network.cut(sources) == min_cable_cut(graph, sources, ["asia"]), sources
+    assert network.cut(["g"]) == ("w",)
+    assert network.cut(["asia"]) == ()
 
 
 def test_min_cut_finds_the_single_cable_behind_a_land_link() -> None:
