@@ -13,16 +13,14 @@ hubs are computed once per data version (:func:`services.hubs.hubs_of`).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import flask
-import pandas as pd
 from flask import Blueprint, Response, request
 
 from api.routes import API_ROOT, _guarded
 from services.context import AppContext
-from services.hubs import credit, hubs_csv, hubs_of
+from services.hubs import credit, hubs_csv, hubs_of, is_missing
 from web.http import ANY_METHOD, allow, json_error, json_response
 
 BLUEPRINT_NAME = "landfall_hubs_api"
@@ -32,9 +30,7 @@ GET_METHODS = ("GET", "HEAD", "OPTIONS")
 def _clean(value: Any) -> Any:
     """NaN (unreachable RTT, unmapped data centres) and ``<NA>`` (unranked) as ``null``: JSON
     has no NaN."""
-    if value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def register_hubs_api(server: flask.Flask, ctx: AppContext) -> None:

@@ -7,13 +7,11 @@ the control :data:`PROFILE`). Every number comes from :func:`services.hubs.hubs_
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import dash
 import dash_ag_grid as dag
-import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html
 
 from analysis.hubs import (
@@ -29,7 +27,14 @@ from datalayer.fields import control_of
 from datalayer.query import parse_query
 from figures.hubs import cables_over_time
 from services.context import AppContext
-from services.hubs import ESTIMATE_NOTE, HubsResult, hubs_of
+from services.hubs import (
+    ESTIMATE_NOTE,
+    HubsResult,
+    hubs_of,
+    is_missing,
+    measure_text,
+    rank_text,
+)
 
 CARD = "hubs-card"
 PROFILE = control_of("metro")
@@ -161,14 +166,6 @@ def hubs_card(ctx: AppContext) -> html.Section:
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None or value is pd.NA:
-        return "–"
-    if isinstance(value, float):
-        return "–" if math.isnan(value) else f"{value:,.1f}"
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
 def ranking_columns(year: int | None) -> list[dict[str, Any]]:
     """The grid's columns: the hub, then each measure of :data:`COLUMNS` (numbers sort as
     numbers; a missing value, an unreachable RTT or unmapped data centres, shows as –)."""
@@ -205,25 +202,16 @@ def ranking_rows(result: HubsResult, year: int | None) -> list[dict[str, Any]]:
         out: dict[str, Any] = {"id": row["id"], NAME_COLUMN: f"{row['name']} ({row['country']})"}
         for c in COLUMNS:
             value = row[c]
-            missing = (
-                value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
-            )
-            out[c] = (
-                None
-                if missing
-                else (round(float(value), 1) if isinstance(value, float) else int(value))
-            )
+            if is_missing(value):
+                out[c] = None
+            else:
+                out[c] = round(float(value), 1) if isinstance(value, float) else int(value)
         rows.append(out)
     return rows
 
 
 def _line(label: str, values: tuple[str, ...] | list[str]) -> html.P:
     return html.P([html.Strong(f"{label} ({len(values)}): "), ", ".join(values) or "none"])
-
-
-def _rank(row: dict[Any, Any], column: str, total: int) -> str:
-    rank = row["rank_" + column]
-    return "unranked (no data)" if pd.isna(rank) else f"rank {int(rank)} of {total}"
 
 
 def profile_body(
@@ -244,7 +232,9 @@ def profile_body(
     )
     total = len(result.table)
     ranks = [
-        html.Li(f"{label.format(year='').strip()}: {_cell(row[c])} — {_rank(row, c, total)}")
+        html.Li(
+            f"{label.format(year='').strip()}: {measure_text(row[c])} — rank: {rank_text(row, c, total)}"
+        )
         for c, label in COLUMNS.items()
         if f"rank_{c}" in row
     ]

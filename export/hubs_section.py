@@ -10,17 +10,14 @@ Every string from the data is escaped with :func:`html.escape`.
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 
 from analysis.hubs import (
     DESTINATIONS,
     METHODOLOGY,
-    UNRANKED_WHEN_MISSING,
     HubProfile,
     datacentres_line,
     point_names,
@@ -29,7 +26,7 @@ from analysis.hubs import (
 from datalayer.selection import Selection
 from figures.hubs import cables_over_time
 from services.context import AppContext
-from services.hubs import ESTIMATE_NOTE, HubsResult, hubs_of
+from services.hubs import ESTIMATE_NOTE, HubsResult, hubs_of, measure_text, rank_text
 
 _esc = html.escape
 
@@ -59,17 +56,6 @@ def report_year(result: HubsResult, sel: Selection) -> int:
     return max(first, min(last, int(sel.year_max)))
 
 
-def cell(value: Any) -> str:
-    """A number as the hubs view shows it (``–`` for no value: an unreachable RTT)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if isinstance(value, float):
-        return f"{value:,.1f}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 def _table(caption: str, heads: Sequence[str], rows: Sequence[Sequence[tuple[str, bool]]]) -> str:
     """An HTML table; each cell is ``(text, is_number)``, already escaped."""
     head = "".join(f'<th scope="col">{_esc(h)}</th>' for h in heads)
@@ -96,12 +82,13 @@ def ranking_html(result: HubsResult, year: int) -> str:
     total = len(records)
     counts = [
         [(str(int(r["rank_cables_in_service"])), True), (_hub_label(r), False)]
-        + [(_esc(cell(r[c])), True) for c in COUNT_COLUMNS]
+        + [(_esc(measure_text(r[c])), True) for c in COUNT_COLUMNS]
         for r in records
     ]
     rtt_columns = [c for c in RTT_COLUMNS if c in table]
     rtts = [
-        [(_hub_label(r), False)] + [(_esc(cell(r[c])), True) for c in rtt_columns] for r in records
+        [(_hub_label(r), False)] + [(_esc(measure_text(r[c])), True) for c in rtt_columns]
+        for r in records
     ]
     return _table(
         f"Hubs ranked by cables in service ({total} hubs; counts as of {result.data_date}, "
@@ -126,13 +113,6 @@ def _measure_label(column: str) -> str:
     return COUNT_COLUMNS.get(column, column.replace("_", " ")).format(year="").strip()
 
 
-def _rank_text(row: Mapping[str, Any], column: str, total: int) -> str:
-    value = row[column]
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "unranked (no data)" if column in UNRANKED_WHEN_MISSING else "unranked (no path)"
-    return f"{int(row['rank_' + column])} of {total}"
-
-
 def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) -> str:
     """The profile of ``hub_id`` (empty for an unknown hub): lists, RTTs, resilience, the
     cables in service by year and its rank on each measure."""
@@ -148,8 +128,8 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
     rtt_rows = [
         [
             (_esc(r.destination), False),
-            (_esc(cell(r.rtt_ms)), True),
-            (_esc(cell(r.floor_ms)), True),
+            (_esc(measure_text(r.rtt_ms)), True),
+            (_esc(measure_text(r.floor_ms)), True),
         ]
         for r in profile.rtts
     ]
@@ -158,13 +138,14 @@ def profile_html(ctx: AppContext, result: HubsResult, hub_id: str, year: int) ->
         for c, v in profile.critical.items()
     ]
     by_year = [
-        [(str(y), True), (_esc(cell(n)), True)] for y, n in sorted(profile.cables_by_year.items())
+        [(str(y), True), (_esc(measure_text(n)), True)]
+        for y, n in sorted(profile.cables_by_year.items())
     ]
     ranks = [
         [
             (_esc(_measure_label(c)), False),
-            (_esc(cell(row[c])), True),
-            (_rank_text(row, c, total), True),
+            (_esc(measure_text(row[c])), True),
+            (rank_text(row, c, total), True),
         ]
         for c in [*COUNT_COLUMNS, *RTT_COLUMNS]
         if f"rank_{c}" in row

@@ -9,6 +9,7 @@ CSV export all read it here.
 from __future__ import annotations
 
 import io
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +17,14 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.hubs import DESTINATIONS, METHODOLOGY, HubProfile, hub_profiles, ranking
+from analysis.hubs import (
+    DESTINATIONS,
+    METHODOLOGY,
+    UNRANKED_WHEN_MISSING,
+    HubProfile,
+    hub_profiles,
+    ranking,
+)
 from services.context import AppContext
 
 CABLES_FILE = "cables.geojson"
@@ -45,6 +53,29 @@ class HubsResult:
             [self.profiles[h].cables_by_year.get(last, 0) for h in table["id"]],
         )
         return table
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a ranking value is missing: ``None``, NaN (an unreachable RTT, unmapped data
+    centres) or ``<NA>`` (an unranked count)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def measure_text(value: Any) -> str:
+    """A ranking value as the view, the report and the CSV's readers see it: ``–`` when
+    missing, whole numbers with separators, others to one decimal."""
+    if is_missing(value):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def rank_text(row: Mapping[str, Any], column: str, total: int) -> str:
+    """``3 of 84``, or why a hub has no rank on ``column`` (no data, or no path for an RTT)."""
+    if is_missing(row[column]):
+        return "unranked (no data)" if column in UNRANKED_WHEN_MISSING else "unranked (no path)"
+    return f"{int(row['rank_' + column])} of {total}"
 
 
 _LOCK = threading.Lock()

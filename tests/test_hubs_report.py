@@ -171,3 +171,20 @@ def test_the_views_grid_rows_carry_the_services_numbers(ctx: AppContext) -> None
     assert columns["cables_in_year"]["headerName"] == "Cables 2010"
     assert columns[DEFAULT_SORT]["sort"] == "desc"
     assert columns["rtt_singapore_ms"]["sortingOrder"][0] == "asc"
+
+
+def test_page_report_and_api_say_the_same_of_missing_values() -> None:
+    from services.hubs import is_missing, measure_text, rank_text
+
+    row = {"rtt_singapore_ms": float("nan"), "datacentres": None, "owners": 7, "rank_owners": 3}
+    assert rank_text(row, "rtt_singapore_ms", 84) == "unranked (no path)"
+    assert rank_text(row, "datacentres", 84) == "unranked (no data)"
+    assert rank_text(row, "owners", 84) == "3 of 84"
+    assert [measure_text(v) for v in (None, pd.NA, float("nan"), 1234, 99.64)] == [
+        "–",
+        "–",
+        "–",
+        "1,234",
+        "99.6",
+    ]
+    assert is_missing(pd.NA) and not is_missing(0)
