@@ -34,6 +34,7 @@ from export.routes import register_export
 from figures.place_labels import GLYPHS_URL, LABELS_URL
 from services.context import BORDERS_URL, LAND_URL, AppContext, build_context
 from web.http import json_response
+from web.map_message_route import register_map_message
 from web.map_pack_route import register_map_pack
 from web.security import register_security
 
@@ -117,6 +118,7 @@ def _register_routes(app: Dash, ctx: AppContext) -> None:
     server.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     server.add_url_rule("/readyz", "readyz", lambda: readiness_response(ctx))
     register_map_pack(server, ctx.map_pack)
+    register_map_message(server, ctx)
     register_api(server, ctx)
     register_analysis_api(server, ctx)
     register_hubs_api(server, ctx)

@@ -23,16 +23,10 @@ function landfallOwnView(view) {
 }
 window.landfallOwnView = landfallOwnView;
 
-function landfallFitView(graph, force) {
-  var full = graph && graph._fullLayout;
-  var fit = full && full.meta && full.meta.fit;
-  if (!fit || !fit.box || !full.map || !full.map._subplot) return;
-  // Under the user's own view (auto: false) the box waits for "Fit to selection" (force).
-  if (!force && (fit.auto === false || graph.__landfallFitRev === fit.rev)) return;
-  var map = full.map._subplot.map;
-  var canvas = map.getCanvas();
-  var width = canvas.clientWidth, height = canvas.clientHeight;
-  if (!width || !height) return;
+/* The view that frames ``fit``'s box on a canvas of ``width`` × ``height`` pixels (the
+   details panel's width kept free on a wide screen); null without a box or a size. */
+function landfallFittedView(fit, width, height) {
+  if (!fit || !fit.box || !width || !height) return null;
   var panel = fit.panel && window.innerWidth > LANDFALL_NARROW_PX ? fit.panel : 0;
   var west = fit.box[0], south = fit.box[1], east = fit.box[2], north = fit.box[3];
   var lonSpan = Math.max(east - west, 0.05);
@@ -44,9 +38,22 @@ function landfallFitView(graph, force) {
   var centreY = (landfallMercatorY(north) + landfallMercatorY(south)) / 2;
   var lat = (2 * Math.atan(Math.exp(centreY)) - Math.PI / 2) * (180 / Math.PI);
   var lon = (west + east) / 2 + ((panel / 2) * 360) / (512 * Math.pow(2, zoom));
+  return { lon: lon, lat: lat, zoom: zoom };
+}
+window.landfallFittedView = landfallFittedView;
+
+function landfallFitView(graph, force) {
+  var full = graph && graph._fullLayout;
+  var fit = full && full.meta && full.meta.fit;
+  if (!fit || !fit.box || !full.map || !full.map._subplot) return;
+  // Under the user's own view (auto: false) the box waits for "Fit to selection" (force).
+  if (!force && (fit.auto === false || graph.__landfallFitRev === fit.rev)) return;
+  var canvas = full.map._subplot.map.getCanvas();
+  var view = landfallFittedView(fit, canvas.clientWidth, canvas.clientHeight);
+  if (!view) return;
   graph.__landfallFitRev = fit.rev;
-  landfallApplyView(graph, { lon: lon, lat: lat, zoom: zoom });
-  graph.__landfallFitted = { lon: lon, lat: lat, zoom: zoom, rev: fit.rev };
+  landfallApplyView(graph, view);
+  graph.__landfallFitted = { lon: view.lon, lat: view.lat, zoom: view.zoom, rev: fit.rev };
 }
 
 /* Move the map to ``view`` as the page's own move, and record it in the figure the page holds:

@@ -14,14 +14,12 @@
     u4: Uint32Array,
   };
   var packs = {}; // url -> Promise of the decoded slots
-  var lastMessage = null;
   var cableLandings = []; // each cable's landing point keys, by the cable's position
 
   /* The landing point keys ("lp:<id>") of the cable at ``position`` (for the hover highlight). */
   window.landfallCableLandings = function (position) {
     return cableLandings[position] || [];
   };
-  var lastLayers = null;
   //: Arrays built per slot for recent runs: the same runs give the same arrays, so Plotly
   //: sees unchanged data as unchanged.
   var RECENT_RUNS = 6;
@@ -190,12 +188,13 @@
     window.landfallLegendInView(graph, true);
   };
 
-  function shownLayout(message, shown, counts) {
+  function shownLayout(message, shown, traces) {
     var layout = Object.assign({}, message.layout);
-    keepView(layout);
+    var bounds = plannedView(layout);
     var legend = layout.meta && layout.meta.legend; // figures/legend.py legend_parts
     if (!legend || !layout.annotations) return layout;
-    var text = legendText(legend, shown, counts);
+    // The legend counts what the view will show: no relayout after the draw to correct it.
+    var text = legendText(legend, shown, bounds ? countTraces(traces, bounds) : null);
     layout.annotations = layout.annotations
       .map(function (note) {
         if (note.name !== "legend") return note;
@@ -211,30 +210,69 @@
     return layout;
   }
 
-  /* A redraw of the same question (a layer switched, the legend's counts) keeps the view the
-     map shows now: the user's moves and the page's own refit (which Plotly's layout does not
-     record, so the server's centre would otherwise come back). */
-  function keepView(layout) {
+  /* The view the map will show once ``layout`` is drawn, written into it; its bounds (null
+     before the map exists). A redraw of the same question (a layer switched, the legend's
+     counts) keeps the view the map shows now: the user's moves and the page's own refit (which
+     Plotly's layout does not record, so the server's centre would otherwise come back). A new
+     question is drawn already fitted to the map's real size (assets/landfall.js
+     landfallFittedView), so the refit after the draw does not move it. */
+  function plannedView(layout) {
     var graph = document.querySelector("#map .js-plotly-plot");
     var full = graph && graph._fullLayout;
-    if (!full || !full.map || !full.map._subplot || full.uirevision !== layout.uirevision) return;
-    var map = full.map._subplot.map;
-    var centre = map.getCenter();
-    layout.map = Object.assign({}, layout.map, {
-      center: { lon: centre.lng, lat: centre.lat },
-      zoom: map.getZoom(),
-    });
+    var map = full && full.map && full.map._subplot && full.map._subplot.map;
+    if (!map) return null;
+    var canvas = map.getCanvas();
+    var width = canvas.clientWidth, height = canvas.clientHeight;
+    var view;
+    if (full.uirevision === layout.uirevision) {
+      var centre = map.getCenter();
+      view = { lon: centre.lng, lat: centre.lat, zoom: map.getZoom() };
+    } else {
+      var fit = layout.meta && layout.meta.fit;
+      var fitted = fit && fit.auto !== false && window.landfallFittedView;
+      view = fitted ? window.landfallFittedView(fit, width, height) : null;
+    }
+    if (view) {
+      layout.map = Object.assign({}, layout.map, {
+        center: { lon: view.lon, lat: view.lat },
+        zoom: view.zoom,
+      });
+    }
+    var planned = layout.map || {};
+    if (!planned.center || planned.zoom === undefined || !width || !height) return null;
+    return viewBounds(planned.center.lon, planned.center.lat, planned.zoom, width, height);
   }
 
-  /* How many features of each point or line layer have a vertex in the map's view (polygon
-     layers keep their totals). */
-  function countInView(graph) {
-    var map = graph._fullLayout.map._subplot.map;
-    var b = map.getBounds();
-    var west = b.getWest(), east = b.getEast(), south = b.getSouth(), north = b.getNorth();
+  function mercatorY(lat) {
+    var clamped = Math.max(Math.min(lat, 85.05), -85.05);
+    return Math.log(Math.tan(Math.PI / 4 + (clamped * Math.PI) / 360));
+  }
+
+  function latitudeOf(y) {
+    return (2 * Math.atan(Math.exp(y)) - Math.PI / 2) * (180 / Math.PI);
+  }
+
+  /* The box a north-up Web Mercator map of 512-pixel tiles shows (MapLibre's getBounds). */
+  function viewBounds(lon, lat, zoom, width, height) {
+    var world = 512 * Math.pow(2, zoom);
+    var halfLon = (width / world) * 180;
+    var halfY = (height / world) * Math.PI;
+    var y = mercatorY(lat);
+    return {
+      west: lon - halfLon,
+      east: lon + halfLon,
+      south: latitudeOf(y - halfY),
+      north: latitudeOf(y + halfY),
+    };
+  }
+
+  /* How many features of each point or line layer of ``traces`` have a vertex in ``bounds``
+     (polygon layers keep their totals). */
+  function countTraces(traces, bounds) {
+    var west = bounds.west, east = bounds.east, south = bounds.south, north = bounds.north;
     var wide = east - west >= 360;
     var seen = {};
-    (graph._fullData || []).forEach(function (trace) {
+    (traces || []).forEach(function (trace) {
       var meta = trace.meta || {};
       if (!meta.layer || meta.selected || meta.labels || !trace.lon || !trace.customdata) return;
       if (trace.type !== "scattermap") return;
@@ -251,6 +289,12 @@
       counts[key] = seen[key].size;
     });
     return counts;
+  }
+
+  function countInView(graph) {
+    var b = graph._fullLayout.map._subplot.map.getBounds();
+    var bounds = { west: b.getWest(), east: b.getEast(), south: b.getSouth(), north: b.getNorth() };
+    return countTraces(graph._fullData, bounds);
   }
 
   /* After each draw and each move: the legend's counts follow the view. The relayout carries
@@ -290,10 +334,8 @@
       var traces = message.traces.map(function (entry) {
         return buildTrace(entry, slots);
       });
-      return {
-        data: shownTraces(traces, message.layers || [], shown),
-        layout: shownLayout(message, shown, null),
-      };
+      var data = shownTraces(traces, message.layers || [], shown);
+      return { data: data, layout: shownLayout(message, shown, data) };
     });
   }
 
@@ -316,22 +358,174 @@
     });
   };
 
+  /* -- The map of a URL search (services/page_map.py, GET MESSAGE_PATH) ---------------------
+
+     The page's map is a pure function of its URL search, so it is asked for the moment the URL
+     changes (a link, back and forward, the page's own sync writing a control's change), beside
+     the page's callbacks instead of after them, and drawn as soon as it is here. The render
+     callback's answer names the same map (a stub with its URL), for the first draw and as a
+     check; whichever comes first draws it, the other finds it drawn. */
+  var MESSAGE_PATH = "/map-message"; // services/page_map.py MESSAGE_PATH
+  var KEPT_ANSWERS = 16;
+  var answers = {}; // fetch key -> Promise of {key, lod, shown, themes}
+  var answerOrder = [];
+  var lastAnswer = null; // the answer last drawn
+  var lastDrawn = null; // what was last drawn: answer key, theme, layers
+  var followed = null; // the map key of the URL the page shows now
+
+  /* The parts of ``search`` the map's answer depends on: everything but the map view, unless
+     the map is drawn by level of detail (then its view decides what is drawn); ``layers`` also
+     drops the layers (they only pick what to show of the answer). */
+  function searchKey(search, layers) {
+    var lod = lastAnswer && lastAnswer.lod;
+    var kept = (search || "")
+      .replace(/^\?/, "")
+      .split("&")
+      .filter(function (part) {
+        if (!part || (!lod && part.indexOf("view=") === 0)) return false;
+        return layers || part.indexOf("layers=") !== 0;
+      });
+    return "?" + kept.join("&");
+  }
+
+  function fetchKey(search) {
+    return searchKey(search, true);
+  }
+
+  function mapKey(search) {
+    return searchKey(search, false);
+  }
+
+  function answerFor(search) {
+    var key = fetchKey(search);
+    if (!answers[key]) {
+      answers[key] = fetch(MESSAGE_PATH + (search || ""), { credentials: "same-origin" }).then(
+        function (response) {
+          if (!response.ok) throw new Error("map: HTTP " + response.status);
+          return response.json();
+        }
+      );
+      answers[key].catch(function () {
+        delete answers[key]; // asked again next time
+      });
+      answerOrder.push(key);
+      if (answerOrder.length > KEPT_ANSWERS) delete answers[answerOrder.shift()];
+    }
+    return answers[key];
+  }
+
+  function forget(search) {
+    delete answers[fetchKey(search)];
+  }
+
+  /* The page's theme: the one applied, else (the page is still starting) the one kept in this
+     browser by the theme store (a dcc.Store in local storage, components/layout.py). */
+  function themeNow() {
+    var applied = document.documentElement.getAttribute("data-theme");
+    if (applied) return applied;
+    try {
+      return JSON.parse(window.localStorage.getItem("theme-store") || "null");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function themeName(theme) {
+    return theme === "dark" ? "dark" : "light";
+  }
+
+  /* The figure of ``answer`` with the ``shown`` layers in ``theme``; no_update when that is
+     what the map shows already, or when a later draw overtook this one. */
+  function drawAnswer(answer, shown, theme) {
+    var drawn = [answer.key, themeName(theme), (shown || []).slice().sort().join(",")].join("|");
+    if (drawn === lastDrawn) return Promise.resolve(window.dash_clientside.no_update);
+    lastDrawn = drawn;
+    lastAnswer = answer;
+    return draw(answer.themes[themeName(theme)], shown).then(function (figure) {
+      return lastDrawn === drawn ? figure : window.dash_clientside.no_update;
+    });
+  }
+
+  /* The URL changed: ask for its map and draw it. On the page's first load the map waits
+     for the page to be up (its graph drawn once), with the geometry already on its way. */
+  var PAGE_UP_TRIES = 400; // every 50 ms: 20 s
+  function followUrl() {
+    var search = window.location.search;
+    // A change of layers alone is drawn from the layer switches (drawMap), with no request.
+    var key = mapKey(search);
+    if (key === followed) return;
+    followed = key;
+    answerFor(search).then(function (answer) {
+      loadPack(answer.themes.light.pack);
+      var tries = 0;
+      var attempt = function () {
+        if (followed !== key) return;
+        var graph = document.querySelector("#map .js-plotly-plot");
+        var setProps = window.dash_clientside && window.dash_clientside.set_props;
+        if (!graph || !graph._fullLayout || !setProps) {
+          if (tries++ < PAGE_UP_TRIES) setTimeout(attempt, 50);
+          return;
+        }
+        drawAnswer(answer, answer.shown, themeNow()).then(function (figure) {
+          if (figure !== window.dash_clientside.no_update) setProps("map", { figure: figure });
+        });
+      };
+      attempt();
+    });
+  }
+
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = window.history[name];
+    window.history[name] = function () {
+      var result = original.apply(this, arguments);
+      try {
+        followUrl();
+      } catch (e) {
+        // The page's callbacks still draw the map.
+      }
+      return result;
+    };
+  });
+  window.addEventListener("popstate", followUrl);
+
+  /* A layer switched on or off is drawn at once from the answer the map shows, before the
+     page's callbacks hear of the switch (drawMap then finds it drawn). */
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    var list = box && box.closest ? box.closest("#layers") : null;
+    var setProps = window.dash_clientside && window.dash_clientside.set_props;
+    if (!list || !lastAnswer || !setProps) return;
+    var shown = [];
+    list.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+      if (input.checked) shown.push(input.value);
+    });
+    drawAnswer(lastAnswer, shown, themeNow()).then(function (figure) {
+      if (figure !== window.dash_clientside.no_update) setProps("map", { figure: figure });
+    });
+  });
+  followUrl();
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     landfallMap: {
-      drawMap: function (messages, shown, theme) {
-        // The server sends the map in both themes: switching theme asks it nothing.
-        var message = messages && (messages.pack ? messages : messages[theme === "dark" ? "dark" : "light"]);
-        if (!message) return window.dash_clientside.no_update;
-        // The same layers set again (the URL's sync writes the controls back): nothing to redraw.
-        var layers = JSON.stringify((shown || []).slice().sort());
-        if (message === lastMessage && layers === lastLayers) {
+      drawMap: function (stub, shown, theme) {
+        // The render callback names the map of its state (services/page_map.py message_stub);
+        // theme and layers are switched here, from the answer already in the browser.
+        if (!stub || !stub.url) return window.dash_clientside.no_update;
+        var at = stub.url.indexOf("?");
+        var search = at >= 0 ? stub.url.slice(at) : "";
+        // The URL has moved on since that render: the map of the new URL is on its way.
+        if (mapKey(search) !== mapKey(window.location.search)) {
           return window.dash_clientside.no_update;
         }
-        lastMessage = message;
-        lastLayers = layers;
-        return draw(message, shown).then(function (figure) {
-          // A later message overtook this one while the pack loaded.
-          return lastMessage === message ? figure : window.dash_clientside.no_update;
+        return answerFor(search).then(function (answer) {
+          // Asked before the map was known to depend on the view: ask for this view's map.
+          if (answer.key !== stub.key) {
+            forget(search);
+            return answerFor(search).then(function (fresh) {
+              return drawAnswer(fresh, shown, theme);
+            });
+          }
+          return drawAnswer(answer, shown, theme);
         });
       },
       renderKey: function (store) {

@@ -59,30 +59,25 @@ from components.sync import (
     zoom_from_map_click,
 )
 from components.tables import frame_table, grid_count, grid_rows, grid_total
-from datalayer.filters import Filtered
-from datalayer.query import parse_query
 from datalayer.selection import REGION_WORLD, Selection
 from export import images, workdir
 from export.jobs import store_dir
 from figures import charts
-from figures.layers import ALL_LAYERS
 from figures.summaries import (
     datacentre_kpis,
     fold_top,
     format_mw,
     kpis,
 )
-from figures.theme import THEMES, get_theme
-from services.analysis_run import AnalysisResults, run_analysis
+from figures.theme import get_theme
+from services.analysis_run import run_analysis
 from services.context import AppContext
-from services.map_pack import map_message
+from services.page_map import map_messages, message_stub, page_map
 from services.single_flight import Busy, one_at_a_time
 from services.view_figures import (
     CHART_NAMES,
     chart_figure,
     chart_summaries,
-    frame_question,
-    selection_map,
 )
 
 __all__ = [
@@ -121,80 +116,29 @@ def _format_int(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _page_map(
-    ctx: AppContext,
-    store: str | None,
-    sel: Selection,
-    parts: tuple[Filtered, AnalysisResults],
-    theme_name: str | None,
-    search: str | None,
-    layers: Sequence[str] | None = None,
-    shared: dict[str, Any] | None = None,
-) -> go.Figure:
-    """The page's map of ``sel``: framed to the question unless the URL holds a view
-    (``shared``: see :func:`figures.map.map_figure`)."""
-    filtered, analysis = parts
-    view, _ = parse_query(search or "", ctx.vocab)
-    framing = frame_question(sel, filtered, analysis, panel=sel.selected is not None)
-    revision = store or "?"
-    # The box of the question, kept even under the user's own view: "Fit to selection" frames it.
-    fit: dict[str, Any] | None = framing.fit_meta(revision)
-    if view.view is not None:
-        centre = {"lon": view.view.lon, "lat": view.view.lat}
-        zoom = view.view.zoom
-        revision = "user-view"
-        fit = dict(fit, auto=False) if fit else None
-    else:
-        centre, zoom = framing.centre, framing.zoom
-    theme = get_theme(theme_name)
-    return selection_map(
-        ctx,
-        sel,
-        filtered,
-        analysis,
-        theme,
-        center=centre,
-        zoom=zoom,
-        uirevision=revision,
-        fit=fit,
-        layers=layers,
-        shared=shared,
-    )
-
-
 def page_map_figure(
     ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
 ) -> go.Figure:
     """The map the page draws for a store, with the store's own layers (the figure the
-    browser rebuilds from the render callback's message; for the benchmark and tests)."""
+    browser rebuilds from the map's message; for the benchmark and tests)."""
     sel = selection_of_store(ctx, store)
     parts = (ctx.select(sel), run_analysis(ctx, sel))
-    return _page_map(ctx, store, sel, parts, theme_name, search)
+    return page_map(ctx, store, sel, parts, theme_name, search)
 
 
 def map_outputs(
     ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
 ) -> tuple[Any, ...]:
-    """The map callback's outputs: the map as a message against the geometry pack, in both
-    themes (the browser switches theme and layers without asking), and the analysis results.
+    """The map callback's outputs: where the browser gets the map of this state (it has
+    usually asked already, as soon as the URL changed: services/page_map.py), and the
+    analysis results.
 
     ``theme_name`` is not used: the signature is the panels' (bench/caching.py memoises both).
     """
     sel = selection_of_store(ctx, store)
-    parts = (ctx.select(sel), run_analysis(ctx, sel))
-    extra = {"layers": list(ALL_LAYERS)}
-    shared: dict[str, Any] = {}  # the cables are drawn alike in both themes: built once
-    messages = {
-        name: map_message(
-            _page_map(ctx, store, sel, parts, name, search, ALL_LAYERS, shared),
-            ctx.map_pack(),
-            extra,
-        )
-        for name in THEMES
-    }
-    analysis = parts[1]
+    analysis = run_analysis(ctx, sel)
     return (
-        messages,
+        message_stub(store, search),
         route_result(analysis.route, analysis.route_before),
         cut_result(analysis.impact, analysis.scenario_text),
     )
@@ -276,11 +220,11 @@ def render_outputs(
     ctx: AppContext, store: str | None, theme_name: str | None, search: str | None
 ) -> tuple[Any, ...]:
     """Every output that shows the selection, in the order of the single render callback the
-    map and panels callbacks replaced (the map message of ``theme_name`` first): for the
-    benchmark and the tests."""
-    messages, route, cut = map_outputs(ctx, store, theme_name, search)
+    map and panels callbacks replaced (the map message of ``theme_name`` first, as the browser
+    gets it from the map's own URL): for the benchmark and the tests."""
+    _stub, route, cut = map_outputs(ctx, store, theme_name, search)
     panels = panel_outputs(ctx, store, theme_name, search)
-    message = messages[get_theme(theme_name).name]
+    message = map_messages(ctx, store, search)[get_theme(theme_name).name]
     return (message, *panels[:_BEFORE_ANALYSIS], route, cut, *panels[_BEFORE_ANALYSIS:])
 
 

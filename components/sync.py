@@ -27,10 +27,14 @@ from components.state import (
 )
 from datalayer.query import normalise_corridor, parse_query, to_query
 from datalayer.selection import REGION_WORLD, MapView, Selection
-from figures.lod import view_key
-from figures.map import needs_level_of_detail
 from figures.view import fit_selection
 from services.context import AppContext
+
+# Re-exported: the store's rules live with the page's map (services/page_map.py).
+from services.page_map import DETAIL_MARK as DETAIL_MARK
+from services.page_map import selection_of_store as selection_of_store
+from services.page_map import store_key as store_key
+from services.page_map import store_value
 
 CHART_IDS = (
     ids.CHART_OWNERS,
@@ -61,38 +65,6 @@ class SyncResult:
     controls: dict[str, Any] | None
     store: str
     notice: str
-
-
-def store_key(sel: Selection) -> str:
-    """The store value for a selection: its query string without the map view."""
-    return to_query(replace(sel, view=None)) or "?"
-
-
-#: Separates the selection's query from the level-of-detail key in the store.
-DETAIL_MARK = "#lod="
-
-
-def store_value(ctx: AppContext, sel: Selection) -> str:
-    """What the sync callback stores: :func:`store_key`, plus, for a selection too large to draw
-    feature by feature, a key of the view, so that zooming and panning redraw its detail.
-
-    Smaller selections leave the view out: moving the map then never re-renders anything.
-    """
-    key = store_key(sel)
-    if sel.view is None:
-        return key
-    filtered = ctx.select(sel)
-    if not needs_level_of_detail(
-        ctx.map, filtered.cables, filtered.landing_points, filtered.facilities
-    ):
-        return key
-    centre = {"lon": sel.view.lon, "lat": sel.view.lat}
-    return key + DETAIL_MARK + view_key(centre, sel.view.zoom)
-
-
-def selection_of_store(ctx: AppContext, store: str | None) -> Selection:
-    """The selection a store value holds (its level-of-detail key dropped)."""
-    return parse_query((store or "").partition(DETAIL_MARK)[0], ctx.vocab)[0]
 
 
 # --- reading events -----------------------------------------------------------------------------

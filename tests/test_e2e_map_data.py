@@ -112,11 +112,11 @@ def test_a_filter_change_repaints_from_geometry_already_in_the_browser(
     default_cables = drawn_cable_count(page)
     assert default_cables == len(ctx.select(parse_query("", ctx.vocab)[0]).cables)
     log.clear()
-    with page.expect_response(
-        lambda r: "_dash-update-component" in r.url and "map-message" in (r.request.post_data or "")
-    ) as answered:
+    with page.expect_response(lambda r: "/map-message?" in r.url) as answered:
         choose_option(page, ids.F_OWNER, "Orange", "Orange")
-    themes = answered.value.json()["response"]["map-message"]["data"]
+    answer = answered.value.json()
+    assert answer["key"] == "?owner=Orange"
+    themes = answer["themes"]
     assert set(themes) == {"light", "dark"}  # both: switching theme asks the server nothing
     message = themes["light"]
     orange = ctx.select(parse_query("?owner=Orange", ctx.vocab)[0])
@@ -140,6 +140,16 @@ def test_a_filter_change_repaints_from_geometry_already_in_the_browser(
     assert set(whole) <= {"hover-highlight", "selection", "route", "cut-cables", "cut-impact"}
     assert len(json.dumps(message)) < 40_000
     assert not log.packs(), "the geometry is not fetched again"
+    # The map is asked for as soon as the URL changes, not after the page's render callbacks
+    # (whose answer only names it).
+    order = [r.url for r in log.seen]
+    asked = next(i for i, url in enumerate(order) if "/map-message?" in url)
+    rendered = [
+        i
+        for i, r in enumerate(log.seen)
+        if "_dash-update-component" in r.url and "map-message.data" in (r.post_data or "")
+    ]
+    assert rendered and asked < rendered[0], order
     # Back: the default selection, redrawn from the same geometry.
     page.go_back()
     page.wait_for_function(

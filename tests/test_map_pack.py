@@ -28,6 +28,7 @@ from services.map_pack import (
     slot_key,
     trace_dict,
 )
+from services.page_map import map_messages
 
 #: States of the page with every kind of trace: filters, a selected cable and landing point, a
 #: route with a cut, another coverage technology, the fibre layer, the whole world, dark theme.
@@ -222,7 +223,46 @@ def _pack_url(client: Any, render: dict[str, Any]) -> str:
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    themes = response.get_json()["response"]["map-message"]["data"]
+    stub = response.get_json()["response"]["map-message"]["data"]
+    # The render callback names the map's own URL (the browser has usually asked it already).
+    assert stub == {"key": "?", "url": "/map-message"}
+    themes = client.get(stub["url"]).get_json()["themes"]
     assert themes["light"]["pack"] == themes["dark"]["pack"]  # one geometry for both themes
     url: str = themes["light"]["pack"]
     return url
+
+
+def test_the_map_of_a_search_is_one_get_away(real_data: Datasets) -> None:
+    """``GET /map-message?<search>``: the map of the URL search, what the page draws the moment
+    its URL changes; the same answer as the render callback's path, whatever the spelling."""
+    app = create_app(real_data)
+    client = app.server.test_client()
+    response = client.get("/map-message?owner=Orange&layers=cables,landing_points")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-cache"
+    answer = response.get_json()
+    assert answer["key"] == "?owner=Orange"  # the layers are switched in the browser
+    assert answer["lod"] is False
+    assert answer["shown"] == ["cables", "landing_points"]
+    for theme in ("light", "dark"):
+        message = answer["themes"][theme]
+        assert message["layout"]["uirevision"] == "?owner=Orange"
+        assert message["pack"].startswith("/map-pack/")
+    ctx = build_context(real_data)
+    expected = map_outputs_message(ctx, "?owner=Orange")
+    assert json.loads(json.dumps(answer["themes"]["light"])) == expected
+    # A view in the URL frames the map (the user's own), and is not part of the key.
+    viewed = client.get("/map-message?owner=Orange&view=5.4,43.3,7.5").get_json()
+    assert viewed["key"] == "?owner=Orange"
+    assert viewed["themes"]["light"]["layout"]["uirevision"] == "user-view"
+    assert viewed["themes"]["light"]["layout"]["map"]["zoom"] == 7.5
+    # Unknown values fall back as on the page (the page shows the notice), never an error.
+    odd = client.get("/map-message?owner=%3Cscript%3E&layers=bogus&year_min=x")
+    assert odd.status_code == 200
+    assert odd.get_json()["key"] == "?"
+    assert "<script>" not in odd.get_data(as_text=True)
+
+
+def map_outputs_message(ctx: Any, store: str) -> Any:
+    """The light message :func:`services.page_map.map_messages` builds for ``store``, as JSON."""
+    return json.loads(to_json_plotly(map_messages(ctx, store, store)["light"]))
