@@ -3,8 +3,10 @@
    The server sends the map as a message: the layout, and per trace either a slot of the
    geometry pack with the runs of its elements to draw ([start, length, ...]) and its style, or
    the whole trace. The pack (every feature's coordinates, hover texts and ids, typed arrays
-   and dictionaries) is fetched once from an immutable URL and kept. Switching a layer on or off
-   redraws from the last message, in the browser: no request, no geometry. */
+   and dictionaries) is fetched once from an immutable URL and kept. The message of a URL is
+   asked for the moment the URL changes (GET /map-message, services/page_map.py), not after
+   the page's callbacks. Switching a layer on or off or the theme redraws from the last
+   message, in the browser: no request, no geometry. */
 (function () {
   var TYPED = {
     f4: Float32Array,
@@ -107,6 +109,23 @@
     return trace;
   }
 
+  /* Each trace named by what it draws (its layer, its part of that layer, its rank there),
+     not by its position: Plotly keeps a trace's MapLibre layers by this id. By position, a
+     filter that drops one cable trace would hand the hover highlight (always empty, so never
+     drawn) the id of the landing points' layers, and the next change, looking for layers of an
+     id it had already emptied, fails with "Map error." and leaves the map as it was. */
+  function withStableIds(traces) {
+    var seen = {};
+    return traces.map(function (trace) {
+      var meta = trace.meta || {};
+      var parts = [meta.layer, meta.selected ? "selected" : "", meta.labels ? "labels" : "", trace.name];
+      // Letters, digits and dashes only: Plotly builds selectors and MapLibre ids from it.
+      var kind = parts.filter(Boolean).join("-").replace(/[^A-Za-z0-9_-]+/g, "_") || "trace";
+      seen[kind] = (seen[kind] || 0) + 1;
+      return Object.assign({}, trace, { uid: kind + "-" + seen[kind] });
+    });
+  }
+
   /* The traces of the layers shown (analysis overlays and the selection always), the hover
      highlight only over cables, and an empty trace when nothing is left (without one Plotly
      draws empty axes instead of a map). */
@@ -124,6 +143,7 @@
       if (layer === "hover-highlight") return !!on.cables;
       return !keys[layer] || !!on[layer];
     });
+    kept = withStableIds(kept);
     var drawn = kept.some(function (trace) {
       return !(trace.meta && trace.meta.layer === "hover-highlight");
     });

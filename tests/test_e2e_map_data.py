@@ -208,3 +208,44 @@ def test_a_click_folds_the_legend_and_another_unfolds_it(
     assert box is not None and box["height"] < 140, box
     page.locator("#map .annotation", has_text="Submarine cables").click()
     page.wait_for_function(f"() => ({_LEGEND})().includes('click to fold')", timeout=5_000)
+
+
+#: Links followed one after another, each changing how many cable traces the map has (the
+#: cables are drawn in one trace per ready-for-service band).
+LINK_CHAIN = ("?owner=Orange", "?status=planned", "", "?country=Egypt", "?status=planned")
+
+
+def test_following_links_from_one_question_to_another_redraws_each(
+    live_server: LiveServer, page: Page, ctx: AppContext
+) -> None:
+    """Links followed straight from one filter to another (not via the default view). A trace
+    count that changes from one map to the next used to hand one trace's MapLibre layers to
+    another ("Map error.") and the map then kept showing the earlier question."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server.url + "/")
+    wait_for_settled_map(page)
+    for search in LINK_CHAIN:
+        wanted = len(ctx.select(parse_query(search, ctx.vocab)[0]).cables)
+        page.evaluate(
+            "(s) => { history.pushState({}, '', location.pathname + s);"
+            " window.dispatchEvent(new CustomEvent('_dashprivate_pushstate')); }",
+            search,
+        )
+        page.wait_for_function(
+            """([rev, n]) => {
+                const g = document.querySelector('#map .js-plotly-plot');
+                if (g._fullLayout.uirevision !== rev) return false;
+                const ids = new Set();
+                for (const t of g._fullData) {
+                    if (!t.meta || t.meta.layer !== 'cables' || t.meta.selected) continue;
+                    for (const v of t.customdata || []) ids.add(v);
+                }
+                return ids.size === n;
+            }""",
+            arg=[search or "?", wanted],
+            timeout=20_000,
+        )
+        assert drawn_cable_count(page) == wanted, search
+        wait_for_settled_map(page, pause_ms=300)
+    assert not errors, errors
