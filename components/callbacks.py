@@ -287,10 +287,35 @@ def sync_inputs() -> list[Input]:
     ]
 
 
-def sync_outputs(result: SyncResult, stored: str | None, triggered_id: Any) -> tuple[Any, ...]:
-    """The sync callback's answer for ``result`` (``no_update`` where nothing changes)."""
+def _same_value(shown: Any, wanted: Any) -> bool:
+    """Whether a control already shows ``wanted`` (lists and tuples alike)."""
+
+    def plain(value: Any) -> Any:
+        return list(value) if isinstance(value, list | tuple) else value
+
+    return bool(plain(shown) == plain(wanted))
+
+
+def sync_outputs(
+    result: SyncResult,
+    stored: str | None,
+    triggered_id: Any,
+    shown: dict[str, Any] | None = None,
+) -> tuple[Any, ...]:
+    """The sync callback's answer for ``result`` (``no_update`` where nothing changes).
+
+    A control that already shows its value (``shown``) is not written again: every written
+    value fires the callbacks that listen to it (a searched picker's options, a profile), a
+    dozen requests and redraws per filter change for controls nobody touched.
+    """
+    current = shown or {}
     controls: Sequence[Any] = (
-        [result.controls[c] for c in CONTROL_IDS]
+        [
+            no_update
+            if c in current and _same_value(current[c], result.controls[c])
+            else result.controls[c]
+            for c in CONTROL_IDS
+        ]
         if result.controls
         else [no_update] * len(CONTROL_IDS)
     )
@@ -324,7 +349,7 @@ def register_sync(app: Dash, ctx: AppContext) -> None:
         triggered_id = callback_ctx.triggered_id
         trigger, event = decode_trigger(triggered_id, callback_ctx.triggered, events)
         result = sync_state(ctx, trigger, search, values, event)
-        return sync_outputs(result, stored, triggered_id)
+        return sync_outputs(result, stored, triggered_id, values)
 
 
 def register_render(app: Dash, ctx: AppContext) -> None:

@@ -793,3 +793,31 @@ def test_fit_to_selection_drops_the_users_view(ctx: AppContext) -> None:
     fit = drawn(ctx, out[0]).layout.meta["fit"]
     # Under the user's view the question's box is sent, but not applied until asked.
     assert fit["auto"] is False and len(fit["box"]) == 4
+
+
+def test_the_sync_writes_only_the_controls_whose_value_changes(ctx: AppContext) -> None:
+    """A link to ``?owner=Orange`` from the default view rewrites the owner picker only: each
+    written control fires its own callbacks (options, profiles), a request and a redraw each."""
+    from dash import no_update
+
+    from components.callbacks import sync_outputs
+
+    shown = controls_from_selection(parse_query("", ctx.vocab)[0], ctx.vocab)
+    result = sync_state(ctx, ids.URL, "?owner=Orange", shown)
+    assert result.controls is not None
+    out = sync_outputs(result, "?", ids.URL, shown)
+    written = {
+        control
+        for control, value in zip(CONTROL_IDS, out[1 : 1 + len(CONTROL_IDS)], strict=True)
+        if value is not no_update
+    }
+    assert written == {c for c in CONTROL_IDS if result.controls[c] != shown[c]}
+    assert len(written) == 1, written
+    assert out[1 + len(CONTROL_IDS)] == "?owner=Orange"  # the store
+    # Without the shown values (a caller that cannot know them) every control is written.
+    every = sync_outputs(result, "?", ids.URL)
+    assert all(v is not no_update for v in every[1 : 1 + len(CONTROL_IDS)])
+    # A control showing the wanted value, as a tuple where the result has a list: not written.
+    as_tuples = {c: tuple(v) if isinstance(v, list) else v for c, v in result.controls.items()}
+    again = sync_outputs(result, "?", ids.URL, as_tuples)
+    assert all(v is no_update for v in again[1 : 1 + len(CONTROL_IDS)])
