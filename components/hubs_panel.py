@@ -30,7 +30,7 @@ from services.context import AppContext
 from services.hubs import (
     ESTIMATE_NOTE,
     HubsResult,
-    hubs_of,
+    hubs_ready,
     is_missing,
     measure_text,
     rank_text,
@@ -44,6 +44,14 @@ PLAY = "hubs-play"
 TICK = "hubs-tick"
 TABLE = "hubs-table"
 MULTIPLES = "hubs-multiples"
+#: Polls for the ranking while a worker process computes it (the first page after a start).
+WAIT = "hubs-wait"
+STATUS = "hubs-status"
+#: What the card says meanwhile.
+RANKING_NOTE = (
+    "Ranking the hubs: RTTs, critical cables and min-cuts of every hub, computed once after "
+    "the server starts (about ten seconds on today's data)…"
+)
 CSV_URL = "/api/v1/hubs.csv"
 
 #: Table column → header (``{year}`` is the timeline's year). RTTs are estimates.
@@ -124,6 +132,8 @@ def hubs_card(ctx: AppContext) -> html.Section:
                     ),
                 ],
             ),
+            html.P(RANKING_NOTE, id=STATUS, className="hint hubs-status", role="status"),
+            dcc.Interval(id=WAIT, interval=1000),
             # One component for the whole ranking: a table of Dash components (a cell each,
             # ~1,400 for 84 hubs) made every later update of the page seconds slower.
             dag.AgGrid(
@@ -143,6 +153,8 @@ def hubs_card(ctx: AppContext) -> html.Section:
                     "enableCellTextSelection": True,
                     "tooltipShowDelay": 300,
                     "postSortRows": {"function": "landfallMissingLast(params)"},
+                    # Empty only while the ranking is computed (RANKING_NOTE says so above).
+                    "overlayNoRowsTemplate": "Ranking the hubs…",
                     "rowHeight": 30,
                     # 16 columns: every cell of a drawn row is in the page (find, copy, tests).
                     "suppressColumnVirtualisation": True,
@@ -151,7 +163,8 @@ def hubs_card(ctx: AppContext) -> html.Section:
                 className="hubs-grid",
                 style={"height": "440px"},
             ),
-            dcc.Graph(id=MULTIPLES, config={"displayModeBar": False}),
+            # Hidden until the ranking is in (an empty figure draws bare axes).
+            dcc.Graph(id=MULTIPLES, config={"displayModeBar": False}, style={"display": "none"}),
             html.Div(
                 className="hubs-profile",
                 children=[
@@ -293,11 +306,17 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
         Output(TABLE, "rowData"),
         Output(TABLE, "columnDefs"),
         Output(MULTIPLES, "figure"),
+        Output(MULTIPLES, "style"),
+        Output(WAIT, "disabled"),
+        Output(STATUS, "hidden"),
         Input(YEAR, "value"),
+        Input(WAIT, "n_intervals"),
     )
-    def table(year: int | None) -> tuple[Any, Any, Any]:
+    def table(year: int | None, _waited: int | None) -> tuple[Any, ...]:
         # Sorting happens in the grid (a header click); the year relabels one column.
-        result = hubs_of(ctx)
+        result = hubs_ready(ctx)
+        if result is None:  # a worker process is ranking the hubs: asked again in a second
+            return (dash.no_update,) * 4 + (False, False)
         series = [
             (f"{row['name']}", result.profiles[row["id"]].cables_by_year)
             for row in result.table.to_dict("records")
@@ -306,12 +325,20 @@ def register_hubs_callbacks(app: Dash, ctx: AppContext) -> None:
             ranking_rows(result, year),
             ranking_columns(year),
             cables_over_time(series, year, dark=None),
+            {},
+            True,
+            True,
         )
 
-    @app.callback(Output(PROFILE_BODY, "children"), Input(PROFILE, "value"))
-    def profile(hub_id: str | None) -> list[Any]:
+    @app.callback(
+        Output(PROFILE_BODY, "children"), Input(PROFILE, "value"), Input(WAIT, "disabled")
+    )
+    def profile(hub_id: str | None, _ready: bool | None) -> Any:
+        result = hubs_ready(ctx)
+        if result is None:
+            return html.P(RANKING_NOTE, className="hint") if hub_id else None
         return profile_body(
-            hubs_of(ctx), hub_id, ctx.map.cable_names, point_names(ctx.data.landing_points)
+            result, hub_id, ctx.map.cable_names, point_names(ctx.data.landing_points)
         )
 
     @app.callback(

@@ -12,7 +12,9 @@ import io
 import math
 import threading
 from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing import get_context
 from typing import Any
 
 import pandas as pd
@@ -80,6 +82,10 @@ def rank_text(row: Mapping[str, Any], column: str, total: int) -> str:
 
 _LOCK = threading.Lock()
 _CACHE: dict[int, tuple[Any, HubsResult]] = {}
+#: The worker process ranking each data version's hubs (:func:`start_hubs`).
+_JOBS: dict[int, tuple[Any, Future[HubsResult]]] = {}
+#: Data versions whose worker failed: their ranking is computed in the web process.
+_BROKEN: set[int] = set()
 
 
 def _years(ctx: AppContext, data_date: str) -> tuple[int, ...]:
@@ -88,27 +94,85 @@ def _years(ctx: AppContext, data_date: str) -> tuple[int, ...]:
     return tuple(range(low, min(high, last) + 1))
 
 
-def hubs_of(ctx: AppContext) -> HubsResult:
-    """The hubs of ``ctx``'s data, computed on first call and then served from memory."""
-    key = id(ctx.data)
-    found = _CACHE.get(key)
-    if found is not None and found[0] is ctx.data:
-        return found[1]
+def _compute(ctx: AppContext) -> HubsResult:
+    """Profile and rank every hub of ``ctx``'s data (seconds to minutes of a core)."""
+    data_date = ctx.data_date(CABLES_FILE)
+    years = _years(ctx, data_date)
+    profiles = hub_profiles(ctx.graph, ctx.data, years)
+    return HubsResult(
+        profiles={p.hub.id: p for p in profiles},
+        table=ranking(profiles),
+        years=years,
+        data_date=data_date,
+    )
+
+
+def _compute_from(data: Any) -> HubsResult:
+    """:func:`_compute` in a worker process, from the datasets alone."""
+    from services.context import build_context
+
+    return _compute(build_context(data))
+
+
+def _cached(ctx: AppContext) -> HubsResult | None:
+    found = _CACHE.get(id(ctx.data))
+    return found[1] if found is not None and found[0] is ctx.data else None
+
+
+def _keep(ctx: AppContext, result: HubsResult) -> HubsResult:
+    _CACHE[id(ctx.data)] = (ctx.data, result)
+    return result
+
+
+def _job_result(ctx: AppContext, wait: bool) -> HubsResult | None:
+    """The worker process's result for ``ctx``'s data, once it is done (``wait``: until then);
+    ``None`` while it runs, or when there is no job or it failed (then the caller computes)."""
+    job = _JOBS.get(id(ctx.data))
+    if job is None or job[0] is not ctx.data or (not wait and not job[1].done()):
+        return None
+    try:
+        return _keep(ctx, job[1].result())
+    except Exception:  # a broken worker: the ranking is then computed in this process
+        _JOBS.pop(id(ctx.data), None)
+        _BROKEN.add(id(ctx.data))
+        return None
+
+
+def start_hubs(ctx: AppContext) -> None:
+    """Start ranking the hubs of ``ctx``'s data in a worker process of its own (once per data
+    version): the web process's requests neither wait for it nor share a core with it."""
     with _LOCK:
-        found = _CACHE.get(key)
-        if found is None or found[0] is not ctx.data:
-            data_date = ctx.data_date(CABLES_FILE)
-            years = _years(ctx, data_date)
-            profiles = hub_profiles(ctx.graph, ctx.data, years)
-            result = HubsResult(
-                profiles={p.hub.id: p for p in profiles},
-                table=ranking(profiles),
-                years=years,
-                data_date=data_date,
-            )
-            _CACHE[key] = (ctx.data, result)
-            found = _CACHE[key]
-    return found[1]
+        if _cached(ctx) is not None or id(ctx.data) in _JOBS or id(ctx.data) in _BROKEN:
+            return
+        try:
+            pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
+            future = pool.submit(_compute_from, ctx.data)
+        except (OSError, RuntimeError):
+            return  # no worker process here: hubs_of computes in this one
+        future.add_done_callback(lambda _done: pool.shutdown(wait=False))
+        _JOBS[id(ctx.data)] = (ctx.data, future)
+
+
+def hubs_ready(ctx: AppContext) -> HubsResult | None:
+    """The hubs if they are computed, else ``None`` with the computation started in a worker
+    process (:func:`start_hubs`): for the page, which shows that it is under way meanwhile."""
+    found = _cached(ctx) or _job_result(ctx, wait=False)
+    if found is not None:
+        return found
+    start_hubs(ctx)
+    if id(ctx.data) not in _JOBS:
+        return hubs_of(ctx)  # no worker process could start
+    return None
+
+
+def hubs_of(ctx: AppContext) -> HubsResult:
+    """The hubs of ``ctx``'s data, computed on first call and then served from memory (waiting
+    for the worker process when :func:`start_hubs` started one)."""
+    found = _cached(ctx) or _job_result(ctx, wait=True)
+    if found is not None:
+        return found
+    with _LOCK:
+        return _cached(ctx) or _keep(ctx, _compute(ctx))
 
 
 def credit(ctx: AppContext) -> dict[str, Any]:

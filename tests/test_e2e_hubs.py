@@ -55,9 +55,11 @@ def test_hubs_view_sort_profile_and_timeline(
     wait_for_map(page)
     card = page.locator(f"#{hp.CARD}")
     card.scroll_into_view_if_needed()
-    # The ranking is computed once per data version: the first view waits for it.
+    # The ranking is computed once per data version, in a worker process: the first view
+    # says so meanwhile, and the note goes once the ranking is in.
     rows = page.locator(ROWS)
     expect(rows.first).to_be_visible(timeout=120_000)
+    expect(page.locator(f"#{hp.STATUS}")).to_be_hidden(timeout=10_000)
     shown = page.evaluate(f"() => dash_ag_grid.getApi('{hp.TABLE}').getDisplayedRowCount()")
     assert shown > 80  # every hub of the Mediterranean and the Black Sea
 
@@ -145,3 +147,29 @@ def test_a_shared_link_opens_the_timeline_at_its_year(live_server: LiveServer, p
     expect(handle).to_have_attribute("aria-valuenow", "2010", timeout=60_000)
     expect(_header(page, "cables_in_year")).to_contain_text("Cables 2010", timeout=120_000)
     assert "year_max=2010" in page.url
+
+
+def test_the_page_is_usable_while_the_hubs_are_ranked(page: Page) -> None:
+    """A server just started: the hubs card says the ranking is under way, and the map answers
+    a filter change meanwhile (the ranking runs in a worker process, not in a request)."""
+    server = LiveServer()
+    try:
+        page.goto(server.url + "/")
+        wait_for_map(page)
+        note = page.locator(f"#{hp.STATUS}")
+        expect(note).to_be_visible(timeout=10_000)
+        expect(note).to_contain_text("Ranking the hubs")
+        page.evaluate(
+            "() => { history.pushState({}, '', location.pathname + '?owner=Orange');"
+            " window.dispatchEvent(new CustomEvent('_dashprivate_pushstate')); }"
+        )
+        page.wait_for_function(
+            "() => document.querySelector('#map .js-plotly-plot')._fullLayout.uirevision"
+            " === '?owner=Orange'",
+            timeout=10_000,
+        )
+        expect(note).to_be_visible()  # still ranking: the map did not wait for it
+        expect(page.locator(ROWS).first).to_be_visible(timeout=120_000)
+        expect(note).to_be_hidden(timeout=10_000)
+    finally:
+        server.stop()
