@@ -93,6 +93,25 @@ def test_a_desktop_fit_leaves_the_url_alone(
     assert shown["all"] > 10 and shown["inside"] == shown["all"], shown
 
 
+def test_the_title_and_the_header_buttons_fit_a_phone(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(live_server.url + "/")
+    phone.wait_for_selector("header h1")
+    title = phone.evaluate(
+        "() => { const h = document.querySelector('header h1'); const r = h.getBoundingClientRect();"
+        " return [h.textContent, h.scrollWidth <= h.clientWidth, r.right]; }"
+    )
+    assert title[0] == "Landfall" and title[1], title
+    buttons = phone.evaluate(
+        "() => [...document.querySelectorAll('header .btn')]"
+        ".filter(b => getComputedStyle(b).display !== 'none')"
+        ".map(b => [b.textContent, b.getBoundingClientRect().left, b.getBoundingClientRect().right])"
+    )
+    assert {"☰ Filters", "Export", "Dark theme"} <= {b[0] for b in buttons}, buttons
+    # Nothing overlaps the title or runs off the screen.
+    for text, left, right in buttons:
+        assert right <= 390 and (text == "☰ Filters" or left >= title[2]), buttons
+
+
 def test_the_legend_gives_way_on_a_phone(live_server: LiveServer, phone: Page) -> None:
     phone.goto(live_server.url + "/")
     wait_for_settled_map(phone, 1500)
