@@ -59,6 +59,22 @@ def project(page: Page, lon: float, lat: float) -> dict[str, float]:
     return found
 
 
+def hover_then_click(page: Page, x: float, y: float, timeout_ms: int = 60_000) -> str:
+    """Point at page pixel ``x, y``, wait for the map's hover label as a person does before
+    clicking, and click; returns the label's text. Plotly clicks what the last hover found,
+    so a click on a busy page before its hover has run clicks nothing."""
+    page.mouse.move(x, y)
+    page.wait_for_function(
+        f"() => !!document.querySelector('{MAP_SELECTOR} .hoverlayer .hovertext')",
+        timeout=timeout_ms,
+    )
+    label: str = page.evaluate(
+        f"() => document.querySelector('{MAP_SELECTOR} .hoverlayer').textContent"
+    )
+    page.mouse.click(x, y)
+    return label
+
+
 def wait_for_text(page: Page, selector: str, text: str, timeout_ms: int = 30_000) -> None:
     """Wait until the element's text content equals ``text``."""
     page.wait_for_function(

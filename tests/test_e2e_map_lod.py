@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 
 from bench.synth import make_synthetic
 from figures import lod
-from tests.browser import wait_for_map
+from tests.browser import hover_then_click, wait_for_settled_map
 from tests.conftest import REPO, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_large_data_is_grouped_and_a_click_zooms_in(big_server: LiveServer, page
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(big_server.url + "/?region=world")
-    wait_for_map(page)
+    wait_for_settled_map(page)
     traces = page.evaluate(TRACES_JS)
     grouped = [t for t in traces if t["layer"] == "facilities" and t["clusters"]]
     assert grouped and grouped[0]["points"] < 2_000
@@ -60,9 +60,8 @@ def test_large_data_is_grouped_and_a_click_zooms_in(big_server: LiveServer, page
         const box = map.getContainer().getBoundingClientRect();
         return [box.left + p.x, box.top + p.y, g._fullLayout.map.zoom]; }"""
     )
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
+    label = hover_then_click(page, x, y)
+    assert "IX facilities here" in label and "click to zoom in" in label
     page.wait_for_function("() => /[?&]view=/.test(location.search)", timeout=30_000)
     page.wait_for_function(
         f"""() => {{ const g = document.querySelector('#map .js-plotly-plot');
