@@ -125,3 +125,14 @@ def browser_type_launch_args() -> dict[str, Any]:
 @pytest.fixture(scope="session")
 def browser_context_args() -> dict[str, Any]:
     return {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(autouse=True)
+def slower_browser(request: pytest.FixtureRequest) -> None:
+    """With ``LANDFALL_E2E_SLOWDOWN=N``, a browser test's page runs its scripts N times slower
+    (Chromium's CPU throttling): a way to find the races a slower CI machine would hit."""
+    slowdown = float(os.environ.get("LANDFALL_E2E_SLOWDOWN") or 1)
+    if slowdown <= 1 or "page" not in request.fixturenames:
+        return
+    page = request.getfixturevalue("page")
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
