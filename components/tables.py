@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
-from dash import html
+from dash import dcc
 
 from components import ids
 from datalayer.filters import Filtered
@@ -218,26 +218,41 @@ def grid_rows(
 
 def frame_table(
     frame: pd.DataFrame, columns: Sequence[tuple[str, str]], caption: str
-) -> html.Table:
-    """An accessible HTML table of a chart's data; numbers formatted with separators."""
+) -> dcc.Markdown:
+    """An accessible table of a chart's data, numbers formatted with separators and aligned
+    right: one Markdown component, not one component per cell (each cell a component made the
+    Dash renderer mount hundreds on every filter change, each mount a store update that every
+    component on the page re-checks). Cell text is escaped: it shows as written, never as
+    Markdown or HTML."""
 
     def cell(value: Any) -> str:
         if isinstance(value, float):
-            return f"{value:,.0f}"
+            # Small numbers keep their tenths (1.2 MW is not 1 MW); kilometres are whole.
+            small = abs(value) < 100 and not value.is_integer()
+            return f"{value:,.1f}" if small else f"{value:,.0f}"
         if isinstance(value, int):
             return f"{value:,}"
         return str(value)
 
-    return html.Table(
-        className="data-table",
-        children=[
-            html.Caption(caption),
-            html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns])),
-            html.Tbody(
-                [
-                    html.Tr([html.Td(cell(row[col])) for col, _ in columns])
-                    for row in frame.to_dict("records")
-                ]
-            ),
-        ],
+    header = "| " + " | ".join(markdown_text(label) for _, label in columns) + " |"
+    rule = "| " + " | ".join("---" if i == 0 else "---:" for i in range(len(columns))) + " |"
+    rows = [
+        "| " + " | ".join(markdown_text(cell(row[col])) for col, _ in columns) + " |"
+        for row in frame.to_dict("records")
+    ]
+    return dcc.Markdown(
+        "\n".join([markdown_text(caption), "", header, rule, *rows]), className="data-table"
+    )
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows exactly that text on one line.
+
+    Every ASCII character that is not a letter, digit or space is written as a numeric
+    character reference: the Markdown parser reads no emphasis, link, autolink, HTML or cell
+    break in it, and shows the character itself (backslash escapes would not do: the parser of
+    ``dcc.Markdown`` shows most of them as written)."""
+    flat = " ".join(str(text).split())
+    return "".join(
+        f"&#{ord(ch)};" if ch.isascii() and not (ch.isalnum() or ch == " ") else ch for ch in flat
     )

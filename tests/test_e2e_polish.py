@@ -175,3 +175,45 @@ def test_the_cables_table_search_finds_a_landing_town(
     total = len(filtered.cables)
     page.fill(f"#{ids.GRID_SEARCH}", "Marseille")
     wait_for_text(page, f"#{ids.GRID_COUNT}", f"{len(expected)} of {total} rows match the search")
+
+
+def chart_bars(page: Page, chart_id: str) -> dict[str, int]:
+    """Each bar of a ranked chart: its label (long ones are wrapped with <br>) and its length."""
+    bars: list[list[Any]] = page.evaluate(
+        "s => { const t = document.querySelector(s)._fullData[0];"
+        " return Array.from(t.y, (y, i) => [String(y), Number(t.x[i])]); }",
+        PLOT.format(chart_id),
+    )
+    return {" ".join(name.replace("<br>", " ").split()): int(value) for name, value in bars}
+
+
+def table_view(page: Page, table_id: str) -> tuple[list[str], list[list[str]]]:
+    """Open a chart's table view (if closed) and read its header and rows."""
+    view = page.locator(f"#{table_id}")
+    if not view.is_visible():
+        view.locator("xpath=..").locator("summary").click()
+    view.locator("tbody tr").first.wait_for()
+    header = view.locator("th").all_inner_texts()
+    rows: list[list[str]] = page.eval_on_selector_all(
+        f"#{table_id} tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
+    return header, rows
+
+
+def test_a_chart_table_view_lists_the_bars_of_its_chart(
+    live_server: LiveServer, page: Page
+) -> None:
+    """The owners chart's "Table view" holds a row per bar with the bar's number, and follows
+    a filter change; the rest of the owners are folded into one row, as the chart says."""
+    for search in ("", "?country=Egypt"):
+        open_page(page, live_server, search)
+        wait_for_chart(page, ids.CHART_OWNERS)
+        bars = chart_bars(page, ids.CHART_OWNERS)
+        header, rows = table_view(page, ids.TABLE_OWNERS)
+        assert header == ["Owner", "Cables", "km"]
+        listed = {row[0]: int(row[1].replace(",", "")) for row in rows}
+        assert {name: listed.get(name) for name in bars} == bars
+        extra = [name for name in listed if name not in bars]
+        assert extra == [] or (len(extra) == 1 and extra[0].startswith("Other"))
+    # The Egypt page is not the default one: its table changed with the filter.
+    assert "Telecom Egypt" in listed

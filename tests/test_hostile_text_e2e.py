@@ -181,6 +181,13 @@ def test_hostile_names_are_inert_and_readable_on_the_page(
     hover = page.locator(f"#{ids.CHART_OWNERS} .hoverlayer").text_content() or ""
     assert "<img src=x onerror=alert(1)>Orange" in hover
 
+    # Its table view (Markdown, escaped): the owner's name as written, no image made of it.
+    view = page.locator(f"#{ids.TABLE_OWNERS}")
+    view.locator("xpath=..").locator("summary").click()
+    view.locator("td", has_text="Orange").first.wait_for()
+    assert "<img src=x onerror=alert(1)>Orange" in view.locator("td").all_inner_texts()
+    assert view.locator("img").count() == 0
+
     # The table: search the hostile cable and read its row.
     page.fill(f"#{ids.GRID_SEARCH}", "SeaMeWe-4")
     # (The cable's name cell: its landing points' names, a column too, hold hostile text of
