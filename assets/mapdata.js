@@ -16,6 +16,7 @@
     u4: Uint32Array,
   };
   var packs = {}; // url -> Promise of the decoded slots
+  var loadedPacks = {}; // url -> the decoded slots, once here
   var cableLandings = []; // each cable's landing point keys, by the cable's position
 
   /* The landing point keys ("lp:<id>") of the cable at ``position`` (for the hover highlight). */
@@ -58,7 +59,8 @@
         })
         .then(function (raw) {
           cableLandings = raw.cable_landings || [];
-          return raw.slots.map(decodeSlot);
+          loadedPacks[url] = raw.slots.map(decodeSlot);
+          return loadedPacks[url];
         });
       packs[url].catch(function () {
         delete packs[url]; // a later message tries again
@@ -349,13 +351,17 @@
     });
   };
 
+  function figureOf(message, shown, slots) {
+    var traces = message.traces.map(function (entry) {
+      return buildTrace(entry, slots);
+    });
+    var data = shownTraces(traces, message.layers || [], shown);
+    return { data: data, layout: shownLayout(message, shown, data) };
+  }
+
   function draw(message, shown) {
     return loadPack(message.pack).then(function (slots) {
-      var traces = message.traces.map(function (entry) {
-        return buildTrace(entry, slots);
-      });
-      var data = shownTraces(traces, message.layers || [], shown);
-      return { data: data, layout: shownLayout(message, shown, data) };
+      return figureOf(message, shown, slots);
     });
   }
 
@@ -388,6 +394,7 @@
   var MESSAGE_PATH = "/map-message"; // services/page_map.py MESSAGE_PATH
   var KEPT_ANSWERS = 16;
   var answers = {}; // fetch key -> Promise of {key, lod, shown, themes}
+  var settled = {}; // fetch key -> the answer, once here
   var answerOrder = [];
   var lastAnswer = null; // the answer last drawn
   var lastDrawn = null; // what was last drawn: answer key, theme, layers
@@ -419,23 +426,32 @@
   function answerFor(search) {
     var key = fetchKey(search);
     if (!answers[key]) {
-      answers[key] = fetch(MESSAGE_PATH + (search || ""), { credentials: "same-origin" }).then(
-        function (response) {
+      var asked = fetch(MESSAGE_PATH + (search || ""), { credentials: "same-origin" })
+        .then(function (response) {
           if (!response.ok) throw new Error("map: HTTP " + response.status);
           return response.json();
-        }
-      );
-      answers[key].catch(function () {
+        })
+        .then(function (answer) {
+          if (answers[key] === asked) settled[key] = answer;
+          return answer;
+        });
+      answers[key] = asked;
+      asked.catch(function () {
         delete answers[key]; // asked again next time
       });
       answerOrder.push(key);
-      if (answerOrder.length > KEPT_ANSWERS) delete answers[answerOrder.shift()];
+      if (answerOrder.length > KEPT_ANSWERS) {
+        var oldest = answerOrder.shift();
+        delete answers[oldest];
+        delete settled[oldest];
+      }
     }
     return answers[key];
   }
 
   function forget(search) {
     delete answers[fetchKey(search)];
+    delete settled[fetchKey(search)];
   }
 
   /* The page's theme: the one applied, else (the page is still starting) the one kept in this
@@ -466,6 +482,131 @@
     });
   }
 
+  /* The figure of ``answer`` made at once, when its geometry is here (else null); no_update
+     when the map shows it already. */
+  function drawAnswerNow(answer, shown, theme) {
+    var message = answer.themes[themeName(theme)];
+    var slots = loadedPacks[message.pack];
+    if (!slots) return null;
+    var drawn = [answer.key, themeName(theme), (shown || []).slice().sort().join(",")].join("|");
+    if (drawn === lastDrawn) return window.dash_clientside.no_update;
+    lastDrawn = drawn;
+    lastAnswer = answer;
+    return figureOf(message, shown, slots);
+  }
+
+  /* -- The map first -------------------------------------------------------------------------
+
+     A URL changed by a link, back or forward reaches the page's callbacks through one event
+     (dcc.Location listens to it). Their work (the controls, the panels: hundreds of store
+     updates in the Dash renderer) runs on the same thread as the map's redraw and made it
+     twice as slow. So while the map of the new URL is being drawn, that event is held, and
+     given to the page once the map is repainted (or after HOLD_MS at most): the map answers
+     first, the panels follow. */
+  var HOLD_MS = 800;
+  var HELD_EVENTS = ["_dashprivate_pushstate", "popstate"];
+  var held = {}; // event type -> true while held
+  var holding = null; // the map key being drawn while events are held
+  var holdTimer = null;
+
+  function release() {
+    holding = null;
+    clearTimeout(holdTimer);
+    Object.keys(held).forEach(function (type) {
+      delete held[type];
+      var again = type === "popstate" ? new PopStateEvent(type, { state: window.history.state }) : new CustomEvent(type);
+      again.landfallReleased = true;
+      window.dispatchEvent(again);
+    });
+  }
+
+  function holdFor(key) {
+    holding = key;
+    clearTimeout(holdTimer);
+    holdTimer = setTimeout(release, HOLD_MS);
+  }
+
+  /* Call ``done`` once MapLibre has rendered what it was given and is idle (no frame or tile
+     left to draw). The repaint asked for makes sure a render comes (and "idle" after it) when
+     the figure changed nothing MapLibre draws; it joins the frame already asked for if any. */
+  function whenIdle(done) {
+    requestAnimationFrame(function () {
+      var graph = document.querySelector("#map .js-plotly-plot");
+      var full = graph && graph._fullLayout;
+      var map = full && full.map && full.map._subplot && full.map._subplot.map;
+      if (!map) return done();
+      map.once("idle", done);
+      map.triggerRepaint();
+    });
+  }
+
+  /* The map of ``key`` is drawn (``painted``: something new was): the page hears of the URL
+     change once it is on the screen. */
+  function drawnFor(key, painted) {
+    if (holding !== key) return;
+    if (!painted) return release();
+    whenIdle(function () {
+      if (holding === key) release();
+    });
+  }
+
+  /* -- Painting ---------------------------------------------------------------------------
+
+     Once the map's graph has drawn a figure of ours, every later figure is drawn on it with
+     Plotly.react here, not given to its dcc.Graph as a new figure property. That way the Dash
+     renderer (a store update that every component on the page re-checks) no longer runs
+     before each repaint, and Plotly no longer sends every trace to MapLibre again: dcc.Graph
+     hands Plotly a copy of the layout, whose new objects Plotly takes as a new map (9 setData
+     calls and ~450 ms for an unchanged figure).
+
+     dcc.Graph must still know the figure drawn: on every relayout (a pan, the legend's counts)
+     it copies its figure property with the new view and draws that copy. So the figure it
+     holds (its property, the object in the Dash store) is brought up to date in place: a new
+     property value would make dcc.Graph draw it again. */
+  function graphUp() {
+    var graph = document.querySelector("#map .js-plotly-plot");
+    return graph && graph._fullLayout && window.Plotly ? graph : null;
+  }
+
+  /* The figure object dcc.Graph holds for the map, or null before it holds one of ours. */
+  function heldFigure() {
+    var api = window.dash_component_api;
+    var node = api && api.getLayout ? api.getLayout("map") : null;
+    var figure = node && node.props && node.props.figure;
+    return figure && typeof figure === "object" && figure.layout && figure.layout.meta ? figure : null;
+  }
+
+  /* Draw ``figure``; false when the graph has not drawn a figure of ours yet (the caller then
+     gives it to dcc.Graph, which draws it and holds it). */
+  function paint(figure) {
+    var graph = graphUp();
+    var held = graph ? heldFigure() : null;
+    if (!held) return false;
+    held.data = figure.data;
+    held.layout = figure.layout;
+    window.Plotly.react(graph, figure.data, figure.layout);
+    // What a new figure of the graph triggers (components/callbacks.py watchMap): the refit.
+    var own = window.dash_clientside.landfall;
+    if (own && own.watchMap) own.watchMap(figure);
+    return true;
+  }
+
+  HELD_EVENTS.forEach(function (type) {
+    // Capturing listeners on the window run before dcc.Location's (registered later, not
+    // capturing), so the event can be held before the page's callbacks see it.
+    window.addEventListener(
+      type,
+      function (event) {
+        if (event.landfallReleased) return;
+        if (type === "popstate") followUrl();
+        if (holding === null) return;
+        event.stopImmediatePropagation();
+        held[type] = true;
+      },
+      true
+    );
+  });
+
   /* The URL changed: ask for its map and draw it. On the page's first load the map waits
      for the page to be up (its graph drawn once), with the geometry already on its way. */
   var PAGE_UP_TRIES = 400; // every 50 ms: 20 s
@@ -475,6 +616,19 @@
     var key = mapKey(search);
     if (key === followed) return;
     followed = key;
+    if (graphUp()) holdFor(key);
+    else if (holding !== null) release();
+    // A map already asked for (back and forth between views) is drawn in this very task: its
+    // first frame is the next one.
+    var known = settled[fetchKey(search)];
+    var setNow = window.dash_clientside && window.dash_clientside.set_props;
+    var now = known && graphUp() && setNow ? drawAnswerNow(known, known.shown, themeNow()) : null;
+    if (now) {
+      var changed = now !== window.dash_clientside.no_update;
+      if (changed && !paint(now)) setNow("map", { figure: now });
+      drawnFor(key, changed);
+      return;
+    }
     answerFor(search).then(function (answer) {
       loadPack(answer.themes.light.pack);
       var tries = 0;
@@ -487,10 +641,14 @@
           return;
         }
         drawAnswer(answer, answer.shown, themeNow()).then(function (figure) {
-          if (figure !== window.dash_clientside.no_update) setProps("map", { figure: figure });
+          var fresh = figure !== window.dash_clientside.no_update;
+          if (fresh && !paint(figure)) setProps("map", { figure: figure });
+          drawnFor(key, fresh);
         });
       };
       attempt();
+    }, function () {
+      if (holding === key) release(); // no map for this URL: the page's callbacks say why
     });
   }
 
@@ -506,23 +664,34 @@
       return result;
     };
   });
-  window.addEventListener("popstate", followUrl);
 
   /* A layer switched on or off is drawn at once from the answer the map shows, before the
-     page's callbacks hear of the switch (drawMap then finds it drawn). */
-  document.addEventListener("change", function (event) {
-    var box = event.target;
-    var list = box && box.closest ? box.closest("#layers") : null;
-    var setProps = window.dash_clientside && window.dash_clientside.set_props;
-    if (!list || !lastAnswer || !setProps) return;
-    var shown = [];
-    list.querySelectorAll("input[type=checkbox]").forEach(function (input) {
-      if (input.checked) shown.push(input.value);
-    });
-    drawAnswer(lastAnswer, shown, themeNow()).then(function (figure) {
-      if (figure !== window.dash_clientside.no_update) setProps("map", { figure: figure });
-    });
-  });
+     page's callbacks hear of the switch (drawMap then finds it drawn): the window's capturing
+     listener runs before React's, which hands the switch to the Dash renderer. */
+  window.addEventListener(
+    "change",
+    function (event) {
+      var box = event.target;
+      var list = box && box.closest ? box.closest("#layers") : null;
+      var setProps = window.dash_clientside && window.dash_clientside.set_props;
+      if (!list || !lastAnswer || !setProps) return;
+      var shown = [];
+      list.querySelectorAll("input[type=checkbox]").forEach(function (input) {
+        if (input.checked) shown.push(input.value);
+      });
+      var now = drawAnswerNow(lastAnswer, shown, themeNow());
+      if (now) {
+        if (now !== window.dash_clientside.no_update && !paint(now)) setProps("map", { figure: now });
+        return;
+      }
+      drawAnswer(lastAnswer, shown, themeNow()).then(function (figure) {
+        if (figure !== window.dash_clientside.no_update && !paint(figure)) {
+          setProps("map", { figure: figure });
+        }
+      });
+    },
+    true
+  );
   followUrl();
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -537,15 +706,21 @@
         if (mapKey(search) !== mapKey(window.location.search)) {
           return window.dash_clientside.no_update;
         }
+        var drawn = function (figure) {
+          // Drawn here once the graph is up (see paint); dcc.Graph draws the first figure.
+          return figure !== window.dash_clientside.no_update && paint(figure)
+            ? window.dash_clientside.no_update
+            : figure;
+        };
         return answerFor(search).then(function (answer) {
           // Asked before the map was known to depend on the view: ask for this view's map.
           if (answer.key !== stub.key) {
             forget(search);
             return answerFor(search).then(function (fresh) {
-              return drawAnswer(fresh, shown, theme);
+              return drawAnswer(fresh, shown, theme).then(drawn);
             });
           }
-          return drawAnswer(answer, shown, theme);
+          return drawAnswer(answer, shown, theme).then(drawn);
         });
       },
       renderKey: function (store) {
