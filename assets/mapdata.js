@@ -584,11 +584,46 @@
     if (!held) return false;
     held.data = figure.data;
     held.layout = figure.layout;
-    window.Plotly.react(graph, figure.data, figure.layout);
+    // One draw at a time, as dcc.Graph queues its own (a draw that changes the map's style
+    // waits for MapLibre to load it; another draw meanwhile would fail): a figure that comes
+    // while one is drawn waits, and only the last one waiting is drawn.
+    waiting = figure;
+    if (!painting) drawNext();
+    return true;
+  }
+
+  var painting = false; // a draw is under way (ours, or dcc.Graph's own)
+  var waiting = null; // the figure to draw next
+  var PENDING_POLL_MS = 30;
+  var DRAW_GIVE_UP_MS = 5000;
+
+  function drawNext() {
+    var graph = graphUp();
+    var figure = waiting;
+    if (!graph || !figure) {
+      painting = false;
+      return;
+    }
+    painting = true;
+    if (graph.classList.contains("dash-graph--pending")) {
+      setTimeout(drawNext, PENDING_POLL_MS); // dcc.Graph is drawing a figure of its own
+      return;
+    }
+    waiting = null;
+    var finished = false;
+    var after = function () {
+      if (finished) return;
+      finished = true;
+      clearTimeout(guard);
+      painting = false;
+      if (waiting) drawNext();
+    };
+    // A draw that never ends (a map error) must not hold every later one.
+    var guard = setTimeout(after, DRAW_GIVE_UP_MS);
+    Promise.resolve(window.Plotly.react(graph, figure.data, figure.layout)).then(after, after);
     // What a new figure of the graph triggers (components/callbacks.py watchMap): the refit.
     var own = window.dash_clientside.landfall;
     if (own && own.watchMap) own.watchMap(figure);
-    return true;
   }
 
   HELD_EVENTS.forEach(function (type) {
