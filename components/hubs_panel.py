@@ -154,7 +154,9 @@ def hubs_card(ctx: AppContext) -> html.Section:
                     "tooltipShowDelay": 300,
                     "postSortRows": {"function": "landfallMissingLast(params)"},
                     # Empty only while the ranking is computed (RANKING_NOTE says so above).
-                    "overlayNoRowsTemplate": "Ranking the hubs…",
+                    # Plain text: an overlay *template* is HTML, which dash-ag-grid refuses
+                    # (it logged an error and showed AG Grid's default "No Rows To Show").
+                    "localeText": {"noRowsToShow": "Ranking the hubs…"},
                     "rowHeight": 30,
                     # 16 columns: every cell of a drawn row is in the page (find, copy, tests).
                     "suppressColumnVirtualisation": True,

@@ -159,6 +159,8 @@ def test_the_page_is_usable_while_the_hubs_are_ranked(page: Page) -> None:
         note = page.locator(f"#{hp.STATUS}")
         expect(note).to_be_visible(timeout=10_000)
         expect(note).to_contain_text("Ranking the hubs")
+        # The empty table says so too, in words (not AG Grid's "No Rows To Show").
+        expect(page.locator(f"#{hp.TABLE} .ag-overlay")).to_contain_text("Ranking the hubs…")
         page.evaluate(
             "() => { history.pushState({}, '', location.pathname + '?owner=Orange');"
             " window.dispatchEvent(new CustomEvent('_dashprivate_pushstate')); }"
