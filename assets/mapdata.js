@@ -470,10 +470,15 @@
     return theme === "dark" ? "dark" : "light";
   }
 
+  /* What a figure shows: the answer, the theme and the layers. */
+  function drawnKey(answer, shown, theme) {
+    return [answer.key, themeName(theme), (shown || []).slice().sort().join(",")].join("|");
+  }
+
   /* The figure of ``answer`` with the ``shown`` layers in ``theme``; no_update when that is
      what the map shows already, or when a later draw overtook this one. */
   function drawAnswer(answer, shown, theme) {
-    var drawn = [answer.key, themeName(theme), (shown || []).slice().sort().join(",")].join("|");
+    var drawn = drawnKey(answer, shown, theme);
     if (drawn === lastDrawn) return Promise.resolve(window.dash_clientside.no_update);
     lastDrawn = drawn;
     lastAnswer = answer;
@@ -488,7 +493,7 @@
     var message = answer.themes[themeName(theme)];
     var slots = loadedPacks[message.pack];
     if (!slots) return null;
-    var drawn = [answer.key, themeName(theme), (shown || []).slice().sort().join(",")].join("|");
+    var drawn = drawnKey(answer, shown, theme);
     if (drawn === lastDrawn) return window.dash_clientside.no_update;
     lastDrawn = drawn;
     lastAnswer = answer;
@@ -531,7 +536,7 @@
      the figure changed nothing MapLibre draws; it joins the frame already asked for if any. */
   function whenIdle(done) {
     requestAnimationFrame(function () {
-      var graph = document.querySelector("#map .js-plotly-plot");
+      var graph = graphUp();
       var full = graph && graph._fullLayout;
       var map = full && full.map && full.map._subplot && full.map._subplot.map;
       if (!map) return done();
@@ -576,8 +581,16 @@
     return figure && typeof figure === "object" && figure.layout && figure.layout.meta ? figure : null;
   }
 
-  /* Draw ``figure``; false when the graph has not drawn a figure of ours yet (the caller then
-     gives it to dcc.Graph, which draws it and holds it). */
+  /* Draw ``figure`` (no_update: nothing to draw): on the graph, or through dcc.Graph until it
+     has drawn a figure of ours. True when something was drawn. */
+  function show(figure) {
+    if (figure === window.dash_clientside.no_update) return false;
+    if (!paint(figure)) window.dash_clientside.set_props("map", { figure: figure });
+    return true;
+  }
+
+  /* Draw ``figure`` on the graph; false when the graph has not drawn a figure of ours yet
+     (dcc.Graph then draws it and holds it). */
   function paint(figure) {
     var graph = graphUp();
     var held = graph ? heldFigure() : null;
@@ -656,12 +669,10 @@
     // A map already asked for (back and forth between views) is drawn in this very task: its
     // first frame is the next one.
     var known = settled[fetchKey(search)];
-    var setNow = window.dash_clientside && window.dash_clientside.set_props;
-    var now = known && graphUp() && setNow ? drawAnswerNow(known, known.shown, themeNow()) : null;
+    var canSet = window.dash_clientside && window.dash_clientside.set_props;
+    var now = known && graphUp() && canSet ? drawAnswerNow(known, known.shown, themeNow()) : null;
     if (now) {
-      var changed = now !== window.dash_clientside.no_update;
-      if (changed && !paint(now)) setNow("map", { figure: now });
-      drawnFor(key, changed);
+      drawnFor(key, show(now));
       return;
     }
     answerFor(search).then(function (answer) {
@@ -676,9 +687,7 @@
           return;
         }
         drawAnswer(answer, answer.shown, themeNow()).then(function (figure) {
-          var fresh = figure !== window.dash_clientside.no_update;
-          if (fresh && !paint(figure)) setProps("map", { figure: figure });
-          drawnFor(key, fresh);
+          drawnFor(key, show(figure));
         });
       };
       attempt();
@@ -716,14 +725,10 @@
       });
       var now = drawAnswerNow(lastAnswer, shown, themeNow());
       if (now) {
-        if (now !== window.dash_clientside.no_update && !paint(now)) setProps("map", { figure: now });
+        show(now);
         return;
       }
-      drawAnswer(lastAnswer, shown, themeNow()).then(function (figure) {
-        if (figure !== window.dash_clientside.no_update && !paint(figure)) {
-          setProps("map", { figure: figure });
-        }
-      });
+      drawAnswer(lastAnswer, shown, themeNow()).then(show);
     },
     true
   );
