@@ -30,7 +30,7 @@ from figures.map_context import (
     build_map_context,
     records,
 )
-from figures.place_labels import FIRST_LABEL_LAYER, map_style
+from figures.place_labels import basemap_slot, map_style, trace_slot
 from figures.theme import (
     Theme,
 )
@@ -46,7 +46,6 @@ def _fill(source: object, colour: str, minzoom: float = 0.0) -> dict[str, object
         "sourcetype": "geojson",
         "source": source,
         "type": "fill",
-        "below": "traces",
         "color": colour,
         "fill": {"outlinecolor": colour},
         "opacity": 1,
@@ -57,13 +56,12 @@ def _fill(source: object, colour: str, minzoom: float = 0.0) -> dict[str, object
 
 
 def _box_polygon(box: tuple[float, float, float, float]) -> dict[str, object]:
+    """The box as a bare GeoJSON polygon. Not a feature: the page's first figure reaches Plotly
+    without a feature's empty ``properties``, the later ones with it, and Plotly takes such a
+    change for a new source (the layer is taken off and put back, its tiles cut again)."""
     west, south, east, north = box
     ring = [[west, south], [east, south], [east, north], [west, north], [west, south]]
-    return {
-        "type": "Feature",
-        "properties": {},
-        "geometry": {"type": "Polygon", "coordinates": [ring]},
-    }
+    return {"type": "Polygon", "coordinates": [ring]}
 
 
 def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
@@ -85,11 +83,12 @@ def _basemap_layers(ctx: MapContext, theme: Theme) -> list[dict[str, object]]:
             "sourcetype": "geojson",
             "source": ctx.borders_url,
             "type": "line",
-            "below": "traces",
             "color": theme.border,
             "line": {"width": 0.6},
         }
     )
+    for position, layer in enumerate(layers):
+        layer["below"] = basemap_slot(position)
     return layers
 
 
@@ -222,7 +221,10 @@ def map_figure(
         )
     )
     if interactive and "cables" in layers:
-        traces.append(_hover_highlight(theme))
+        # First: Plotly skips ``below`` for an empty trace and gives it the one of the trace
+        # before it (figures.place_labels.trace_slot), which would make that trace share a slot.
+        # Empty and first, it is drawn on top of the map, names included.
+        traces.insert(0, _hover_highlight(theme))
     if not traces:
         # Every layer off: without a trace Plotly draws empty x/y axes instead of the map.
         empty = dict(_hover_highlight(theme))
@@ -269,8 +271,10 @@ def map_figure(
     if meta:
         layout["meta"] = meta
     fig = figure(traces, layout)
-    # Plotly draws map traces above every style layer unless told: keep the names on top.
-    fig.update_traces(below=FIRST_LABEL_LAYER)
+    # Plotly draws map traces above every style layer unless told: each goes at its own slot,
+    # under the names, in order (figures.place_labels.trace_slot).
+    for position, trace in enumerate(fig.data):
+        trace.update(below=trace_slot(position))
     return fig
 
 

@@ -80,6 +80,31 @@ LABEL_LAYERS: tuple[LabelLayer, ...] = (
 #: cables and coverage (see :func:`figures.map.map_figure`).
 FIRST_LABEL_LAYER = LABEL_LAYERS[0].id
 
+#: Empty, hidden style layers that mark where each basemap layer and each trace goes: the
+#: ``below`` of the n-th one. Plotly removes and re-adds, on every redraw, all the layers that
+#: share a ``below`` (to keep their order), and MapLibre then cuts every tile of their sources
+#: again (the land's polygons included): one slot each keeps them in place.
+BASEMAP_SLOTS = 16
+TRACE_SLOTS = 64
+
+
+def basemap_slot(position: int) -> str:
+    """The style layer the ``position``-th basemap layer is drawn just below."""
+    return f"basemap-slot-{min(position, BASEMAP_SLOTS - 1):02d}"
+
+
+def trace_slot(position: int) -> str:
+    """The style layer the ``position``-th trace is drawn just below (a trace past the last
+    slot shares it: Plotly then redraws those few as before)."""
+    return f"trace-slot-{min(position, TRACE_SLOTS - 1):02d}"
+
+
+def _slot_layers() -> list[dict[str, Any]]:
+    """Every slot, in drawing order: the basemap's, then the traces' (then the labels)."""
+    names = [basemap_slot(i) for i in range(BASEMAP_SLOTS)]
+    names += [trace_slot(i) for i in range(TRACE_SLOTS)]
+    return [{"id": name, "type": "background", "layout": {"visibility": "none"}} for name in names]
+
 
 def _by_theme(colour: str) -> list[Any]:
     """A MapLibre expression: the ``colour`` attribute of the theme the global state names."""
@@ -124,12 +149,13 @@ def map_style(
     glyphs: str = GLYPHS_URL,
     theme: Theme = LIGHT,
 ) -> dict[str, Any]:
-    """The map's MapLibre style: a background and the place names on top, in ``theme``'s
+    """The map's MapLibre style: a background, the slots of the basemap layers and the traces
+    (:func:`basemap_slot`, :func:`trace_slot`) and the place names on top, in ``theme``'s
     colours until the page sets the theme state.
 
     ``labels`` is the names' URL (or the GeoJSON itself, for an export that cannot fetch it);
     ``glyphs`` is the glyph URL template. The ocean, land and borders stay Plotly layout layers
-    (:func:`figures.map._basemap_layers`), which Plotly puts between the two.
+    (:func:`figures.map._basemap_layers`), each drawn at its own slot.
     """
     return {
         "version": 8,
@@ -139,6 +165,7 @@ def map_style(
         "sources": {LABEL_SOURCE: {"type": "geojson", "data": labels}},
         "layers": [
             {"id": "background", "type": "background", "paint": {"background-color": LIGHT.ocean}},
+            *_slot_layers(),
             *(_style_layer(layer) for layer in LABEL_LAYERS),
         ],
     }

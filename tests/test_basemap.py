@@ -83,7 +83,7 @@ def test_map_draws_finer_land_from_its_zoom_without_a_dark_edge(ctx: AppContext,
     )
     sea = layers[city - 1]
     assert sea["color"] == theme.ocean and sea["minzoom"] == layers[city]["minzoom"] == 8
-    assert sea["source"]["geometry"]["coordinates"][0][0] == [4.0, 42.9]
+    assert sea["source"]["coordinates"][0][0] == [4.0, 42.9]
     fine = next(layer for layer in layers if layer["source"] == "/basemap/land_10m.geojson")
     assert fine["minzoom"] == 5 and layers.index(fine) < city
     # The IGN credit is on the IGN layer only (MapLibre shows it while that layer is drawn).

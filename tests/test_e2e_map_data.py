@@ -57,6 +57,22 @@ class Requests:
         ]
 
 
+#: Record the ids of the map's MapLibre layers removed or added from now on.
+_WATCH_LAYERS = """
+() => {
+  const map = document.querySelector('#map .js-plotly-plot')._fullLayout.map._subplot.map;
+  window.__touchedLayers = [];
+  for (const name of ['addLayer', 'removeLayer']) {
+    const original = map[name].bind(map);
+    map[name] = (layer, ...rest) => {
+      window.__touchedLayers.push(typeof layer === 'string' ? layer : layer.id);
+      return original(layer, ...rest);
+    };
+  }
+}
+"""
+
+
 def _points_of(page: Page, layer: str) -> int:
     count: int = page.evaluate(
         """(layer) => document.querySelector('#map .js-plotly-plot')._fullData
@@ -77,6 +93,7 @@ def test_switching_a_layer_redraws_in_the_browser(live_server: LiveServer, page:
     assert len(log.packs()) == 1, "the page fetches the geometry once"
     facilities = _points_of(page, "facilities")
     assert facilities > 0 and "IX facilities" in page.evaluate(_LEGEND)
+    page.evaluate(_WATCH_LAYERS)
     log.clear()
     page.click(f"#{ids.LAYERS} input[value='facilities']")
     page.wait_for_function(
@@ -86,6 +103,10 @@ def test_switching_a_layer_redraws_in_the_browser(live_server: LiveServer, page:
     )
     assert "IX facilities" not in page.evaluate(_LEGEND)
     assert {"cables", "landing_points"} <= layer_keys(page)
+    # Only the facilities' MapLibre layers went: the land, the cables and the other points were
+    # not taken off and put back (which makes MapLibre cut all their tiles again).
+    touched = page.evaluate("() => window.__touchedLayers")
+    assert touched and all("facilities" in layer for layer in touched), touched
     page.wait_for_function(
         "() => new URLSearchParams(location.search).has('layers')", timeout=15_000
     )

@@ -88,7 +88,7 @@ def test_basemap_is_local_and_no_tiles(ctx: AppContext) -> None:
 
 
 def test_cable_arrays_are_float32_with_nan_gaps(ctx: AppContext) -> None:
-    trace = next(t for t in build(ctx, {"cables"}).data)
+    trace = next(t for t in build(ctx, {"cables"}).data if t.meta["layer"] == "cables")
     lon = np.asarray(trace.lon)
     assert lon.dtype == np.float32
     assert np.isnan(lon).sum() >= 1

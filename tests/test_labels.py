@@ -107,7 +107,7 @@ def test_unknown_glyphs_are_404(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 404
 
 
-def test_traces_are_drawn_below_the_labels(real_data: Datasets) -> None:
+def test_traces_are_drawn_below_the_labels_each_at_its_own_slot(real_data: Datasets) -> None:
     ctx = build_context(real_data)
     filtered = ctx.select(Selection())
     fig = map_figure(
@@ -117,7 +117,16 @@ def test_traces_are_drawn_below_the_labels(real_data: Datasets) -> None:
         coverage_technology="4G",
         theme=LIGHT,
     )
-    assert fig.data and all(trace.below == FIRST_LABEL_LAYER for trace in fig.data)
+    style_order = [layer["id"] for layer in fig.layout.map.style["layers"]]
+    trace_places = [style_order.index(trace.below) for trace in fig.data]
+    # Each trace at a slot of its own (Plotly re-adds every layer that shares a ``below`` on
+    # each redraw), in the figure's order, all under the names.
+    assert fig.data and trace_places == sorted(set(trace_places))
+    assert trace_places[-1] < style_order.index(FIRST_LABEL_LAYER)
+    # The basemap layers likewise, all under the traces.
+    basemap_places = [style_order.index(layer.below) for layer in fig.layout.map.layers]
+    assert basemap_places == sorted(set(basemap_places))
+    assert basemap_places[-1] < trace_places[0]
     assert fig.layout.map.style["glyphs"] == GLYPHS_URL
 
 
