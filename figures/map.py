@@ -168,6 +168,39 @@ def _hover_highlight(theme: Theme) -> Trace:
     }
 
 
+#: Slots of each layer of the registry, in its order: its traces (the groups of a layer, the
+#: selected cable, the labels of its groups) take them in turn; a layer's later traces past
+#: the last share it.
+SLOTS_PER_LAYER = 8
+
+
+def trace_slots(traces: Sequence[Any]) -> list[str | None]:
+    """The slot of each trace (its ``below``): a block per layer of the registry, in the
+    registry's order, then the analysis overlays and the selection, each in the figure's order;
+    none for the hover highlight (empty, so Plotly ignores a ``below``; it is drawn on top).
+
+    By layer and rank, not by position in the figure: a filter that empties one layer's group
+    moves none of the other layers' traces, which Plotly would otherwise take off the map and
+    put back."""
+    ranks: dict[str, int] = {}
+    slots: list[str | None] = []
+    for trace in traces:
+        meta = trace["meta"] if trace["meta"] is not None else {}
+        layer = str(meta.get("layer"))
+        if layer == "hover-highlight":
+            slots.append(None)
+            continue
+        rank = ranks.get(layer, 0)
+        ranks[layer] = rank + 1
+        if layer in ALL_LAYERS:
+            block = ALL_LAYERS.index(layer) * SLOTS_PER_LAYER
+            slots.append(trace_slot(block + min(rank, SLOTS_PER_LAYER - 1)))
+        else:
+            others = sum(n for key, n in ranks.items() if key not in ALL_LAYERS) - 1
+            slots.append(trace_slot(len(ALL_LAYERS) * SLOTS_PER_LAYER + others))
+    return slots
+
+
 def map_figure(
     ctx: MapContext,
     frames: Any,
@@ -273,8 +306,9 @@ def map_figure(
     fig = figure(traces, layout)
     # Plotly draws map traces above every style layer unless told: each goes at its own slot,
     # under the names, in order (figures.place_labels.trace_slot).
-    for position, trace in enumerate(fig.data):
-        trace.update(below=trace_slot(position))
+    for trace, slot in zip(fig.data, trace_slots(fig.data), strict=True):
+        if slot is not None:
+            trace.update(below=slot)
     return fig
 
 

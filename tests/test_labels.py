@@ -118,7 +118,8 @@ def test_traces_are_drawn_below_the_labels_each_at_its_own_slot(real_data: Datas
         theme=LIGHT,
     )
     style_order = [layer["id"] for layer in fig.layout.map.style["layers"]]
-    trace_places = [style_order.index(trace.below) for trace in fig.data]
+    # (The hover highlight, empty until the page fills it, has none: Plotly would ignore it.)
+    trace_places = [style_order.index(trace.below) for trace in fig.data if trace.below]
     # Each trace at a slot of its own (Plotly re-adds every layer that shares a ``below`` on
     # each redraw), in the figure's order, all under the names.
     assert fig.data and trace_places == sorted(set(trace_places))
@@ -128,6 +129,22 @@ def test_traces_are_drawn_below_the_labels_each_at_its_own_slot(real_data: Datas
     assert basemap_places == sorted(set(basemap_places))
     assert basemap_places[-1] < trace_places[0]
     assert fig.layout.map.style["glyphs"] == GLYPHS_URL
+
+
+def test_a_trace_keeps_its_slot_whatever_the_other_layers_draw(real_data: Datasets) -> None:
+    """Plotly takes a trace whose ``below`` changed off the map and puts it back (its tiles cut
+    again): a filter or a layer switch must not move the traces it does not change."""
+    ctx = build_context(real_data)
+
+    def slots(sel: Selection, layers: set[str]) -> dict[str, str]:
+        fig = map_figure(
+            ctx.map, ctx.select(sel), layers=layers, coverage_technology="4G", theme=LIGHT
+        )
+        return {t.meta["layer"]: t.below for t in fig.data if t.meta["layer"] == "datacentres"}
+
+    everything = slots(Selection(), {"coverage", "cables", "datacentres", "landing_points"})
+    assert everything and everything == slots(Selection(), {"datacentres"})
+    assert everything == slots(Selection(owners=("Orange",)), {"cables", "datacentres"})
 
 
 # --- the build ---------------------------------------------------------------------------------
