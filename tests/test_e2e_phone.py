@@ -150,3 +150,24 @@ def test_the_filter_drawer_has_a_way_back_to_the_results(
     # The menu button still opens it again.
     phone.locator(f"#{ids.FILTERS_TOGGLE}").click()
     panel.wait_for(state="visible")
+
+
+def test_the_fit_button_leaves_the_map_tools_clear(live_server: LiveServer, phone: Page) -> None:
+    phone.goto(live_server.url + "/?owner=Orange")
+    wait_for_settled_map(phone, 1500)
+    button = phone.locator(f"#{ids.MAP_FIT_BUTTON}")
+    assert button.is_visible() and "Fit to selection" in button.inner_text()
+    overlaps = phone.evaluate(
+        """(id) => {
+          const b = document.getElementById(id).getBoundingClientRect();
+          const tools = [...document.querySelectorAll('#map .modebar-btn')]
+            .map((t) => t.getBoundingClientRect()).filter((r) => r.width && r.height);
+          const hits = tools.filter((r) => r.left < b.right && b.left < r.right
+            && r.top < b.bottom && b.top < r.bottom);
+          const map = document.querySelector('#map').getBoundingClientRect();
+          return [tools.length, hits.length, b.right <= map.right && b.top >= map.top];
+        }""",
+        ids.MAP_FIT_BUTTON,
+    )
+    tools, hits, inside = overlaps
+    assert tools and not hits and inside, overlaps
