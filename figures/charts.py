@@ -233,7 +233,7 @@ def datacentres_chart(table: pd.DataFrame, theme: Theme, top_n: int = OWNER_TOP)
         text,
         theme,
         _top_title(title, len(head), len(table)),
-        "data centres (label: MW as tagged in OpenStreetMap)",
+        "data centres · tagged MW",
     )
 
 

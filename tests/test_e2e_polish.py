@@ -62,7 +62,7 @@ def texts_outside(page: Page, chart_id: str, selector: str) -> list[dict[str, An
     return result
 
 
-@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)])
+@pytest.mark.parametrize("viewport", [(1440, 900), (1280, 800), (390, 844)])
 def test_owner_chart_axis_title_and_labels_are_whole(
     live_server: LiveServer, page: Page, viewport: tuple[int, int]
 ) -> None:
@@ -76,9 +76,11 @@ def test_owner_chart_axis_title_and_labels_are_whole(
     for selector in (".g-xtitle text", ".ytick text", ".xtick text", ".bartext", ".gtitle"):
         assert texts_outside(page, ids.CHART_OWNERS, selector) == [], selector
     # The other bar charts too.
-    for chart in (ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES):
+    charts = (ids.CHART_YEARS, ids.CHART_COUNTRIES, ids.CHART_FACILITIES, ids.CHART_DATACENTRES)
+    for chart in charts:
         wait_for_chart(page, chart)
-        for selector in (".ytick text", ".xtick text", ".bartext", ".g-ytitle text"):
+        texts = (".ytick text", ".xtick text", ".bartext", ".g-ytitle text", ".g-xtitle text")
+        for selector in texts:
             assert texts_outside(page, chart, selector) == [], (chart, selector)
     # The proximity chart names its facilities, each name inside the chart.
     page.locator(".tab", has_text="Proximity").click()
