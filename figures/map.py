@@ -183,21 +183,21 @@ def trace_slots(traces: Sequence[Any]) -> list[str | None]:
     moves none of the other layers' traces, which Plotly would otherwise take off the map and
     put back."""
     ranks: dict[str, int] = {}
+    others = 0
     slots: list[str | None] = []
     for trace in traces:
         meta = trace["meta"] if trace["meta"] is not None else {}
         layer = str(meta.get("layer"))
         if layer == "hover-highlight":
             slots.append(None)
-            continue
-        rank = ranks.get(layer, 0)
-        ranks[layer] = rank + 1
-        if layer in ALL_LAYERS:
+        elif layer in ALL_LAYERS:
+            rank = ranks.get(layer, 0)
+            ranks[layer] = rank + 1
             block = ALL_LAYERS.index(layer) * SLOTS_PER_LAYER
             slots.append(trace_slot(block + min(rank, SLOTS_PER_LAYER - 1)))
         else:
-            others = sum(n for key, n in ranks.items() if key not in ALL_LAYERS) - 1
             slots.append(trace_slot(len(ALL_LAYERS) * SLOTS_PER_LAYER + others))
+            others += 1
     return slots
 
 
@@ -255,7 +255,7 @@ def map_figure(
     )
     if interactive and "cables" in layers:
         # First: Plotly skips ``below`` for an empty trace and gives it the one of the trace
-        # before it (figures.place_labels.trace_slot), which would make that trace share a slot.
+        # before it (trace_slots), which would make that trace share a slot.
         # Empty and first, it is drawn on top of the map, names included.
         traces.insert(0, _hover_highlight(theme))
     if not traces:
@@ -305,7 +305,7 @@ def map_figure(
         layout["meta"] = meta
     fig = figure(traces, layout)
     # Plotly draws map traces above every style layer unless told: each goes at its own slot,
-    # under the names, in order (figures.place_labels.trace_slot).
+    # under the names, in order (trace_slots).
     for trace, slot in zip(fig.data, trace_slots(fig.data), strict=True):
         if slot is not None:
             trace.update(below=slot)
